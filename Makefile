@@ -1,0 +1,63 @@
+# GovHub — the two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: run test install install-dev lint typecheck contracts migrations-check pytest bench messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+
+# Runtime dependencies only, from the hashed lock file.
+$(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e . || $(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/python -m django compilemessages --settings=config.settings -v 0 --ignore=.venv
+	touch $@
+
+# Development dependencies (tests, linters, browser driver, npm test tools).
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock package-lock.json
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	mkdir -p var
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/govhub migrate --no-input -v 0
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/govhub demo
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/govhub serve --port $(PORT)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install-dev
+	$(BIN)/mypy govhub config
+
+contracts: install-dev
+	$(BIN)/lint-imports --no-cache
+
+migrations-check: install-dev
+	DJANGO_DEBUG=1 $(BIN)/govhub makemigrations --check --dry-run
+
+pytest: install-dev
+	$(BIN)/pytest
+
+test: lint typecheck contracts migrations-check pytest
+
+bench: install-dev
+	$(BIN)/python bench/run.py
+
+messages: install-dev
+	cd govhub && ../$(BIN)/python -m django makemessages --settings=config.settings -l ru -l fa_AF --no-obsolete --no-location --ignore=tests
+	$(BIN)/python -m django compilemessages --settings=config.settings --ignore=.venv
+
+clean:
+	rm -rf $(VENV) node_modules var/*.sqlite3 .mypy_cache .ruff_cache

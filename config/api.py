@@ -1,0 +1,26 @@
+"""The REST API at /api/v1/: one NinjaAPI composed of each app's router."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from govhub.accounts.api import ApiTokenAuth
+from govhub.core.rest import install_error_handlers
+from govhub.organisations.rest import router as organisations_router
+
+api = NinjaAPI(
+    title="GovHub API",
+    version="1.0.0",
+    description=(
+        "GovHub's REST API. Authenticate with a personal token: "
+        "`Authorization: Bearer <token>`. Every error is "
+        '`{"error": {"code": "<stable_code>", "message": "<text>"}}`.'
+    ),
+    urls_namespace="api-1.0.0",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    # Deny by default: every operation needs a token unless it opts out (and says so).
+    auth=ApiTokenAuth(),
+)
+install_error_handlers(api)
+api.add_router("", organisations_router)

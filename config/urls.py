@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+
+from config.api import api
+from govhub.core import views as core_views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include(("govhub.core.urls", "core"))),
+    path("organisations/", include("govhub.organisations.urls")),
+    path("account/", include("govhub.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+if getattr(settings, "GOVHUB_BENCH_BASELINE", False):
+    urlpatterns.append(path("bench/baseline", core_views.baseline, name="bench-baseline"))
+
+handler400 = "govhub.core.views.bad_request"
+handler403 = "govhub.core.views.permission_denied"
+handler404 = "govhub.core.views.page_not_found"
+handler500 = "govhub.core.views.server_error"

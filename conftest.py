@@ -1,0 +1,88 @@
+"""Shared test fixtures: people, organisations, API clients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from govhub.accounts.tests.factories import UserFactory
+from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    # Rate-limit counters live in the cache; each test starts clean.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def user(db: Any) -> Any:
+    return UserFactory()
+
+
+@pytest.fixture
+def staff(db: Any) -> Any:
+    return UserFactory(is_staff=True)
+
+
+@pytest.fixture
+def ministry(db: Any) -> Any:
+    return OrganisationFactory(kind="ministry_agency", name="Ministry of Digital Development")
+
+
+@pytest.fixture
+def business_org(db: Any) -> Any:
+    return OrganisationFactory(kind="business", subtype="small", name="BrightPath Software")
+
+
+@pytest.fixture
+def ministry_manager(ministry: Any) -> Any:
+    return MembershipFactory(organisation=ministry, role="manager").user
+
+
+@pytest.fixture
+def business_manager(business_org: Any) -> Any:
+    return MembershipFactory(organisation=business_org, role="manager").user
+
+
+def token_for(user: Any) -> str:
+    from govhub.accounts.api import token_create
+
+    return token_create(actor=user, user=user, name="test").secret
+
+
+@pytest.fixture
+def api_client() -> Any:
+    """A client that speaks JSON to /api/v1/ with an optional Bearer token."""
+
+    class ApiClient:
+        def __init__(self) -> None:
+            self.client = Client()
+            self.token: str | None = None
+
+        def as_user(self, user: Any) -> ApiClient:
+            self.token = token_for(user)
+            return self
+
+        def _headers(self) -> dict[str, str]:
+            return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+        def get(self, path: str, **params: Any) -> Any:
+            return self.client.get(f"/api/v1{path}", params, headers=self._headers())
+
+        def send(self, method: str, path: str, body: Any = None) -> Any:
+            import json
+
+            return self.client.generic(
+                method,
+                f"/api/v1{path}",
+                json.dumps(body) if body is not None else "",
+                content_type="application/json",
+                headers=self._headers(),
+            )
+
+    return ApiClient()

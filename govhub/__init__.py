@@ -1,0 +1,1 @@
+"""GovHub: an open-source e-governance platform."""

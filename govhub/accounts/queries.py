@@ -1,0 +1,40 @@
+"""Reads of accounts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from govhub.accounts.models import ApiToken, User
+from govhub.accounts.tokens import TOKEN_PREFIX, hash_secret
+
+# Recording last use on every request would make each API call a write; once a minute is enough.
+_LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def token_list(*, user: User) -> QuerySet[ApiToken]:
+    """The person's tokens, newest first, revoked ones included."""
+    return ApiToken.objects.filter(user=user)
+
+
+def user_for_token(secret: str) -> User | None:
+    """The active user a token secret belongs to, or None."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=hash_secret(secret), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def user_by_email(email: str) -> User | None:
+    return User.objects.filter(email__iexact=email.strip()).first()

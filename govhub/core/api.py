@@ -1,0 +1,32 @@
+"""What other apps may import from core."""
+
+from govhub.core.audit import audit_list, audit_record, audit_verify
+from govhub.core.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RuleBroken,
+)
+from govhub.core.permissions import AUTHENTICATED, PUBLIC, declare, public, signed_in
+from govhub.core.responses import envelope, error_response
+
+__all__ = [
+    "AUTHENTICATED",
+    "PUBLIC",
+    "Conflict",
+    "DomainError",
+    "Forbidden",
+    "InvalidInput",
+    "NotFound",
+    "RuleBroken",
+    "audit_list",
+    "audit_record",
+    "audit_verify",
+    "declare",
+    "envelope",
+    "error_response",
+    "public",
+    "signed_in",
+]

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "govhub.core"
+    label = "core"
+    verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from django.conf.locale import LANG_INFO
+
+        # Dari (Afghan Persian) is not in Django's table; it falls back to Persian catalogs
+        # for Django's own strings and carries its own name.
+        LANG_INFO.setdefault(
+            "fa-af", {"bidi": True, "code": "fa-af", "name": "Dari", "name_local": "دری"}
+        )

@@ -1,0 +1,49 @@
+"""`govhub serve [--port N] [--workers N]`: the production server (gunicorn)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Serve GovHub with gunicorn, a production-grade WSGI server."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("WEB_CONCURRENCY", str((os.cpu_count() or 1) * 2 + 1))),
+        )
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("THREADS", "1")))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from gunicorn.app.wsgiapp import WSGIApplication
+
+        # Static files are served by WhiteNoise from STATIC_ROOT (hashed, compressed).
+        if not (settings.DEBUG or settings.TESTING):
+            call_command("collectstatic", interactive=False, verbosity=0)
+        argv = [
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"{options['host']}:{options['port']}",
+            "--workers",
+            str(options["workers"]),
+            "--threads",
+            str(options["threads"]),
+            "--access-logfile",
+            os.environ.get("GOVHUB_ACCESS_LOG", "-"),
+            "--forwarded-allow-ips",
+            os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        ]
+        self.stdout.write(f"GovHub on http://{options['host']}:{options['port']}/")
+        sys.argv = argv  # gunicorn reads its options from the command line
+        WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()

@@ -1,0 +1,68 @@
+"""`govhub demo`: load the demo country (idempotent). Refuses outside debug or GOVHUB_DEMO=1."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from govhub.accounts.api import demo_user_ensure
+from govhub.demo.data import DEMO_PASSWORD, ORGANISATIONS, USERS
+from govhub.organisations.api import OrganisationInput, demo_organisation_ensure
+
+
+class Command(BaseCommand):
+    help = "Load demo data: organisations of every kind and one demo user per kind."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--extra-organisations",
+            type=int,
+            default=0,
+            help="Also create this many generated organisations (for benchmarks).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not (settings.DEBUG or settings.GOVHUB_DEMO):
+            raise CommandError(
+                "Refusing to load demo data: set DJANGO_DEBUG=1 or GOVHUB_DEMO=1 "
+                "(demo users have a published password and must never reach production)."
+            )
+        users = {
+            email: demo_user_ensure(
+                email=email, password=DEMO_PASSWORD, full_name=name, is_staff=staff
+            )
+            for email, name, _org, staff in USERS
+        }
+        managers: dict[str, list[Any]] = {}
+        for email, _name, org_key, _staff in USERS:
+            if org_key:
+                managers.setdefault(org_key, []).append(users[email])
+        ids: dict[str, int] = {}
+        for key, kind, subtype, parent, en, ru, fa in ORGANISATIONS:
+            ids[key] = demo_organisation_ensure(
+                data=OrganisationInput(
+                    name=en,
+                    kind=kind,
+                    subtype=subtype,
+                    parent_id=ids[parent] if parent else None,
+                    name_translations={"ru": ru, "fa-af": fa},
+                    website=f"https://{key}.arden.example",
+                    contact_email=f"info@{key}.arden.example",
+                ),
+                managers=tuple(managers.get(key, ())),
+            )
+        extra = options["extra_organisations"]
+        kinds = [(k, s) for _key, k, s, _p, *_names in ORGANISATIONS]
+        for n in range(1, extra + 1):
+            kind, subtype = kinds[n % len(kinds)]
+            demo_organisation_ensure(
+                data=OrganisationInput(
+                    name=f"Generated organisation {n:05d}", kind=kind, subtype=subtype
+                )
+            )
+        self.stdout.write(
+            f"demo data ready: {len(ORGANISATIONS) + extra} organisations, {len(USERS)} users "
+            f"(password: {DEMO_PASSWORD})"
+        )

@@ -1,0 +1,276 @@
+"""Every write to organisations: permission, validation, one transaction, one audit entry."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from govhub.core.api import Conflict, Forbidden, InvalidInput, NotFound, RuleBroken, audit_record
+from govhub.organisations import permissions
+from govhub.organisations.data import OrganisationInput
+from govhub.organisations.kinds import ALLOWED_PARENT_KINDS, KIND_INFO, sector_of
+from govhub.organisations.models import Membership, Organisation, Role
+
+PROFILE_FIELDS = (
+    "name",
+    "name_translations",
+    "kind",
+    "sector",
+    "subtype",
+    "parent_id",
+    "description",
+    "contact_email",
+    "phone",
+    "address",
+    "website",
+)
+
+
+def _validate(data: OrganisationInput, *, organisation: Organisation | None) -> Organisation | None:
+    """Check the profile; return the parent. Raises InvalidInput naming the field."""
+    name = data.name.strip()
+    if not name or len(name) > 200:
+        raise InvalidInput(_("The name must have 1 to 200 characters."), code="invalid_name")
+    info = KIND_INFO.get(data.kind)
+    if info is None:
+        raise InvalidInput(_("Unknown kind of organisation."), code="invalid_kind")
+    if info.subtypes and data.subtype not in info.subtypes:
+        raise InvalidInput(
+            _("Choose a size or type that fits this kind of organisation."), code="invalid_subtype"
+        )
+    if not info.subtypes and data.subtype:
+        raise InvalidInput(
+            _("This kind of organisation has no size or type."), code="invalid_subtype"
+        )
+    languages = {code for code, _label in settings.LANGUAGES}
+    for lang, text in data.name_translations.items():
+        if lang not in languages or not isinstance(text, str) or len(text) > 200:
+            raise InvalidInput(
+                _("Names may be given only in the site's languages, up to 200 characters."),
+                code="invalid_name_translations",
+            )
+    try:
+        if data.contact_email:
+            EmailValidator()(data.contact_email)
+        if data.website:
+            URLValidator(schemes=["http", "https"])(data.website)
+    except ValidationError as exc:
+        raise InvalidInput(
+            _("Enter a valid email address and web address."), code="invalid_contact"
+        ) from exc
+    return _validate_parent(data, organisation=organisation)
+
+
+def _validate_parent(
+    data: OrganisationInput, *, organisation: Organisation | None
+) -> Organisation | None:
+    if data.parent_id is None:
+        return None
+    parent = Organisation.objects.filter(pk=data.parent_id).first()
+    if parent is None:
+        raise InvalidInput(_("The parent organisation does not exist."), code="invalid_parent")
+    if parent.kind not in ALLOWED_PARENT_KINDS[data.kind]:
+        raise RuleBroken(
+            _("A %(kind)s cannot sit under a %(parent)s.")
+            % {"kind": KIND_INFO[data.kind].label, "parent": KIND_INFO[parent.kind].label},
+            code="invalid_parent_kind",
+        )
+    # No cycles: the new parent must not be the organisation itself or one of its descendants.
+    seen: set[int] = set()
+    node: Organisation | None = parent
+    while node is not None and node.pk not in seen:
+        if organisation is not None and node.pk == organisation.pk:
+            raise RuleBroken(
+                _("An organisation cannot sit under itself or under one of its own units."),
+                code="parent_cycle",
+            )
+        seen.add(node.pk)
+        node = node.parent
+    return parent
+
+
+def organisation_create(*, actor: Any, data: OrganisationInput) -> Organisation:
+    """Create an organisation (staff, or a manager of the parent organisation)."""
+    parent = _validate(data, organisation=None)
+    if not permissions.can_create_organisation(actor, parent):
+        raise Forbidden(_("You may not create this organisation."))
+    with transaction.atomic():
+        values = dataclasses.asdict(data)
+        values["name"] = data.name.strip()
+        organisation = Organisation.objects.create(
+            **{k: v for k, v in values.items() if k != "parent_id"},
+            sector=sector_of(data.kind),
+            parent=parent,
+        )
+        audit_record(
+            actor=actor,
+            verb="organisation.create",
+            target=organisation,
+            organisation_id=organisation.pk,
+            changes={f: getattr(organisation, f) for f in PROFILE_FIELDS},
+        )
+    return organisation
+
+
+def organisation_update(
+    *, actor: Any, organisation_id: int, changes: dict[str, Any]
+) -> Organisation:
+    """Change profile fields of an organisation (its managers, or staff)."""
+    unknown = set(changes) - set(PROFILE_FIELDS) - {"is_active"}
+    if unknown or "sector" in changes:
+        raise InvalidInput(
+            _("These fields cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))},
+            code="invalid_field",
+        )
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
+        if organisation is None or not permissions.can_view_organisation(actor, organisation):
+            raise NotFound(_("No such organisation."), code="organisation_not_found")
+        if not permissions.can_manage_organisation(actor, organisation):
+            raise Forbidden(_("Only the organisation's managers may change it."))
+        before = {f: getattr(organisation, f) for f in (*PROFILE_FIELDS, "is_active")}
+        merged: dict[str, Any] = {
+            f: changes.get(f, before[f]) for f in OrganisationInput.__dataclass_fields__
+        }
+        for key, value in merged.items():
+            if value is None and key != "parent_id":
+                merged[key] = {} if key == "name_translations" else ""
+        data = OrganisationInput(**merged)
+        parent = _validate(data, organisation=organisation)
+        for field, value in changes.items():
+            if field == "parent_id":
+                organisation.parent = parent
+            elif field == "name":
+                organisation.name = str(value).strip()
+            else:
+                setattr(organisation, field, value)
+        organisation.sector = sector_of(organisation.kind)
+        organisation.updated_at = timezone.now()
+        organisation.save()
+        after = {f: getattr(organisation, f) for f in before}
+        diff = {f: [before[f], after[f]] for f in before if before[f] != after[f]}
+        if diff:
+            audit_record(
+                actor=actor,
+                verb="organisation.update",
+                target=organisation,
+                organisation_id=organisation.pk,
+                changes=diff,
+            )
+    return organisation
+
+
+def membership_add(*, actor: Any, organisation_id: int, user: Any, role: str) -> Membership:
+    """Add a person to an organisation, or change their role (managers, or staff)."""
+    if role not in Role.values:
+        raise InvalidInput(_("Unknown role."), code="invalid_role")
+    with transaction.atomic():
+        organisation = _managed(actor, organisation_id)
+        membership, created = Membership.objects.get_or_create(
+            user=user, organisation=organisation, defaults={"role": role}
+        )
+        if not created and membership.role != role:
+            _keep_a_manager(organisation, leaving=membership)
+            old = membership.role
+            membership.role = role
+            membership.save(update_fields=["role"])
+            changes = {"user": user.pk, "role": [old, role]}
+        elif created:
+            changes = {"user": user.pk, "role": role}
+        else:
+            return membership
+        audit_record(
+            actor=actor,
+            verb="membership.add" if created else "membership.change_role",
+            target=membership,
+            organisation_id=organisation.pk,
+            changes=changes,
+            target_label=f"{user.email} @ {organisation.name}",
+        )
+    return membership
+
+
+def membership_remove(*, actor: Any, membership_id: int) -> None:
+    """Remove a person from an organisation; the last manager cannot be removed."""
+    with transaction.atomic():
+        membership = (
+            Membership.objects.select_related("user", "organisation")
+            .filter(pk=membership_id)
+            .first()
+        )
+        if membership is None:
+            raise NotFound(_("No such membership."), code="membership_not_found")
+        organisation = _managed(actor, membership.organisation_id)
+        _keep_a_manager(organisation, leaving=membership)
+        label = f"{membership.user.email} @ {organisation.name}"
+        audit_record(
+            actor=actor,
+            verb="membership.remove",
+            target=membership,
+            organisation_id=organisation.pk,
+            changes={"user": membership.user_id, "role": membership.role},
+            target_label=label,
+        )
+        membership.delete()
+
+
+def _managed(actor: Any, organisation_id: int) -> Organisation:
+    organisation = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
+    if organisation is None:
+        raise NotFound(_("No such organisation."), code="organisation_not_found")
+    if not permissions.can_manage_organisation(actor, organisation):
+        raise Forbidden(_("Only the organisation's managers may change its members."))
+    return organisation
+
+
+def _keep_a_manager(organisation: Organisation, *, leaving: Membership) -> None:
+    if leaving.role != Role.MANAGER:
+        return
+    others = (
+        Membership.objects.filter(organisation=organisation, role=Role.MANAGER)
+        .exclude(pk=leaving.pk)
+        .exists()
+    )
+    if not others:
+        raise Conflict(
+            _("An organisation needs at least one manager; appoint another manager first."),
+            code="last_manager",
+        )
+
+
+def demo_organisation_ensure(*, data: OrganisationInput, managers: tuple[Any, ...] = ()) -> int:
+    """Create a demo organisation once, by name and kind (idempotent); returns its id."""
+    with transaction.atomic():
+        organisation = Organisation.objects.filter(name=data.name, kind=data.kind).first()
+        if organisation is None:
+            fields = {k: v for k, v in vars(data).items() if k != "parent_id"}
+            organisation = Organisation.objects.create(
+                **fields, sector=sector_of(data.kind), parent_id=data.parent_id
+            )
+            audit_record(
+                actor=None,
+                verb="organisation.create",
+                target=organisation,
+                organisation_id=organisation.pk,
+                changes={"demo": True},
+            )
+        for user in managers:
+            _, created = Membership.objects.get_or_create(
+                user=user, organisation=organisation, defaults={"role": Role.MANAGER}
+            )
+            if created:
+                audit_record(
+                    actor=None,
+                    verb="membership.add",
+                    target=organisation,
+                    organisation_id=organisation.pk,
+                    changes={"user": user.pk, "role": Role.MANAGER, "demo": True},
+                )
+    return organisation.pk

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from govhub.organisations.kinds import Kind, Sector, Subtype
+from govhub.organisations.models import Role
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name contains"), required=False, max_length=100)
+    sector = forms.ChoiceField(
+        label=_("Sector"), required=False, choices=[("", _("All sectors")), *Sector.choices]
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *Kind.choices]
+    )
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    subtype = forms.ChoiceField(
+        label=_("Size or type"),
+        required=False,
+        choices=[("", _("None")), *Subtype.choices],
+        help_text=_("Businesses give their size; civil-society organisations their type."),
+    )
+    parent_id = forms.IntegerField(
+        label=_("Parent organisation number"),
+        required=False,
+        min_value=1,
+        help_text=_("For an agency under a ministry, or a municipality under a province."),
+    )
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
+    contact_email = forms.EmailField(label=_("Contact email"), required=False)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
+    address = forms.CharField(label=_("Address"), required=False, max_length=300)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code, label in settings.LANGUAGES[1:]:
+            self.fields[f"name_{code}"] = forms.CharField(
+                label=_("Name in %(language)s") % {"language": label},
+                required=False,
+                max_length=200,
+            )
+
+    def name_translations(self) -> dict[str, str]:
+        return {
+            code: self.cleaned_data[f"name_{code}"].strip()
+            for code, _label in settings.LANGUAGES[1:]
+            if self.cleaned_data.get(f"name_{code}", "").strip()
+        }
+
+
+class MembershipForm(forms.Form):
+    email = forms.EmailField(label=_("Person's email address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)

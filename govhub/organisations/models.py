@@ -1,0 +1,105 @@
+"""Organisations of the three sectors and the people who act for them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from govhub.organisations.kinds import KINDS, Kind, Sector, Subtype
+
+
+def _kind_sector_constraint() -> Q:
+    q = Q()
+    for info in KINDS:
+        q |= Q(kind=info.key, sector=info.sector)
+    return q
+
+
+def _subtype_constraint() -> Q:
+    q = Q()
+    for info in KINDS:
+        allowed = Q(subtype__in=list(info.subtypes)) if info.subtypes else Q(subtype="")
+        q |= Q(kind=info.key) & allowed
+    return q
+
+
+class Organisation(models.Model):
+    """A government body, business or civil-society organisation."""
+
+    name = models.CharField(_("name"), max_length=200)
+    # Names in other languages, keyed by language code: {"ru": "...", "fa-af": "..."}.
+    name_translations = models.JSONField(_("name in other languages"), default=dict, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, db_index=True)
+    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices, db_index=True)
+    subtype = models.CharField(
+        _("size or type"), max_length=32, choices=Subtype.choices, blank=True, default=""
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    description = models.TextField(_("description"), blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        indexes = [models.Index(fields=["sector", "kind", "name"])]
+        constraints = [
+            models.CheckConstraint(condition=_kind_sector_constraint(), name="org_kind_in_sector"),
+            models.CheckConstraint(condition=_subtype_constraint(), name="org_subtype_fits_kind"),
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="org_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def display_name(self, language: str | None = None) -> str:
+        """The name in the given (or current) language, falling back to the main name."""
+        language = language or get_language() or ""
+        translations = self.name_translations or {}
+        return translations.get(language) or translations.get(language.split("-")[0]) or self.name
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", _("Member")
+    MANAGER = "manager", _("Manager")
+
+
+class Membership(models.Model):
+    """A person acts for an organisation, as a member or a manager."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["organisation_id", "id"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.organisation_id} ({self.role})"

@@ -1,0 +1,59 @@
+"""Who may do what with organisations. Deny by default."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+
+from govhub.organisations.models import Membership, Organisation, Role
+
+
+def _is_staff(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_staff and user.is_active)
+
+
+def is_manager(user: Any, organisation: Organisation) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return Membership.objects.filter(
+        user=user, organisation=organisation, role=Role.MANAGER
+    ).exists()
+
+
+def can_view_organisation(user: Any, organisation: Organisation) -> bool:
+    """Active organisations are public; inactive ones only to their managers and staff."""
+    return organisation.is_active or _is_staff(user) or is_manager(user, organisation)
+
+
+def can_create_organisation(user: Any, parent: Organisation | None) -> bool:
+    """Platform staff create any organisation; a manager may add one under their own."""
+    if _is_staff(user):
+        return True
+    return parent is not None and is_manager(user, parent)
+
+
+def can_manage_organisation(user: Any, organisation: Organisation) -> bool:
+    """Edit the profile and memberships: the organisation's managers and platform staff."""
+    return _is_staff(user) or is_manager(user, organisation)
+
+
+def can_view_members(user: Any, organisation: Organisation) -> bool:
+    """The member list is private to the organisation's own people and staff."""
+    if _is_staff(user):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Membership.objects.filter(user=user, organisation=organisation).exists()
+
+
+def can_view_audit(user: Any, organisation: Organisation) -> bool:
+    return can_manage_organisation(user, organisation)
+
+
+def access_organisation(user: Any, organisation_id: int) -> Organisation:
+    """The organisation if the user may see it, else 404 (existence is not revealed)."""
+    organisation = Organisation.objects.select_related("parent").filter(pk=organisation_id).first()
+    if organisation is None or not can_view_organisation(user, organisation):
+        raise Http404
+    return organisation

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from govhub.organisations import views
+
+app_name = "organisations"
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("new/", views.create, name="create"),
+    path("<int:organisation_id>/", views.detail, name="detail"),
+    path("<int:organisation_id>/manage/", views.manage, name="manage"),
+    path("<int:organisation_id>/members/", views.member_add, name="member_add"),
+    path(
+        "<int:organisation_id>/members/<int:membership_id>/remove/",
+        views.member_remove,
+        name="member_remove",
+    ),
+    path("<int:organisation_id>/audit/", views.audit, name="audit"),
+]

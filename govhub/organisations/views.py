@@ -1,0 +1,203 @@
+"""Directory, public profile and the managers' pages of organisations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from govhub.accounts.api import user_by_email
+from govhub.core.api import DomainError, audit_list, public, signed_in
+from govhub.organisations import actions, permissions, queries
+from govhub.organisations.data import OrganisationInput
+from govhub.organisations.forms import DirectoryFilterForm, MembershipForm, OrganisationForm
+from govhub.organisations.models import Organisation
+
+PAGE_SIZE = 50
+
+
+@public
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    form = DirectoryFilterForm(request.GET or None)
+    filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    organisations = queries.organisation_list(
+        sector=filters.get("sector", ""),
+        kind=filters.get("kind", ""),
+        search=filters.get("q", ""),
+    )
+    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "organisations/directory.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@public
+@require_GET
+def detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = permissions.access_organisation(request.user, organisation_id)
+    can_see_members = permissions.can_view_members(request.user, organisation)
+    return render(
+        request,
+        "organisations/detail.html",
+        {
+            "organisation": organisation,
+            "children": queries.organisation_children(organisation),
+            "members": queries.membership_list(organisation) if can_see_members else None,
+            "can_manage": permissions.can_manage_organisation(request.user, organisation),
+        },
+    )
+
+
+def _input(form: OrganisationForm) -> OrganisationInput:
+    data = form.cleaned_data
+    return OrganisationInput(
+        name=data["name"],
+        kind=data["kind"],
+        subtype=data["subtype"] or "",
+        parent_id=data["parent_id"],
+        name_translations=form.name_translations(),
+        description=data["description"],
+        contact_email=data["contact_email"],
+        phone=data["phone"],
+        address=data["address"],
+        website=data["website"],
+    )
+
+
+@signed_in("platform staff, or a manager of the parent organisation")
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    form = OrganisationForm(request.POST or None, initial={"parent_id": request.GET.get("parent")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = actions.organisation_create(actor=request.user, data=_input(form))
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The organisation was created."))
+            return HttpResponseRedirect(reverse("organisations:detail", args=[organisation.pk]))
+    return render(request, "organisations/form.html", {"form": form, "organisation": None})
+
+
+def _managed(request: HttpRequest, organisation_id: int) -> Organisation:
+    organisation = permissions.access_organisation(request.user, organisation_id)
+    if not permissions.can_manage_organisation(request.user, organisation):
+        raise PermissionDenied
+    return organisation
+
+
+def _initial(organisation: Organisation) -> dict[str, Any]:
+    initial: dict[str, Any] = {
+        f: getattr(organisation, f)
+        for f in (
+            "name",
+            "kind",
+            "subtype",
+            "parent_id",
+            "description",
+            "contact_email",
+            "phone",
+            "address",
+            "website",
+        )
+    }
+    for code, text in (organisation.name_translations or {}).items():
+        initial[f"name_{code}"] = text
+    return initial
+
+
+@signed_in("managers of the organisation, and platform staff")
+@require_http_methods(["GET", "POST"])
+def manage(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = _managed(request, organisation_id)
+    form = OrganisationForm(request.POST or None, initial=_initial(organisation))
+    member_form = MembershipForm()
+    if request.method == "POST" and form.is_valid():
+        changes = {
+            k: v for k, v in vars(_input(form)).items() if _initial(organisation).get(k) != v
+        }
+        if "name_translations" in changes and changes["name_translations"] == (
+            organisation.name_translations or {}
+        ):
+            changes.pop("name_translations")
+        try:
+            actions.organisation_update(
+                actor=request.user, organisation_id=organisation.pk, changes=changes
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The profile was saved."))
+            return HttpResponseRedirect(reverse("organisations:manage", args=[organisation.pk]))
+    return render(
+        request,
+        "organisations/manage.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "member_form": member_form,
+            "members": queries.membership_list(organisation),
+        },
+    )
+
+
+@signed_in("managers of the organisation, and platform staff")
+@require_POST
+def member_add(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = _managed(request, organisation_id)
+    form = MembershipForm(request.POST)
+    if form.is_valid():
+        person = user_by_email(form.cleaned_data["email"])
+        if person is None:
+            messages.error(request, _("No person with that email address has an account."))
+        else:
+            try:
+                actions.membership_add(
+                    actor=request.user,
+                    organisation_id=organisation.pk,
+                    user=person,
+                    role=form.cleaned_data["role"],
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("The member was saved."))
+    else:
+        messages.error(request, _("Enter an email address and a role."))
+    return HttpResponseRedirect(reverse("organisations:manage", args=[organisation.pk]))
+
+
+@signed_in("managers of the organisation, and platform staff")
+@require_POST
+def member_remove(request: HttpRequest, organisation_id: int, membership_id: int) -> HttpResponse:
+    organisation = _managed(request, organisation_id)
+    if not organisation.memberships.filter(pk=membership_id).exists():
+        raise Http404
+    try:
+        actions.membership_remove(actor=request.user, membership_id=membership_id)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The member was removed."))
+    return HttpResponseRedirect(reverse("organisations:manage", args=[organisation.pk]))
+
+
+@signed_in("managers of the organisation, and platform staff")
+@require_GET
+def audit(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = _managed(request, organisation_id)
+    entries = audit_list(organisation_id=organisation.pk, about=organisation)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "organisations/audit.html", {"organisation": organisation, "page": page})
