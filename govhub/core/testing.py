@@ -1,0 +1,30 @@
+"""Test helpers shared by every app's tests (imported only by tests)."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+import pytest
+
+
+def in_ci() -> bool:
+    """`.ci/run` sets GOVHUB_CI=1: there, a missing browser or tool is a failure, not a skip."""
+    return os.environ.get("GOVHUB_CI", "") == "1"
+
+
+def require(available: bool, what: str) -> None:
+    """Skip the test locally when `what` is missing (with a clear message); fail in CI."""
+    if available:
+        return
+    message = f"{what} is not available"
+    if in_ci():
+        pytest.fail(f"{message}; CI must run this test (see .ci/run)")
+    pytest.skip(f"{message}; install it to run this test (CI installs it)")
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
