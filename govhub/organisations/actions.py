@@ -104,11 +104,13 @@ def organisation_create(*, actor: Any, data: OrganisationInput) -> Organisation:
     with transaction.atomic():
         values = dataclasses.asdict(data)
         values["name"] = data.name.strip()
-        organisation = Organisation.objects.create(
+        organisation = Organisation(
             **{k: v for k, v in values.items() if k != "parent_id"},
             sector=sector_of(data.kind),
             parent=parent,
         )
+        organisation.search_names = organisation.names_for_search()
+        organisation.save()
         audit_record(
             actor=actor,
             verb="organisation.create",
@@ -152,6 +154,7 @@ def organisation_update(
             else:
                 setattr(organisation, field, value)
         organisation.sector = sector_of(organisation.kind)
+        organisation.search_names = organisation.names_for_search()
         organisation.updated_at = timezone.now()
         organisation.save()
         after = {f: getattr(organisation, f) for f in before}
@@ -251,9 +254,11 @@ def demo_organisation_ensure(*, data: OrganisationInput, managers: tuple[Any, ..
         organisation = Organisation.objects.filter(name=data.name, kind=data.kind).first()
         if organisation is None:
             fields = {k: v for k, v in vars(data).items() if k != "parent_id"}
-            organisation = Organisation.objects.create(
+            organisation = Organisation(
                 **fields, sector=sector_of(data.kind), parent_id=data.parent_id
             )
+            organisation.search_names = organisation.names_for_search()
+            organisation.save()
             audit_record(
                 actor=None,
                 verb="organisation.create",

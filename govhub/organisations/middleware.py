@@ -15,7 +15,14 @@ from govhub.organisations.models import Membership
 
 SESSION_FLAG = "govhub_mfa_checked"
 # Pages a person may reach before enrolling: enrolment itself, sign-out, assets, language.
-_OPEN_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/language/", "/api/")
+_OPEN_PREFIXES = (
+    "/accounts/2fa/",
+    "/accounts/reauthenticate/",
+    "/accounts/logout/",
+    "/static/",
+    "/language/",
+    "/api/",
+)
 
 
 def requires_mfa(user: Any) -> bool:

@@ -51,6 +51,8 @@ class Organisation(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     website = models.URLField(_("website"), blank=True)
+    # All names, case-folded, for a search that works the same on SQLite and PostgreSQL.
+    search_names = models.TextField(editable=False, blank=True, default="")
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -68,6 +70,10 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def names_for_search(self) -> str:
+        names = [self.name, *(self.name_translations or {}).values()]
+        return "\n".join(n.casefold() for n in names if n)
 
     def display_name(self, language: str | None = None) -> str:
         """The name in the given (or current) language, falling back to the main name."""

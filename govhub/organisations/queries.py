@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from govhub.organisations.models import Membership, Organisation
 
@@ -19,8 +19,7 @@ def organisation_list(
     if kind:
         qs = qs.filter(kind=kind)
     if search:
-        search = search.strip()[:100]
-        qs = qs.filter(Q(name__icontains=search) | Q(name_translations__icontains=search))
+        qs = qs.filter(search_names__contains=search.strip()[:100].casefold())
     return qs.order_by("name", "id")
 
 

@@ -13,6 +13,11 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     kind = "ministry_agency"
     sector = factory.LazyAttribute(lambda o: sector_of(o.kind))
     subtype = ""
+    search_names = factory.LazyAttribute(
+        lambda o: "\n".join(
+            n.casefold() for n in [o.name, *(getattr(o, "name_translations", None) or {}).values()]
+        )
+    )
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,645 @@
+"""GovHub benchmark harness: `make bench` (or `.venv/bin/python bench/run.py --help`).
+
+Prepares a separate bench database (1,000 organisations), starts the production server
+(`govhub serve`, debug off) on a free loopback port, runs `wrk` against each scenario and
+prints a table; the same numbers go to bench/results.json. See bench/README.md.
+
+To add a scenario, append a `Scenario` to `SCENARIOS`; `setup` (optional) runs before the
+server starts and returns extra request headers, `check` (optional) validates the body of a
+single preflight request so that the benchmark never measures the wrong page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "bench"
+VAR_BENCH = ROOT / "var" / "bench"
+RESULTS_FILE = BENCH_DIR / "results.json"
+SQLITE_FILE = VAR_BENCH / "govhub-bench.sqlite3"
+SERVER_LOG = VAR_BENCH / "server.log"
+
+EXTRA_ORGANISATIONS = 974  # + 26 demo organisations = 1,000
+TOKEN_USER = "business@demo.example"  # noqa: S105 (an email address, not a secret)
+
+
+class BenchError(Exception):
+    """A failure that makes the benchmark meaningless; printed, exit status 1."""
+
+
+# --------------------------------------------------------------------------------------
+# Scenarios
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    """What a scenario's setup may use: the child environment and a way to run `govhub`."""
+
+    env: dict[str, str]
+    govhub: Callable[..., str]
+    cache: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Scenario:
+    name: str
+    path: str
+    headers: dict[str, str] = field(default_factory=dict)
+    connections: int | None = None  # None: the --connections option
+    setup: Callable[[Context], dict[str, str]] | None = None  # returns extra headers
+    check: Callable[[bytes], str | None] | None = None  # returns a problem, or None
+    target_p99_ms: float | None = None
+    target_ratio: float | None = None  # req/s as a fraction of the baseline's
+    description: str = ""
+
+
+def api_token(ctx: Context) -> dict[str, str]:
+    """Create (once per run) a personal API token for the demo business user."""
+    if "token" not in ctx.cache:
+        out = ctx.govhub("token", "create", "--user", TOKEN_USER, "--name", "bench")
+        token = out.strip().splitlines()[-1].strip() if out.strip() else ""
+        if not token.startswith("ghb_"):
+            raise BenchError(f"`govhub token create` printed no token: {out!r}")
+        ctx.cache["token"] = token
+    return {"Authorization": f"Bearer {ctx.cache['token']}"}
+
+
+def expect_text(*needles: str) -> Callable[[bytes], str | None]:
+    def check(body: bytes) -> str | None:
+        text = body.decode("utf-8", "replace")
+        missing = [n for n in needles if n not in text]
+        return f"body lacks {missing!r}" if missing else None
+
+    return check
+
+
+def expect_organisations(minimum: int) -> Callable[[bytes], str | None]:
+    def check(body: bytes) -> str | None:
+        match = re.search(r"([\d,]+) organisations found", body.decode("utf-8", "replace"))
+        if not match:
+            return "no 'N organisations found' line: not the directory page?"
+        count = int(match.group(1).replace(",", ""))
+        return None if count >= minimum else f"only {count} organisations (want {minimum}+)"
+
+    return check
+
+
+def expect_json_key(key: str) -> Callable[[bytes], str | None]:
+    def check(body: bytes) -> str | None:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return "response is not JSON"
+        return None if isinstance(data, dict) and key in data else f"JSON lacks {key!r}"
+
+    return check
+
+
+SCENARIOS: list[Scenario] = [
+    Scenario(
+        "baseline",
+        "/bench/baseline",
+        check=expect_text("ok"),
+        description="smallest Django view behind the full middleware stack",
+    ),
+    Scenario(
+        "home",
+        "/",
+        check=expect_text("GovHub"),
+        target_p99_ms=50,
+        target_ratio=0.30,
+        description="home page, anonymous",
+    ),
+    Scenario(
+        "directory",
+        "/organisations/",
+        check=expect_organisations(1000),
+        target_p99_ms=100,
+        description="organisations directory, first page of 1,000",
+    ),
+    Scenario(
+        "api_me",
+        "/api/v1/me",
+        setup=api_token,
+        check=expect_json_key("email"),
+        description="REST API, token authentication",
+    ),
+]
+
+
+# --------------------------------------------------------------------------------------
+# wrk
+# --------------------------------------------------------------------------------------
+
+_TIME_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+
+
+def to_ms(value: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", value.strip())
+    if not match:
+        raise ValueError(f"unrecognised wrk time {value!r}")
+    return float(match.group(1)) * _TIME_UNITS_MS[match.group(2)]
+
+
+@dataclass
+class WrkResult:
+    requests: int
+    duration_s: float
+    rps: float
+    latency_ms: dict[str, float]  # percentile ("50", "75", "90", "99") -> ms
+    socket_errors: dict[str, int]
+    non2xx: int
+
+
+def parse_wrk(output: str) -> WrkResult:
+    """Parse `wrk --latency` text output."""
+    latency = {
+        pct: to_ms(val)
+        for pct, val in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)\s*$", output, re.MULTILINE)
+    }
+    total = re.search(r"^\s*(\d+) requests in ([\d.]+)(us|ms|s|m|h)", output, re.MULTILINE)
+    rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.MULTILINE)
+    if not (latency.keys() >= {"50", "99"} and total and rps):
+        raise BenchError(f"could not parse wrk output:\n{output}")
+    errors = {"connect": 0, "read": 0, "write": 0, "timeout": 0}
+    sock = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    if sock:
+        errors = dict(zip(errors, map(int, sock.groups()), strict=True))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return WrkResult(
+        requests=int(total.group(1)),
+        duration_s=to_ms(total.group(2) + total.group(3)) / 1000,
+        rps=float(rps.group(1)),
+        latency_ms=latency,
+        socket_errors=errors,
+        non2xx=int(non2xx.group(1)) if non2xx else 0,
+    )
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    print("bench: `wrk` (the HTTP load generator) is not installed.", file=sys.stderr)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        print("bench: running as root, installing it: apt-get install -y wrk", file=sys.stderr)
+        cmd = ["apt-get", "install", "-y", "wrk"]
+        if subprocess.run(cmd, check=False).returncode != 0:
+            subprocess.run(["apt-get", "update"], check=False)
+            subprocess.run(cmd, check=False)
+        found = shutil.which("wrk")
+        if found:
+            return found
+    print(
+        "bench: install it and run again, e.g. `sudo apt-get install -y wrk` (Debian/Ubuntu)\n"
+        "       or `brew install wrk` (macOS); see https://github.com/wg/wrk",
+        file=sys.stderr,
+    )
+    raise SystemExit(2)
+
+
+def run_wrk(
+    wrk: str, url: str, *, headers: dict[str, str], connections: int, threads: int, seconds: float
+) -> str:
+    cmd = [wrk, "--latency", "-t", str(threads), "-c", str(connections), "-d", f"{seconds:g}s"]
+    for name, value in headers.items():
+        cmd += ["-H", f"{name}: {value}"]
+    cmd.append(url)
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise BenchError(f"wrk failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc.stdout
+
+
+# --------------------------------------------------------------------------------------
+# Bench database, environment and server
+# --------------------------------------------------------------------------------------
+
+
+def govhub_command() -> list[str]:
+    cli = Path(sys.executable).parent / "govhub"
+    return [str(cli)] if cli.exists() else [sys.executable, "-m", "govhub.cli"]
+
+
+def child_environment() -> tuple[dict[str, str], str]:
+    """The environment of every child process, and a description of the database."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "SECURE_SSL_REDIRECT": "0",
+            "GOVHUB_BENCH_BASELINE": "1",
+            "GOVHUB_DEMO": "1",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "GOVHUB_ACCESS_LOG": "/dev/null",
+            "STATIC_ROOT": str(VAR_BENCH / "static"),
+            "MEDIA_ROOT": str(VAR_BENCH / "media"),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    env.pop("DJANGO_SETTINGS_MODULE", None)  # the CLI picks config.settings
+    VAR_BENCH.mkdir(parents=True, exist_ok=True)
+    if os.environ.get("DATABASE_URL"):
+        print(
+            "bench: WARNING: DATABASE_URL is set; using that database as it is. Nothing is "
+            "dropped; migrations, demo data and an API token are added to it.",
+            file=sys.stderr,
+        )
+        return env, "DATABASE_URL (from the environment)"
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
+    env["DATABASE_URL"] = f"sqlite:///{SQLITE_FILE}"
+    return env, f"sqlite (fresh: {SQLITE_FILE.relative_to(ROOT)})"
+
+
+def make_govhub_runner(env: dict[str, str]) -> Callable[..., str]:
+    base = govhub_command()
+
+    def run(*args: str) -> str:
+        proc = subprocess.run(
+            [*base, *args], env=env, cwd=ROOT, capture_output=True, text=True, check=False
+        )
+        if proc.returncode != 0:
+            raise BenchError(
+                f"`govhub {' '.join(args)}` failed ({proc.returncode}):\n"
+                f"{proc.stdout}\n{proc.stderr}"
+            )
+        return proc.stdout
+
+    return run
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def http_get(
+    url: str, headers: dict[str, str] | None = None, timeout: float = 10
+) -> tuple[int, bytes]:
+    """One GET that does not follow redirects: (status, body)."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return int(response.status), response.read()
+    except urllib.error.HTTPError as exc:
+        return int(exc.code), exc.read()
+
+
+def tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+@contextmanager
+def server(
+    env: dict[str, str], port: int, workers: int | None, threads: int | None
+) -> Iterator[tuple[str, int]]:
+    """Run `govhub serve` on 127.0.0.1:port until the block ends (also on errors/Ctrl-C)."""
+    cmd = [*govhub_command(), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    if workers:
+        cmd += ["--workers", str(workers)]
+    if threads:
+        cmd += ["--threads", str(threads)]
+    base = f"http://127.0.0.1:{port}"
+    with SERVER_LOG.open("w") as log:
+        # Own session: Ctrl-C in the terminal reaches us, and we stop the server ourselves.
+        proc = subprocess.Popen(
+            cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                raise BenchError(f"server exited ({proc.returncode}):\n{tail(SERVER_LOG)}")
+            try:
+                if http_get(f"{base}/healthz", timeout=2)[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise BenchError(f"server did not answer /healthz:\n{tail(SERVER_LOG)}")
+            time.sleep(0.25)
+        yield base, proc.pid
+    finally:
+        stop_server(proc)
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)  # gunicorn: graceful shutdown of master and workers
+        with suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=15)
+    # The server has its own process group (pgid == its pid): remove any straggler worker.
+    with suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def count_server_workers(pid: int) -> int:
+    """Gunicorn workers = children of the master (Linux /proc), or 0 when unknown."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0
+    return len(children)
+
+
+# --------------------------------------------------------------------------------------
+# Run, report
+# --------------------------------------------------------------------------------------
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def git_commit() -> str:
+    proc = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    )
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    commit = proc.stdout.strip() or "unknown"
+    return commit + ("-dirty" if dirty.stdout.strip() else "")
+
+
+def target_problems(scenario: Scenario, row: dict[str, Any]) -> list[str]:
+    problems = []
+    if scenario.target_p99_ms is not None and row["p99_ms"] > scenario.target_p99_ms:
+        problems.append(f"p99 {row['p99_ms']:.1f} ms > {scenario.target_p99_ms:g} ms")
+    ratio = row.get("ratio_to_baseline")
+    if scenario.target_ratio is not None and ratio is not None and ratio < scenario.target_ratio:
+        problems.append(f"ratio {ratio:.2f} < {scenario.target_ratio:.2f}")
+    return problems
+
+
+def format_table(rows: list[dict[str, Any]]) -> str:
+    head = ("scenario", "conns", "req/s", "p50 ms", "p99 ms", "vs baseline", "errors", "targets")
+    lines = []
+    for r in rows:
+        ratio = r.get("ratio_to_baseline")
+        errors = r["non2xx"] + sum(r["socket_errors"].values())
+        if r["target_problems"]:
+            targets = "MISSED: " + "; ".join(r["target_problems"])
+        else:
+            targets = "met" if r["targets"] else "-"
+        lines.append(
+            (
+                r["scenario"],
+                str(r["connections"]),
+                f"{r['rps']:.1f}",
+                f"{r['p50_ms']:.2f}",
+                f"{r['p99_ms']:.2f}",
+                f"{ratio:.2f}" if ratio is not None else "n/a",
+                str(errors),
+                targets,
+            )
+        )
+    widths = [max(len(x) for x in col) for col in zip(head, *lines, strict=True)]
+    out = []
+    for i, line in enumerate([head, *lines]):
+        cells = [
+            c.ljust(w) if j in (0, 7) else c.rjust(w)
+            for j, (c, w) in enumerate(zip(line, widths, strict=True))
+        ]
+        out.append("  ".join(cells).rstrip())
+        if i == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    names = [s.name for s in SCENARIOS]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=10, help="seconds per scenario (10)")
+    parser.add_argument("--warmup", type=float, default=2, help="warm-up seconds (2)")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections (32)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: serve's)")
+    parser.add_argument("--server-threads", type=int, help="gunicorn threads per worker")
+    parser.add_argument("--only", help=f"comma-separated scenarios: {','.join(names)}")
+    parser.add_argument("--output", type=Path, default=RESULTS_FILE, help="results JSON")
+    parser.add_argument(
+        "--check-targets", action="store_true", help="exit 3 when a target is missed"
+    )
+    args = parser.parse_args(argv)
+    if args.only:
+        wanted = [n.strip() for n in args.only.split(",") if n.strip()]
+        unknown = sorted(set(wanted) - set(names))
+        if unknown:
+            parser.error(f"unknown scenario(s) {unknown}; known: {names}")
+        args.scenarios = [s for s in SCENARIOS if s.name in wanted]
+    else:
+        args.scenarios = list(SCENARIOS)
+    if args.threads > args.connections:
+        parser.error("--threads must not exceed --connections")
+    return args
+
+
+def run_scenario(
+    wrk: str, base: str, scenario: Scenario, headers: dict[str, str], args: argparse.Namespace
+) -> tuple[dict[str, Any], list[str]]:
+    """Preflight (status and body checked), warm-up, measured run: (row, failures)."""
+    url = base + scenario.path
+    conns = scenario.connections or args.connections
+    status, body = http_get(url, headers)
+    if not 200 <= status < 300:
+        raise BenchError(f"{scenario.name}: GET {scenario.path} answered {status}")
+    problem = scenario.check(body) if scenario.check else None
+    if problem:
+        raise BenchError(f"{scenario.name}: GET {scenario.path}: {problem}")
+    print(
+        f"bench: {scenario.name}: {conns} connections, warm-up {args.warmup:g}s, "
+        f"run {args.duration:g}s"
+    )
+    load = {"headers": headers, "connections": conns, "threads": args.threads}
+    if args.warmup > 0:
+        run_wrk(wrk, url, seconds=args.warmup, **load)
+    result = parse_wrk(run_wrk(wrk, url, seconds=args.duration, **load))
+    failures = []
+    if result.non2xx:
+        failures.append(
+            f"{scenario.name}: {result.non2xx} of {result.requests} responses were errors "
+            f"(4xx/5xx); a benchmark of error pages is worthless: see {SERVER_LOG}"
+        )
+    # wrk counts only statuses >= 400: check once more that it is still a 2xx after the load.
+    status, _ = http_get(url, headers)
+    if not 200 <= status < 300:
+        failures.append(f"{scenario.name}: GET {scenario.path} answered {status} after the run")
+    for failure in failures:
+        print(f"bench: FAILED {failure}", file=sys.stderr)
+    if any(result.socket_errors.values()):
+        warning = f"{scenario.name}: socket errors {result.socket_errors}"
+        print(f"bench: WARNING {warning}", file=sys.stderr)
+    row = {
+        "scenario": scenario.name,
+        "path": scenario.path,
+        "connections": conns,
+        "wrk_threads": args.threads,
+        "requests": result.requests,
+        "duration_s": result.duration_s,
+        "rps": result.rps,
+        "p50_ms": result.latency_ms["50"],
+        "p75_ms": result.latency_ms.get("75"),
+        "p90_ms": result.latency_ms.get("90"),
+        "p99_ms": result.latency_ms["99"],
+        "non2xx": result.non2xx,
+        "socket_errors": result.socket_errors,
+        "body_bytes": len(body),
+        "failed": bool(failures),
+    }
+    return row, failures
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    wrk = ensure_wrk()
+    # A `kill` of the harness behaves like Ctrl-C, so the server is stopped either way.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+
+    env, database = child_environment()
+    govhub = make_govhub_runner(env)
+    print(f"bench: database: {database}")
+    started = time.monotonic()
+    govhub("migrate", "--no-input", "-v", "0")
+    print(govhub("demo", "--extra-organisations", str(EXTRA_ORGANISATIONS)).strip())
+    ctx = Context(env=env, govhub=govhub)
+    headers = {s.name: {**s.headers, **(s.setup(ctx) if s.setup else {})} for s in args.scenarios}
+    print(f"bench: prepared in {time.monotonic() - started:.1f}s")
+
+    rows: list[dict[str, Any]] = []
+    failures: list[str] = []
+    server_info: dict[str, Any] = {
+        "command": "govhub serve",
+        "workers": args.workers or "serve default",
+        "threads": args.server_threads or "serve default",
+    }
+    with server(env, free_port(), args.workers, args.server_threads) as (base, pid):
+        server_info["worker_processes"] = count_server_workers(pid)
+        print(
+            f"bench: server at {base}, {server_info['worker_processes']} worker processes "
+            f"(log: {SERVER_LOG.relative_to(ROOT)})"
+        )
+        for scenario in args.scenarios:
+            row, failed = run_scenario(wrk, base, scenario, headers[scenario.name], args)
+            rows.append(row)
+            failures += failed
+
+    baseline = next((r for r in rows if r["scenario"] == "baseline"), None)
+    by_name = {s.name: s for s in args.scenarios}
+    for row in rows:
+        row["ratio_to_baseline"] = (
+            row["rps"] / baseline["rps"] if baseline and baseline["rps"] else None
+        )
+        scenario = by_name[row["scenario"]]
+        row["targets"] = {
+            k: v
+            for k, v in (("p99_ms", scenario.target_p99_ms), ("ratio", scenario.target_ratio))
+            if v is not None
+        }
+        row["target_problems"] = target_problems(scenario, row)
+
+    print()
+    print(format_table(rows))
+    report = {
+        "machine": {
+            "cpu_count": os.cpu_count(),
+            "cpu_model": cpu_model(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "git_commit": git_commit(),
+            "wrk": wrk_version(wrk),
+        },
+        "settings": {
+            "database": database,
+            "organisations": 26 + EXTRA_ORGANISATIONS,
+            "duration_s": args.duration,
+            "warmup_s": args.warmup,
+            "wrk_threads": args.threads,
+            "server": server_info,
+        },
+        "scenarios": rows,
+        "scenario_definitions": [
+            {k: v for k, v in asdict(s).items() if k not in ("setup", "check", "headers")}
+            for s in args.scenarios
+        ],
+        "failures": failures,
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"\nbench: results written to {args.output}")
+    if failures:
+        print("bench: FAILED:\n  " + "\n  ".join(failures), file=sys.stderr)
+        return 1
+    missed = [r for r in rows if r["target_problems"]]
+    if missed:
+        print(
+            "bench: targets missed: "
+            + "; ".join(f"{r['scenario']} ({', '.join(r['target_problems'])})" for r in missed),
+            file=sys.stderr,
+        )
+        if args.check_targets:
+            return 3
+    return 0
+
+
+def wrk_version(wrk: str) -> str:
+    proc = subprocess.run([wrk, "--version"], capture_output=True, text=True, check=False)
+    lines = (proc.stdout or proc.stderr).splitlines()
+    return lines[0].strip() if lines else ""
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BenchError as exc:
+        print(f"bench: ERROR: {exc}", file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        print("\nbench: interrupted; server stopped.", file=sys.stderr)
+        sys.exit(130)

@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+import pytest
+
+from govhub.core.api import Conflict, Forbidden, InvalidInput, NotFound, RuleBroken
+from govhub.core.models import AuditEntry
+from govhub.organisations import actions
+from govhub.organisations.data import OrganisationInput
+from govhub.organisations.models import Membership, Organisation
+from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_staff_creates_an_organisation_with_sector_from_kind(staff):
+    # when
+    org = actions.organisation_create(
+        actor=staff,
+        data=OrganisationInput(
+            name="  Elder Care Network ",
+            kind="cso",
+            subtype="ngo",
+            name_translations={"ru": "Сеть помощи пожилым"},
+        ),
+    )
+    # then
+    org.refresh_from_db()
+    assert (org.name, org.kind, org.sector, org.subtype) == (
+        "Elder Care Network",
+        "cso",
+        "civil_society",
+        "ngo",
+    )
+    assert org.display_name("ru") == "Сеть помощи пожилым"
+    assert org.display_name("fa-af") == "Elder Care Network"
+    entry = AuditEntry.objects.get(verb="organisation.create")
+    assert entry.actor_id == staff.pk
+    assert entry.organisation_id == org.pk
+    assert entry.changes["kind"] == "cso"
+
+
+def test_a_plain_user_cannot_create_an_organisation(user):
+    with pytest.raises(Forbidden):
+        actions.organisation_create(
+            actor=user, data=OrganisationInput(name="X", kind="cso", subtype="ngo")
+        )
+    assert Organisation.objects.count() == 0
+    assert AuditEntry.objects.count() == 0
+
+
+def test_a_ministry_manager_adds_an_agency_under_it(ministry, ministry_manager):
+    agency = actions.organisation_create(
+        actor=ministry_manager,
+        data=OrganisationInput(
+            name="E-Government Agency", kind="ministry_agency", parent_id=ministry.pk
+        ),
+    )
+    assert agency.parent == ministry
+
+
+@pytest.mark.parametrize(
+    ("kind", "subtype", "code"),
+    [
+        ("business", "", "invalid_subtype"),
+        ("business", "ngo", "invalid_subtype"),
+        ("ministry_agency", "large", "invalid_subtype"),
+        ("planet", "", "invalid_kind"),
+    ],
+)
+def test_kind_and_subtype_must_fit(staff, kind, subtype, code):
+    with pytest.raises(InvalidInput) as exc:
+        actions.organisation_create(
+            actor=staff, data=OrganisationInput(name="X", kind=kind, subtype=subtype)
+        )
+    assert exc.value.code == code
+    assert Organisation.objects.count() == 0
+
+
+def test_names_only_in_site_languages(staff):
+    with pytest.raises(InvalidInput) as exc:
+        actions.organisation_create(
+            actor=staff,
+            data=OrganisationInput(name="X", kind="higher_body", name_translations={"xx": "?"}),
+        )
+    assert exc.value.code == "invalid_name_translations"
+
+
+def test_a_municipality_cannot_sit_under_a_business(staff, business_org):
+    with pytest.raises(RuleBroken) as exc:
+        actions.organisation_create(
+            actor=staff,
+            data=OrganisationInput(name="Town", kind="local_body", parent_id=business_org.pk),
+        )
+    assert exc.value.code == "invalid_parent_kind"
+
+
+def test_no_parent_cycles(staff, ministry):
+    agency = OrganisationFactory(kind="ministry_agency", parent=ministry)
+    with pytest.raises(RuleBroken) as exc:
+        actions.organisation_update(
+            actor=staff, organisation_id=ministry.pk, changes={"parent_id": agency.pk}
+        )
+    assert exc.value.code == "parent_cycle"
+    ministry.refresh_from_db()
+    assert ministry.parent_id is None
+
+
+def test_manager_updates_profile_and_the_diff_is_audited(ministry, ministry_manager):
+    # when
+    actions.organisation_update(
+        actor=ministry_manager,
+        organisation_id=ministry.pk,
+        changes={"website": "https://digital.example", "phone": "+1 555 0100"},
+    )
+    # then
+    ministry.refresh_from_db()
+    assert ministry.website == "https://digital.example"
+    entry = AuditEntry.objects.get(verb="organisation.update")
+    assert entry.changes == {
+        "website": ["", "https://digital.example"],
+        "phone": ["", "+1 555 0100"],
+    }
+
+
+def test_member_who_is_not_manager_cannot_update(ministry):
+    member = MembershipFactory(organisation=ministry, role="member").user
+    with pytest.raises(Forbidden):
+        actions.organisation_update(
+            actor=member, organisation_id=ministry.pk, changes={"name": "Hijacked"}
+        )
+    ministry.refresh_from_db()
+    assert ministry.name == "Ministry of Digital Development"
+    assert not AuditEntry.objects.filter(verb="organisation.update").exists()
+
+
+def test_update_rejects_unknown_fields_and_sector(ministry, ministry_manager):
+    with pytest.raises(InvalidInput):
+        actions.organisation_update(
+            actor=ministry_manager, organisation_id=ministry.pk, changes={"sector": "business"}
+        )
+    with pytest.raises(InvalidInput):
+        actions.organisation_update(
+            actor=ministry_manager, organisation_id=ministry.pk, changes={"id": 9}
+        )
+
+
+def test_update_of_a_missing_organisation_is_not_found(staff):
+    with pytest.raises(NotFound):
+        actions.organisation_update(actor=staff, organisation_id=999999, changes={"name": "x"})
+
+
+def test_membership_add_change_role_and_remove(ministry, ministry_manager, user):
+    # add
+    membership = actions.membership_add(
+        actor=ministry_manager, organisation_id=ministry.pk, user=user, role="member"
+    )
+    assert membership.role == "member"
+    # promote
+    actions.membership_add(
+        actor=ministry_manager, organisation_id=ministry.pk, user=user, role="manager"
+    )
+    assert Membership.objects.get(pk=membership.pk).role == "manager"
+    # remove
+    actions.membership_remove(actor=ministry_manager, membership_id=membership.pk)
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    verbs = list(AuditEntry.objects.order_by("sequence").values_list("verb", flat=True))
+    assert verbs == ["membership.add", "membership.change_role", "membership.remove"]
+
+
+def test_the_last_manager_cannot_leave(ministry, ministry_manager):
+    only = Membership.objects.get(user=ministry_manager)
+    with pytest.raises(Conflict) as exc:
+        actions.membership_remove(actor=ministry_manager, membership_id=only.pk)
+    assert exc.value.code == "last_manager"
+    with pytest.raises(Conflict):
+        actions.membership_add(
+            actor=ministry_manager,
+            organisation_id=ministry.pk,
+            user=ministry_manager,
+            role="member",
+        )
+    assert Membership.objects.get(pk=only.pk).role == "manager"
+
+
+def test_an_outsider_cannot_add_members(ministry, user):
+    outsider = MembershipFactory(role="manager").user  # manager elsewhere
+    with pytest.raises(Forbidden):
+        actions.membership_add(
+            actor=outsider, organisation_id=ministry.pk, user=user, role="manager"
+        )
+    assert not Membership.objects.filter(organisation=ministry).exists()

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from govhub.organisations import queries
+from govhub.organisations.tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_filters_by_sector_kind_and_name():
+    # given
+    a = OrganisationFactory(kind="business", subtype="small", name="Alpha Bakery")
+    OrganisationFactory(kind="cso", subtype="ngo", name="Beta Union")
+    c = OrganisationFactory(kind="local_body", name="Alpha Town", name_translations={"ru": "Альфа"})
+    OrganisationFactory(kind="local_body", name="Gone", is_active=False)
+    # then
+    assert list(queries.organisation_list(sector="business")) == [a]
+    assert list(queries.organisation_list(kind="local_body")) == [c]
+    assert list(queries.organisation_list(search="alpha")) == [a, c]
+    assert list(queries.organisation_list(search="Альфа")) == [c]
+
+
+def _directory_queries(client: Client, path: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_directory_page_uses_a_constant_number_of_queries():
+    # given: a small directory, then one 20 times larger, with parents to join
+    parent = OrganisationFactory(kind="local_body", name="Province")
+    for _ in range(5):
+        OrganisationFactory(kind="local_body", parent=parent)
+    client = Client()
+    small = _directory_queries(client, "/organisations/")
+    for _ in range(100):
+        OrganisationFactory(kind="local_body", parent=parent)
+    # when
+    large = _directory_queries(client, "/organisations/")
+    filtered = _directory_queries(client, "/organisations/?sector=government&page=2")
+    # then: count + one page of rows (parents joined), whatever the size
+    assert small == large == filtered == 2
+
+
+def test_api_list_uses_a_constant_number_of_queries():
+    for _ in range(10):
+        OrganisationFactory()
+    client = Client()
+    with CaptureQueriesContext(connection) as small:
+        client.get("/api/v1/organisations")
+    for _ in range(60):
+        OrganisationFactory(parent=OrganisationFactory(kind="higher_body"))
+    with CaptureQueriesContext(connection) as large:
+        client.get("/api/v1/organisations")
+    assert len(small.captured_queries) == len(large.captured_queries) == 2
