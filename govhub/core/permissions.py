@@ -23,7 +23,10 @@ DELEGATED_ACCESS: dict[str, str] = {
     "django.contrib.admin": "staff only, enforced by the Django admin site",
     "allauth.": "sign-in pages are public; account, MFA and connection pages require "
     "sign-in, enforced by django-allauth",
-    "ninja.": "the API router; each operation declares its own auth (see test_url_permissions)",
+    "ninja.": "the API's routes, OpenAPI document and docs page are public; each operation "
+    "declares its own auth (see test_url_permissions)",
+    "django.contrib.contenttypes": "the admin's 'view on site' redirect to an object's public "
+    "page; reveals nothing the page does not",
     "django.views.static": "static files in debug only",
     "django.contrib.staticfiles": "static files in debug only",
 }
@@ -60,9 +63,19 @@ def access_of(callback: Any) -> str | None:
     rule = getattr(callback, "govhub_access", None)
     if rule is None and hasattr(callback, "view_class"):
         rule = getattr(callback.view_class, "govhub_access", None)
+    if rule is None and _is_redirect(callback):
+        return "public: a redirect, serves no content"
     if rule is None:
-        module = getattr(callback, "__module__", "") or ""
+        inner = getattr(callback, "view_class", None) or getattr(callback, "func", callback)
+        module = getattr(inner, "__module__", "") or ""
         for prefix, reason in DELEGATED_ACCESS.items():
             if module.startswith(prefix):
                 return f"delegated: {reason}"
     return rule
+
+
+def _is_redirect(callback: Any) -> bool:
+    from django.views.generic import RedirectView
+
+    view_class = getattr(callback, "view_class", None)
+    return isinstance(view_class, type) and issubclass(view_class, RedirectView)

@@ -1,0 +1,68 @@
+"""Deny by default: every view, and every API operation, declares who may use it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from ninja.constants import NOT_SET
+
+from config.api import api
+from govhub.core.permissions import access_of
+
+
+def _walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern.callback
+
+
+def test_every_url_declares_who_may_use_it():
+    # given
+    routes = list(_walk(get_resolver().url_patterns))
+    # when
+    undeclared = [route for route, callback in routes if not access_of(callback)]
+    # then
+    assert len(routes) > 50  # the walk really covers the project, allauth and admin included
+    assert undeclared == []
+
+
+def test_our_own_views_declare_a_rule_rather_than_delegate():
+    own = [
+        (route, access_of(cb))
+        for route, cb in _walk(get_resolver().url_patterns)
+        if cb.__module__.startswith("govhub.")
+    ]
+    assert own, "no GovHub views found"
+    assert [r for r, rule in own if not rule or rule.startswith("delegated")] == []
+
+
+def test_every_api_operation_requires_auth_or_is_declared_public():
+    operations = [
+        (path, op)
+        for _prefix, router in api._routers
+        for path, path_view in router.path_operations.items()
+        for op in path_view.operations
+    ]
+    assert operations
+    def effective_auth(op: Any) -> Any:
+        return api.auth if op.auth_param is NOT_SET else op.auth_param
+
+    open_without_declaration = [
+        (path, op.methods)
+        for path, op in operations
+        if not effective_auth(op) and (op.openapi_extra or {}).get("x-govhub-access") != "public"
+    ]
+    assert api.auth  # the API's default is: a token is required
+    assert open_without_declaration == []
+    declared_public = sorted(
+        (path, m) for path, op in operations if not effective_auth(op) for m in op.methods
+    )
+    assert declared_public == [
+        ("/organisations", "GET"),
+        ("/organisations/{organisation_id}", "GET"),
+    ]
