@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import pytest
+
+from govhub.core.models import AuditEntry
+from govhub.organisations.models import Organisation
+from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_me_returns_the_person_and_their_organisations(api_client, ministry, ministry_manager):
+    response = api_client.as_user(ministry_manager).get("/me")
+    assert response.status_code == 200
+    assert response.json() == {
+        "id": ministry_manager.pk,
+        "email": ministry_manager.email,
+        "full_name": ministry_manager.full_name,
+        "is_staff": False,
+        "memberships": [
+            {
+                "organisation_id": ministry.pk,
+                "organisation_name": "Ministry of Digital Development",
+                "kind": "ministry_agency",
+                "sector": "government",
+                "role": "manager",
+            }
+        ],
+    }
+
+
+def test_list_is_public_paginated_and_filtered(api_client):
+    # given
+    province = OrganisationFactory(kind="local_body", name="A Province")
+    OrganisationFactory(kind="local_body", name="B Town", parent=province)
+    OrganisationFactory(kind="business", subtype="large", name="C Telecom")
+    # when
+    everything = api_client.get("/organisations").json()
+    local = api_client.get("/organisations", kind="local_body").json()
+    business = api_client.get("/organisations", sector="business").json()
+    paged = api_client.get("/organisations", page=2, page_size=2).json()
+    # then
+    assert everything["count"] == 3
+    first = everything["items"][0]
+    assert {k: first[k] for k in ("id", "name", "kind", "sector", "parent_id")} == {
+        "id": province.pk,
+        "name": "A Province",
+        "kind": "local_body",
+        "sector": "government",
+        "parent_id": None,
+    }
+    assert [o["name"] for o in local["items"]] == ["A Province", "B Town"]
+    assert local["items"][1]["parent_id"] == province.pk
+    assert [o["name"] for o in business["items"]] == ["C Telecom"]
+    assert business["items"][0]["subtype"] == "large"
+    assert paged == {"count": 3, "items": [paged["items"][0]]}
+    assert paged["items"][0]["name"] == "C Telecom"
+
+
+def test_list_rejects_bad_filters_with_the_envelope(api_client):
+    response = api_client.get("/organisations", kind="planet")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_input"
+    assert response.json()["error"]["details"][0]["loc"] == ["query", "kind"]
+    too_big = api_client.get("/organisations", page_size=5000)
+    assert too_big.status_code == 400
+
+
+def test_get_one_and_404_for_missing_or_inactive(api_client, ministry):
+    assert api_client.get(f"/organisations/{ministry.pk}").json()["name"] == ministry.name
+    hidden = OrganisationFactory(is_active=False)
+    for missing in (hidden.pk, 999999):
+        response = api_client.get(f"/organisations/{missing}")
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
+
+
+def test_staff_creates_over_the_api_and_it_is_audited(api_client, staff):
+    response = api_client.as_user(staff).send(
+        "POST",
+        "/organisations",
+        {
+            "name": "Green Valley Society",
+            "kind": "cso",
+            "subtype": "ngo",
+            "name_translations": {"ru": "Зелёная долина"},
+        },
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["name"], body["sector"], body["subtype"]) == (
+        "Green Valley Society",
+        "civil_society",
+        "ngo",
+    )
+    assert Organisation.objects.get(pk=body["id"]).name_translations == {"ru": "Зелёная долина"}
+    assert AuditEntry.objects.filter(verb="organisation.create", target_id=str(body["id"])).exists()
+
+
+def test_create_needs_a_token_and_the_right(api_client, user):
+    payload = {"name": "X", "kind": "higher_body"}
+    anonymous = api_client.send("POST", "/organisations", payload)
+    assert anonymous.status_code == 401
+    denied = api_client.as_user(user).send("POST", "/organisations", payload)
+    assert denied.status_code == 403
+    assert denied.json()["error"]["code"] == "permission_denied"
+    assert Organisation.objects.count() == 0
+
+
+def test_create_with_bad_input_is_400_or_422_and_writes_nothing(api_client, staff, business_org):
+    client = api_client.as_user(staff)
+    missing = client.send("POST", "/organisations", {"kind": "cso"})
+    assert missing.status_code == 400
+    assert missing.json()["error"]["code"] == "invalid_input"
+    subtype = client.send(
+        "POST", "/organisations", {"name": "X", "kind": "cso", "subtype": "large"}
+    )
+    assert subtype.status_code == 400
+    assert subtype.json()["error"]["code"] == "invalid_subtype"
+    parent = client.send(
+        "POST", "/organisations", {"name": "X", "kind": "local_body", "parent_id": business_org.pk}
+    )
+    assert parent.status_code == 422
+    assert parent.json()["error"]["code"] == "invalid_parent_kind"
+    not_json = client.client.post(
+        "/api/v1/organisations",
+        "{not json",
+        content_type="application/json",
+        headers=client._headers(),
+    )
+    assert not_json.status_code == 400
+    assert Organisation.objects.count() == 1
+
+
+def test_manager_patches_own_organisation_only(
+    api_client, ministry, ministry_manager, business_org
+):
+    client = api_client.as_user(ministry_manager)
+    ok = client.send(
+        "PATCH", f"/organisations/{ministry.pk}", {"website": "https://digital.example"}
+    )
+    assert ok.status_code == 200
+    assert ok.json()["website"] == "https://digital.example"
+    other = client.send("PATCH", f"/organisations/{business_org.pk}", {"name": "Mine now"})
+    assert other.status_code == 403
+    business_org.refresh_from_db()
+    assert business_org.name == "BrightPath Software"
+
+
+def test_member_without_manager_role_cannot_patch(api_client, ministry):
+    member = MembershipFactory(organisation=ministry, role="member").user
+    response = api_client.as_user(member).send(
+        "PATCH", f"/organisations/{ministry.pk}", {"name": "x"}
+    )
+    assert response.status_code == 403
