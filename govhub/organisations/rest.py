@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
 
 from govhub.core.rest import PUBLIC_OPERATION
 from govhub.organisations import actions, permissions, queries
@@ -152,9 +153,9 @@ def organisation_get(request: HttpRequest, organisation_id: int) -> Organisation
     response={201: OrganisationOut},
     summary="Create an organisation (staff, or a manager of the parent)",
 )
-def organisation_create(request: HttpRequest, payload: OrganisationIn) -> tuple[int, Organisation]:
+def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Status[Organisation]:
     data = OrganisationInput(**{**payload.dict(), "subtype": payload.subtype or ""})
-    return 201, actions.organisation_create(actor=request.user, data=data)
+    return Status(201, actions.organisation_create(actor=request.user, data=data))
 
 
 @router.patch(

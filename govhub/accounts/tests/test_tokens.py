@@ -86,7 +86,7 @@ def test_account_page_shows_new_token_once_and_lists_it(user):
     assert response.status_code == 200
     token = ApiToken.objects.get(user=user)
     body = response.content.decode()
-    secret = body.split('id="new-token">')[1].split("<")[0]
+    secret = body.split('id="new-token"')[1].split(">")[1].split("<")[0]
     assert hash_secret(secret) == token.token_hash
     assert response["Cache-Control"] == "no-store"
     again = client.get("/account/").content.decode()
