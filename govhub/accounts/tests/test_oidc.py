@@ -8,6 +8,7 @@ real HTTP over loopback.
 
 from __future__ import annotations
 
+import html
 import os
 import queue
 import re
@@ -163,7 +164,7 @@ def _form_action(page: requests.Response, prompt: str) -> str:
     actions = re.findall(r'<form[^>]* action="([^"]+)"', page.text)
     assert len(actions) == 1, page.text
     assert f'name="prompt" value="{prompt}"' in page.text
-    return urljoin(page.url, actions[0])
+    return urljoin(page.url, html.unescape(actions[0]))
 
 
 def _sign_in_at_eid(eid: Eid, govhub: Client) -> str:
