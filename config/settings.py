@@ -172,6 +172,7 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_LOGOUT_ON_GET = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("GOVHUB_MFA_ISSUER", default="GovHub")
+GOVHUB_OPEN_SIGNUP = env.bool("GOVHUB_OPEN_SIGNUP", default=True)
 GOVHUB_MFA_REQUIRED_FOR_GOVERNMENT = env.bool("GOVHUB_MFA_REQUIRED_FOR_GOVERNMENT", default=True)
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
@@ -277,7 +278,6 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="GovHub <no-reply@govhub.invalid>")
 
-GOVHUB_API_PAGE_SIZE = env.int("GOVHUB_API_PAGE_SIZE", default=50)
 GOVHUB_DEMO = env.bool("GOVHUB_DEMO", default=False)
 
 LOGGING = {

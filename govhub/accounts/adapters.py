@@ -12,7 +12,7 @@ from django.http import HttpRequest
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def is_open_for_signup(self, request: HttpRequest) -> bool:
-        return bool(getattr(settings, "GOVHUB_OPEN_SIGNUP", True))
+        return bool(settings.GOVHUB_OPEN_SIGNUP)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]

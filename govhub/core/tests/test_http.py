@@ -152,3 +152,14 @@ def test_api_docs_page_is_self_hosted():
     body = Client().get("/api/v1/docs").content.decode()
     assert "cdn" not in body.lower()
     assert "/static/ninja/" in body
+
+
+def test_every_setting_read_from_the_environment_is_listed_in_env_example():
+    import re
+
+    settings_source = (ROOT / "config" / "settings.py").read_text()
+    serve_source = (ROOT / "govhub/core/management/commands/serve.py").read_text()
+    read = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', settings_source))
+    read |= set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', serve_source))
+    listed = set(re.findall(r"^#? ?([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert read - listed - {"GOVHUB_TESTING"} == set()
