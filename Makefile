@@ -15,7 +15,7 @@ $(BIN)/python:
 $(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e . || $(BIN)/pip install --quiet --no-deps -e .
-	$(BIN)/python -m django compilemessages --settings=config.settings -v 0 --ignore=.venv
+	$(BIN)/python -m govhub.core.compile_translations
 	touch $@
 
 # Development dependencies (tests, linters, browser driver, npm test tools).
@@ -56,8 +56,8 @@ bench: install-dev
 	$(BIN)/python bench/run.py
 
 messages: install-dev
-	cd govhub && ../$(BIN)/python -m django makemessages --settings=config.settings -l ru -l fa_AF --no-obsolete --no-location --ignore=tests
-	$(BIN)/python -m django compilemessages --settings=config.settings --ignore=.venv
+	cd govhub && DJANGO_SETTINGS_MODULE=config.test_settings ../$(BIN)/django-admin makemessages -l ru -l fa_AF --no-obsolete --add-location file --ignore 'tests/*'
+	$(BIN)/python -m govhub.core.compile_translations
 
 clean:
 	rm -rf $(VENV) node_modules var/*.sqlite3 .mypy_cache .ruff_cache

@@ -1,0 +1,28 @@
+"""Compile the .po catalogues under govhub/locale to .mo, without GNU gettext.
+
+Run by `make install` (`python -m govhub.core.compile_translations`), so a machine with only
+Python can build the translations; `.mo` files are build outputs and are not committed.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import polib
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+
+
+def compile_all(locale_dir: Path = LOCALE_DIR) -> int:
+    count = 0
+    for po_path in sorted(locale_dir.glob("*/LC_MESSAGES/*.po")):
+        catalogue = polib.pofile(str(po_path))
+        catalogue.save_as_mofile(str(po_path.with_suffix(".mo")))
+        count += 1
+    return count
+
+
+if __name__ == "__main__":
+    compiled = compile_all()
+    sys.stdout.write(f"compiled {compiled} translation catalogues\n")
