@@ -94,7 +94,9 @@ def test_healthz():
 
 
 def _run_govhub(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GOVHUB_", "SECURE_"))}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GOVHUB_", "SECURE_"))
+    }
     return subprocess.run(
         [sys.executable, "-m", "govhub.cli", *args],
         env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
@@ -163,3 +165,22 @@ def test_every_setting_read_from_the_environment_is_listed_in_env_example():
     read |= set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', serve_source))
     listed = set(re.findall(r"^#? ?([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read - listed - {"GOVHUB_TESTING"} == set()
+
+
+def test_server_error_page_is_friendly_and_needs_no_database(rf):
+    from govhub.core.views import server_error
+
+    page = server_error(rf.get("/"))
+    assert page.status_code == 500
+    assert "Something went wrong on our side" in page.content.decode()
+    api = server_error(rf.get("/api/v1/organisations"))
+    assert api.status_code == 500
+    assert json.loads(api.content)["error"]["code"] == "server_error"
+
+
+def test_friendly_403_page(user, business_org):
+    client = Client()
+    client.force_login(user)
+    page = client.get(f"/organisations/{business_org.pk}/manage/")
+    assert page.status_code == 403
+    assert "Access denied" in page.content.decode()
