@@ -8,6 +8,6 @@ os.environ.setdefault("GOVHUB_LOGIN_FAILED_LIMIT", "100/m/ip,5/5m/key")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
 from config.settings import *  # noqa: F403
-from config.settings import STATIC_ROOT  # noqa: E402
+from config.settings import STATIC_ROOT
 
 os.makedirs(STATIC_ROOT, exist_ok=True)  # WhiteNoise warns about a missing root

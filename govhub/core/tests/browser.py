@@ -1,12 +1,12 @@
-"""Browser-test fixtures: Debian's Chromium driven by Playwright against pytest-django's live server.
+"""Browser-test fixtures: Debian's Chromium, driven by Playwright, against the live server.
 
-Use from a test module (the fixtures are registered by govhub/core/tests/conftest.py; other apps
-import them the same way)::
+The fixtures are registered for core's tests by govhub/core/tests/conftest.py; another app's
+tests/conftest.py registers them the same way (import them by name). Then::
 
     pytestmark = pytest.mark.browser
 
-    def test_home(page, live_url):
-        page.goto(live_url("/"))
+    def test_home(page):
+        page.goto("/")  # relative to the live server
         assert_no_axe_violations(page)
 
 Nothing is downloaded: Playwright launches /usr/bin/chromium (``playwright install`` is never
@@ -16,6 +16,7 @@ needed). Without Chromium or the playwright package the tests skip locally and f
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -51,21 +52,23 @@ def _chromium_available() -> bool:
     return (path.is_file() and os.access(path, os.X_OK)) or shutil.which(CHROMIUM) is not None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One headless Chromium for the whole session (each test gets a fresh context)."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    require(sync_playwright is not None, "Python package playwright")
+    """One headless Chromium per test module (each test gets a fresh context).
+
+    While Playwright runs, the test thread has a running asyncio loop, so Django refuses the
+    test's own (synchronous) database calls unless DJANGO_ALLOW_ASYNC_UNSAFE is set. It is set
+    here only, for as long as Chromium runs, and restored afterwards: module scope keeps the
+    tests of other modules under Django's usual check.
+    """
+    require(importlib.util.find_spec("playwright") is not None, "Python package playwright")
     require(_chromium_available(), "Chromium (Debian package chromium)")
-    # Sync Playwright runs an event loop in the test thread; Django would then refuse the
-    # test's own (synchronous) database calls. Allowed here only, and restored afterwards.
+    from playwright.sync_api import sync_playwright
+
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
-        with sync_playwright() as playwright:  # type: ignore[misc]
+        with sync_playwright() as playwright:
             chromium = playwright.chromium.launch(
                 executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
             )
@@ -122,7 +125,8 @@ def page(browser_context: Any) -> Iterator[Any]:
     assert not errors, f"JavaScript errors on the page: {errors}"
 
 
-def _format_violations(url: str, violations: list[dict[str, Any]]) -> str:
+def format_violations(url: str, violations: list[dict[str, Any]]) -> str:
+    """Each violation's rule id, impact and help, with the CSS selectors of the failing nodes."""
     lines = [f"{len(violations)} accessibility violation(s) on {url}:"]
     for violation in violations:
         lines.append(
@@ -131,7 +135,7 @@ def _format_violations(url: str, violations: list[dict[str, Any]]) -> str:
         )
         for node in violation["nodes"]:
             lines.append(f"    target: {json.dumps(node['target'])}")
-            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            summary = " ".join((node.get("failureSummary") or "").split())
             if summary:
                 lines.append(f"      {summary}")
     return "\n".join(lines)
@@ -153,34 +157,50 @@ def axe_violations(page: Any, tags: list[str] | None = None) -> list[dict[str, A
     return list(result["violations"])
 
 
+def axe_report(page: Any, tags: list[str] | None = None) -> str:
+    """An empty string when axe finds nothing on the current page, else the readable list."""
+    violations = axe_violations(page, tags)
+    return format_violations(page.url, violations) if violations else ""
+
+
 def assert_no_axe_violations(page: Any, tags: list[str] | None = None) -> None:
     """Fail with each violation's id, help and target nodes if axe finds anything."""
-    violations = axe_violations(page, tags)
-    message = _format_violations(page.url, violations)
-    if violations:
-        print(message)  # noqa: T201  (shown by pytest with the failure)
-    assert not violations, message
+    assert_no_reports([axe_report(page, tags)])
+
+
+def assert_no_reports(reports: list[str]) -> None:
+    """Fail with every non-empty report (several pages are checked before one failure)."""
+    found = "\n".join(report for report in reports if report)
+    if found:
+        print(found)  # noqa: T201  (pytest shows captured output with the failure)
+    assert not found, found
+
+
+def horizontal_scroll_report(page: Any) -> str:
+    """An empty string when the page fits the viewport's width, else what sticks out."""
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    viewport = page.evaluate("window.innerWidth")
+    if width <= viewport:
+        return ""
+    culprits = page.evaluate(
+        """(limit) => Array.from(document.querySelectorAll('body *'))
+            .filter((el) => {
+                const box = el.getBoundingClientRect();
+                return box.right > limit + 0.5 || box.left < -0.5;
+            })
+            .slice(0, 10)
+            .map((el) => el.tagName.toLowerCase()
+                + (el.id ? '#' + el.id : '')
+                + (typeof el.className === 'string' && el.className.trim()
+                    ? '.' + el.className.trim().split(/\\s+/).join('.') : ''))""",
+        viewport,
+    )
+    return (
+        f"{page.url} scrolls sideways: scrollWidth {width} > viewport {viewport}; "
+        f"elements beyond the edge: {culprits}"
+    )
 
 
 def assert_no_horizontal_scroll(page: Any) -> None:
     """The page fits the viewport's width: nothing forces sideways scrolling."""
-    width = page.evaluate("document.scrollingElement.scrollWidth")
-    viewport = page.evaluate("window.innerWidth")
-    if width > viewport:
-        culprits = page.evaluate(
-            """(limit) => Array.from(document.querySelectorAll('body *'))
-                .filter((el) => {
-                    const box = el.getBoundingClientRect();
-                    return box.right > limit + 0.5 || box.left < -0.5;
-                })
-                .slice(0, 10)
-                .map((el) => el.tagName.toLowerCase()
-                    + (el.id ? '#' + el.id : '')
-                    + (el.className && typeof el.className === 'string'
-                        ? '.' + el.className.trim().split(/\\s+/).join('.') : ''))""",
-            viewport,
-        )
-        pytest.fail(
-            f"{page.url} scrolls sideways: scrollWidth {width} > viewport {viewport}; "
-            f"widest elements: {culprits}"
-        )
+    assert_no_reports([horizontal_scroll_report(page)])

@@ -1,12 +1,13 @@
-"""The site in a real browser: a sign-in journey in two directions, and WCAG 2.2 AA scans.
+"""The site in a real browser: a sign-in journey in both writing directions, WCAG 2.2 AA scans.
 
-The people and organisations come from the shared fixtures of the root conftest.py (which use
-the accounts and organisations factories) and from the demo data command: core's tests import
-no domain app (see the import-linter contracts in pyproject.toml).
+People and organisations come from the shared fixtures of the root conftest.py (built with the
+accounts and organisations factories) and from the `demo` command: core's code, tests included,
+imports no domain app (the import-linter contracts in pyproject.toml).
 """
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -16,34 +17,43 @@ from govhub.core.tests.browser import (
     DESKTOP,
     MOBILE,
     assert_no_axe_violations,
-    assert_no_horizontal_scroll,
+    assert_no_reports,
+    axe_report,
+    horizontal_scroll_report,
 )
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "correct-horse-battery"  # the accounts factory's password
 DARI = "fa-af"
+LANGUAGES = ["en", DARI]
 
 
 @pytest.fixture
 def demo_data(settings: Any, transactional_db: Any) -> None:
-    """The demo country's organisations (names in English, Russian and Dari) and people."""
+    """The demo country: 26 organisations named in English, Russian and Dari, and its people."""
     settings.GOVHUB_DEMO = True
-    call_command("demo", stdout=_Discard())
+    call_command("demo", stdout=io.StringIO())
 
 
-class _Discard:
-    def write(self, text: str) -> int:
-        return len(text)
-
-    def flush(self) -> None:
-        return None
+def _organisation_of(user: Any) -> Any:
+    return user.memberships.get().organisation
 
 
-def _switch_language(page: Any, code: str) -> None:
-    """Follow the header's language link, as a person would."""
-    page.locator(f".lang-nav a[hreflang='{code}']").click()
+def _sign_in(page: Any, email: str) -> None:
+    """Sign in through the real form (English labels: a fresh browser context has no cookie)."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+
+
+def _in_language(page: Any, code: str, path: str) -> None:
+    """Open `path` in a language, through the same link the header offers."""
+    page.goto(f"/language/?lang={code}&next={path}")
+    expected = ("rtl" if code == DARI else "ltr", code)
+    assert _html_direction(page) == expected
 
 
 def _html_direction(page: Any) -> tuple[str | None, str | None]:
@@ -58,80 +68,104 @@ def _brand_centre_x(page: Any) -> float:
 
 
 def test_sign_in_switch_to_dari_and_open_an_organisation(page: Any, business_manager: Any):
-    organisation = business_manager.memberships.get().organisation
-    # Sign in through the real form.
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(business_manager.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    # given a person who manages a business
+    organisation = _organisation_of(business_manager)
+
+    # when they sign in through the form
+    _sign_in(page, business_manager.email)
+
+    # then they are signed in, on a left-to-right page with the brand on the left
     nav = page.get_by_role("navigation", name="Main")
     assert nav.get_by_role("link", name="My account").is_visible()
     assert page.locator("h1").inner_text() == "My account"
-    # Left to right in English: the brand sits on the left.
     assert _html_direction(page) == ("ltr", "en")
     assert _brand_centre_x(page) < DESKTOP["width"] / 2
 
-    _switch_language(page, DARI)
+    # when they choose Dari in the header
+    page.locator(".lang-nav a[hreflang='fa-af']").click()
+    page.wait_for_load_state()
 
-    # Right to left in Dari, on the same page: the layout mirrors.
+    # then the same page comes back right to left, and the layout mirrors
     assert page.url.endswith("/account/")
     assert _html_direction(page) == ("rtl", DARI)
-    assert _brand_centre_x(page) > DESKTOP["width"] / 2
     assert page.locator(".lang-nav a[aria-current='true']").get_attribute("hreflang") == DARI
-    # Still signed in; open the organisation from the directory.
+    assert _brand_centre_x(page) > DESKTOP["width"] / 2
+    assert page.locator("main h1").evaluate("h => getComputedStyle(h).direction") == "rtl"
+
+    # when they open their organisation from the directory
     page.locator(".main-nav a[href='/organisations/']").click()
     page.wait_for_load_state()
     page.locator("main table").get_by_role("link", name=organisation.name).click()
     page.wait_for_load_state()
-    assert page.locator("h1").inner_text() == organisation.name
+
+    # then its page shows its name, still in Dari and still signed in
     assert page.url.endswith(f"/organisations/{organisation.pk}/")
+    assert page.locator("main h1").inner_text() == organisation.name
     assert _html_direction(page) == ("rtl", DARI)
+    assert page.locator(".main-nav a[href='/account/']").is_visible()
 
 
-def _organisation_id(name: str) -> int:
+def _ministry_path() -> str:
     from django.apps import apps
 
-    return int(apps.get_model("organisations", "Organisation").objects.get(name=name).pk)
+    organisation = apps.get_model("organisations", "Organisation")
+    return f"/organisations/{organisation.objects.get(name='Ministry of Digital Development').pk}/"
 
 
-PAGES = {
-    "home": lambda: "/",
-    "sign-in": lambda: "/accounts/login/",
-    "directory": lambda: "/organisations/",
-    "organisation": lambda: (
-        f"/organisations/{_organisation_id('Ministry of Digital Development')}/"
-    ),
-}
+PUBLIC_PAGES = (
+    lambda: "/",
+    lambda: "/accounts/login/",
+    lambda: "/accounts/signup/",
+    lambda: "/organisations/",
+    _ministry_path,
+)
 
 
-@pytest.mark.parametrize("language", ["en", DARI])
-@pytest.mark.parametrize("name", list(PAGES))
-def test_page_has_no_accessibility_violations(page: Any, demo_data: None, name: str, language: str):
-    path = PAGES[name]()
-    page.goto(f"/language/?lang={language}&next={path}")
-    assert _html_direction(page) == ("rtl" if language == DARI else "ltr", language)
-    assert_no_axe_violations(page)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_public_pages_have_no_accessibility_violations(page: Any, demo_data: None, language: str):
+    # Home, sign-in, sign-up, the directory (26 organisations) and an organisation's page.
+    reports = []
+    for path in PUBLIC_PAGES:
+        _in_language(page, language, path())
+        reports.append(axe_report(page))
+    assert_no_reports(reports)
 
 
-@pytest.mark.parametrize("language", ["en", DARI])
-def test_signed_in_organisation_page_has_no_accessibility_violations(
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pages_of_a_signed_in_manager_have_no_accessibility_violations(
     page: Any, demo_data: None, business_manager: Any, language: str
 ):
-    organisation = business_manager.memberships.get().organisation
+    organisation = _organisation_of(business_manager)
+    _sign_in(page, business_manager.email)
+    reports = []
+    for path in (
+        "/account/",
+        f"/organisations/{organisation.pk}/",
+        f"/organisations/{organisation.pk}/manage/",
+        f"/organisations/{organisation.pk}/audit/",
+    ):
+        _in_language(page, language, path)
+        reports.append(axe_report(page))
+    assert_no_reports(reports)
+
+
+def test_failed_sign_in_has_no_accessibility_violations(page: Any, user: Any):
     page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(business_manager.email)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Email", exact=True).fill(user.email)
+    page.get_by_label("Password", exact=True).fill("not-the-password")
     page.locator("main").get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
-    page.goto(f"/language/?lang={language}&next=/organisations/{organisation.pk}/")
-    assert page.get_by_role("link", name="Manage this organisation").is_visible()
+    assert page.get_by_role("alert").is_visible()
     assert_no_axe_violations(page)
 
 
-@pytest.mark.parametrize("language", ["en", DARI])
-@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/organisations/"])
-def test_mobile_page_does_not_scroll_sideways(page: Any, demo_data: None, path: str, language: str):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pages_fit_a_phone_screen_without_sideways_scrolling(
+    page: Any, demo_data: None, language: str
+):
     page.set_viewport_size(MOBILE)
-    page.goto(f"/language/?lang={language}&next={path}")
-    assert_no_horizontal_scroll(page)
+    reports = []
+    for path in ("/", "/accounts/login/", "/organisations/", _ministry_path()):
+        _in_language(page, language, path)
+        reports.append(horizontal_scroll_report(page))
+    assert_no_reports(reports)

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver
-
 from ninja.constants import NOT_SET
 
 from config.api import api
@@ -49,6 +48,7 @@ def test_every_api_operation_requires_auth_or_is_declared_public():
         for op in path_view.operations
     ]
     assert operations
+
     def effective_auth(op: Any) -> Any:
         return api.auth if op.auth_param is NOT_SET else op.auth_param
 
