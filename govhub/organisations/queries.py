@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import QuerySet, TextField
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce
 
 from govhub.organisations.models import Membership, Organisation
 
 
 def organisation_list(
-    *, sector: str = "", kind: str = "", search: str = "", viewer: Any = None
+    *, sector: str = "", kind: str = "", search: str = "", language: str = ""
 ) -> QuerySet[Organisation]:
-    """Active organisations, optionally filtered, with their parent joined."""
+    """Active organisations, optionally filtered, with their parent joined.
+
+    With a `language`, ordered by the name in that language (falling back to the main name),
+    so a Dari or Russian reader sees their own alphabetical order.
+    """
     qs = Organisation.objects.filter(is_active=True).select_related("parent")
     if sector:
         qs = qs.filter(sector=sector)
@@ -20,6 +27,11 @@ def organisation_list(
         qs = qs.filter(kind=kind)
     if search:
         qs = qs.filter(search_names__contains=search.strip()[:100].casefold())
+    if language and language != settings.LANGUAGE_CODE:
+        local_name = Coalesce(
+            KeyTextTransform(language, "name_translations"), "name", output_field=TextField()
+        )
+        return qs.annotate(local_name=local_name).order_by("local_name", "id")
     return qs.order_by("name", "id")
 
 

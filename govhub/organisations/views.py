@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -32,6 +33,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         sector=filters.get("sector", ""),
         kind=filters.get("kind", ""),
         search=filters.get("q", ""),
+        language=get_language() or "",
     )
     page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -57,3 +57,18 @@ def test_api_list_uses_a_constant_number_of_queries():
     with CaptureQueriesContext(connection) as large:
         client.get("/api/v1/organisations")
     assert len(small.captured_queries) == len(large.captured_queries) == 2
+
+
+def test_list_orders_by_the_name_in_the_readers_language():
+    # given
+    b = OrganisationFactory(
+        kind="cso", subtype="ngo", name="Alpha", name_translations={"ru": "Бета"}
+    )
+    a = OrganisationFactory(
+        kind="cso", subtype="ngo", name="Beta", name_translations={"ru": "Альфа"}
+    )
+    c = OrganisationFactory(kind="cso", subtype="ngo", name="Gamma")  # no Russian name
+    # then
+    assert list(queries.organisation_list()) == [b, a, c]
+    assert list(queries.organisation_list(language="ru")) == [c, a, b]  # Latin sorts first
+    assert list(queries.organisation_list(language="fa-af")) == [b, a, c]  # falls back
