@@ -9,11 +9,13 @@ from govhub.core.errors import (
     NotFound,
     RuleBroken,
 )
+from govhub.core.i18n import LANGUAGE_NAMES
 from govhub.core.permissions import AUTHENTICATED, PUBLIC, declare, public, signed_in
 from govhub.core.responses import envelope, error_response
 
 __all__ = [
     "AUTHENTICATED",
+    "LANGUAGE_NAMES",
     "PUBLIC",
     "Conflict",
     "DomainError",

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from govhub.core.api import LANGUAGE_NAMES
 from govhub.organisations.kinds import Kind, Sector, Subtype
 from govhub.organisations.models import Role
 
@@ -43,9 +44,9 @@ class OrganisationForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for code, label in settings.LANGUAGES[1:]:
+        for code, _label in settings.LANGUAGES[1:]:
             self.fields[f"name_{code}"] = forms.CharField(
-                label=_("Name in %(language)s") % {"language": label},
+                label=_("Name in %(language)s") % {"language": LANGUAGE_NAMES[code]},
                 required=False,
                 max_length=200,
             )
