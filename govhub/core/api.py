@@ -1,6 +1,7 @@
 """What other apps may import from core."""
 
 from govhub.core.audit import audit_list, audit_record, audit_verify
+from govhub.core.caching import anonymous_page_cache
 from govhub.core.errors import (
     Conflict,
     DomainError,
@@ -23,6 +24,7 @@ __all__ = [
     "InvalidInput",
     "NotFound",
     "RuleBroken",
+    "anonymous_page_cache",
     "audit_list",
     "audit_record",
     "audit_verify",

@@ -11,12 +11,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language, gettext
 from django.views.decorators.http import require_GET
 
+from govhub.core.caching import anonymous_page_cache
 from govhub.core.permissions import public
 from govhub.core.responses import error_response
 
 
 @public
 @require_GET
+@anonymous_page_cache(seconds=300)
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
 

@@ -61,7 +61,10 @@ class Organisation(models.Model):
         ordering = ["name", "id"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        indexes = [models.Index(fields=["sector", "kind", "name"])]
+        indexes = [
+            models.Index(fields=["name", "id"]),
+            models.Index(fields=["sector", "kind", "name"]),
+        ]
         constraints = [
             models.CheckConstraint(condition=_kind_sector_constraint(), name="org_kind_in_sector"),
             models.CheckConstraint(condition=_subtype_constraint(), name="org_subtype_fits_kind"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet, TextField
+from django.db.models import Count, Max, QuerySet, TextField
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
 
@@ -33,6 +33,12 @@ def organisation_list(
         )
         return qs.annotate(local_name=local_name).order_by("local_name", "id")
     return qs.order_by("name", "id")
+
+
+def directory_version() -> str:
+    """Changes whenever any organisation is added, removed or edited (one aggregate query)."""
+    summary = Organisation.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    return f"{summary['n']}:{summary['last']}"
 
 
 def organisation_children(organisation: Organisation) -> QuerySet[Organisation]:

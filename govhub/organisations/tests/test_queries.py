@@ -42,8 +42,8 @@ def test_directory_page_uses_a_constant_number_of_queries():
     # when
     large = _directory_queries(client, "/organisations/")
     filtered = _directory_queries(client, "/organisations/?sector=government&page=2")
-    # then: count + one page of rows (parents joined), whatever the size
-    assert small == large == filtered == 2
+    # then: data version + count + one page of rows (parents joined), whatever the size
+    assert small == large == filtered == 3
 
 
 def test_api_list_uses_a_constant_number_of_queries():
@@ -72,3 +72,32 @@ def test_list_orders_by_the_name_in_the_readers_language():
     assert list(queries.organisation_list()) == [b, a, c]
     assert list(queries.organisation_list(language="ru")) == [c, a, b]  # Latin sorts first
     assert list(queries.organisation_list(language="fa-af")) == [b, a, c]  # falls back
+
+
+def test_anonymous_directory_is_served_from_cache_until_the_data_changes(staff):
+    # given: a rendered directory
+    org = OrganisationFactory(kind="cso", subtype="ngo", name="Old Name")
+    client = Client()
+    assert "Old Name" in client.get("/organisations/").content.decode()
+    # when: asked again, only the data version is read
+    with CaptureQueriesContext(connection) as hit:
+        again = client.get("/organisations/")
+    assert len(hit.captured_queries) == 1
+    assert "Old Name" in again.content.decode()
+    # then: an edit changes the version, and the next page shows it
+    from govhub.organisations.actions import organisation_update
+
+    organisation_update(actor=staff, organisation_id=org.pk, changes={"name": "New Name"})
+    fresh = client.get("/organisations/").content.decode()
+    assert "New Name" in fresh
+    assert "Old Name" not in fresh
+
+
+def test_signed_in_directory_is_never_cached(user):
+    from conftest import signed_in_client
+
+    client = signed_in_client(user)
+    client.get("/organisations/")
+    with CaptureQueriesContext(connection) as second:
+        client.get("/organisations/")
+    assert len(second.captured_queries) > 1
