@@ -27,7 +27,7 @@ def _cacheable_request(request: HttpRequest) -> bool:
         request.method in ("GET", "HEAD")
         and user is not None
         and not user.is_authenticated
-        and len(get_messages(request)) == 0  # type: ignore[arg-type]
+        and len(get_messages(request)) == 0
     )
 
 
