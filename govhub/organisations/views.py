@@ -174,17 +174,8 @@ def _managed(request: HttpRequest, organisation_id: int) -> Organisation:
 def _initial(organisation: Organisation) -> dict[str, Any]:
     initial: dict[str, Any] = {
         f: getattr(organisation, f)
-        for f in (
-            "name",
-            "kind",
-            "subtype",
-            "parent_id",
-            "description",
-            "contact_email",
-            "phone",
-            "address",
-            "website",
-        )
+        for f in OrganisationInput.__dataclass_fields__
+        if f != "name_translations"
     }
     for code, text in (organisation.name_translations or {}).items():
         initial[f"name_{code}"] = text
