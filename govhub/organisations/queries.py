@@ -26,7 +26,9 @@ def organisation_list(
     if kind:
         qs = qs.filter(kind=kind)
     if search:
-        qs = qs.filter(search_names__contains=search.strip()[:100].casefold())
+        # NUL cannot be stored in PostgreSQL text, so it can never match; drop it.
+        needle = search.replace("\x00", "").strip()[:100].casefold()
+        qs = qs.filter(search_names__contains=needle)
     if language and language != settings.LANGUAGE_CODE:
         local_name = Coalesce(
             KeyTextTransform(language, "name_translations"), "name", output_field=TextField()

@@ -88,7 +88,7 @@ class Page(PageNumberPagination):
     """`?page=N&page_size=M` (at most 200); the answer is `{"items": [...], "count": N}`."""
 
     class Input(Schema):
-        page: int = Field(1, ge=1)
+        page: int = Field(1, ge=1, le=1_000_000)
         page_size: int = Field(50, ge=1, le=200)
 
     def paginate_queryset(

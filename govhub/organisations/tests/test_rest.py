@@ -153,3 +153,13 @@ def test_member_without_manager_role_cannot_patch(api_client, ministry):
         "PATCH", f"/organisations/{ministry.pk}", {"name": "x"}
     )
     assert response.status_code == 403
+
+
+def test_out_of_range_numbers_and_nul_bytes_are_clean_errors(api_client):
+    OrganisationFactory(name="Alpha")
+    huge = api_client.get("/organisations", page=10**20)
+    assert huge.status_code == 400
+    assert api_client.get("/organisations/99999999999999999999999").status_code == 404
+    nul = api_client.get("/organisations", q="Al\x00pha")
+    assert nul.status_code == 200
+    assert [o["name"] for o in nul.json()["items"]] == ["Alpha"]
