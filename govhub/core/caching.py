@@ -42,26 +42,34 @@ def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def anonymous_page_cache(
-    *, seconds: int, version: Callable[[HttpRequest], str] | None = None
+    *,
+    seconds: int,
+    key: Callable[[HttpRequest], str] | None = None,
+    version: Callable[[HttpRequest], str] | None = None,
 ) -> Callable[[View], View]:
-    """Serve anonymous visitors a cached copy of the page (per path, query and language)."""
+    """Serve anonymous visitors a cached copy of the page, per language and `key`.
+
+    `key` names what the page depends on in the request (by default only its path, so random
+    query strings cannot fill the cache or force renders); `version`, what it depends on in
+    the data.
+    """
 
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not _cacheable_request(request):
                 return view(request, *args, **kwargs)
-            parts = [get_language() or "", request.get_full_path()]
+            parts = [get_language() or "", key(request) if key else request.path]
             if version is not None:
                 parts.append(version(request))
-            key = "govhub:page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
-            cached = cache.get(key)
+            cache_key = "govhub:page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+            cached = cache.get(cache_key)
             if cached is not None:
                 content, content_type = cached
                 return HttpResponse(content, content_type=content_type)
             response = view(request, *args, **kwargs)
             if _cacheable_response(request, response):
-                cache.set(key, (response.content, response["Content-Type"]), seconds)
+                cache.set(cache_key, (response.content, response["Content-Type"]), seconds)
             return response
 
         return wrapped

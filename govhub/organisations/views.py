@@ -40,7 +40,11 @@ DIRECTORY_FIELDS = (
 
 @public
 @require_GET
-@anonymous_page_cache(seconds=600, version=lambda request: queries.directory_version())
+@anonymous_page_cache(
+    seconds=600,
+    key=lambda request: _directory_key(request),
+    version=lambda request: queries.directory_version(),
+)
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
@@ -65,6 +69,23 @@ def directory(request: HttpRequest) -> HttpResponse:
             "rows": _rows(page),
             "query": query.urlencode(),
         },
+    )
+
+
+def _directory_key(request: HttpRequest) -> str:
+    """The page's identity: its valid filters and page number, nothing else from the URL."""
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = request.GET.get("page", "1")
+    page = page if page.isdigit() and len(page) < 7 else "1"
+    return "|".join(
+        [
+            request.path,
+            filters.get("q", ""),
+            filters.get("sector", ""),
+            filters.get("kind", ""),
+            page,
+        ]
     )
 
 

@@ -41,10 +41,17 @@ def test_second_anonymous_request_is_served_from_cache():
     assert len(calls) == 1
 
 
-def test_each_path_and_query_has_its_own_copy():
-    view, calls = _counting_view()
+def test_each_key_has_its_own_copy():
+    calls = []
+
+    @anonymous_page_cache(seconds=60, key=lambda request: request.GET.get("a", ""))
+    def view(request):
+        calls.append(1)
+        return HttpResponse("x")
+
     view(_request("/page/?a=1"))
-    view(_request("/page/?a=2"))
+    view(_request("/page/?a=2&junk=3"))
+    view(_request("/page/?a=2&junk=4"))
     assert len(calls) == 2
 
 
@@ -75,3 +82,10 @@ def test_a_page_that_used_a_csrf_token_is_not_stored():
     view(_request())
     view(_request())
     assert len(calls) == 2
+
+
+def test_unknown_query_strings_share_the_paths_copy():
+    view, calls = _counting_view()
+    view(_request("/page/?utm=1"))
+    view(_request("/page/?utm=2"))
+    assert len(calls) == 1

@@ -101,3 +101,15 @@ def test_signed_in_directory_is_never_cached(user):
     with CaptureQueriesContext(connection) as second:
         client.get("/organisations/")
     assert len(second.captured_queries) > 1
+
+
+def test_directory_cache_key_ignores_junk_but_not_filters():
+    OrganisationFactory(kind="cso", subtype="ngo", name="Civic")
+    OrganisationFactory(kind="business", subtype="small", name="Shop")
+    client = Client()
+    assert "Shop" not in client.get("/organisations/?kind=cso").content.decode()
+    with CaptureQueriesContext(connection) as junk:
+        page = client.get("/organisations/?kind=cso&utm_source=x").content.decode()
+    assert len(junk.captured_queries) == 1  # served from the kind=cso copy
+    assert "Civic" in page
+    assert "Shop" in client.get("/organisations/?kind=business").content.decode()
