@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.signals import user_signed_up
+from allauth.account.signals import (
+    email_added,
+    email_changed,
+    email_confirmed,
+    email_removed,
+    password_changed,
+    password_reset,
+    password_set,
+    user_signed_up,
+)
 from allauth.mfa.signals import authenticator_added, authenticator_removed
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -47,3 +56,31 @@ def _mfa_removed(sender: Any, request: Any, user: Any, authenticator: Any, **kwa
     audit_record(
         actor=user, verb="mfa.remove", target=user, changes={"type": str(authenticator.type)}
     )
+
+
+def _account_event(verb: str) -> Any:
+    def receiver_(sender: Any, request: Any = None, user: Any = None, **kwargs: Any) -> None:
+        email = kwargs.get("email_address") or kwargs.get("to_email_address")
+        if user is None and email is not None:
+            user = email.user
+        changes = {"email": str(getattr(email, "email", ""))} if email is not None else {}
+        audit_record(actor=user, verb=verb, target=user, changes=changes)
+
+    return receiver_
+
+
+# Password and email changes are state changes of the account: each leaves an entry.
+_ACCOUNT_EVENTS = {
+    password_changed: "user.password_change",
+    password_set: "user.password_set",
+    password_reset: "user.password_reset",
+    email_added: "user.email_add",
+    email_changed: "user.email_change",
+    email_confirmed: "user.email_confirm",
+    email_removed: "user.email_remove",
+}
+_RECEIVERS = []
+for _signal, _verb in _ACCOUNT_EVENTS.items():
+    _handler = _account_event(_verb)
+    _RECEIVERS.append(_handler)  # keep a strong reference: signals hold weak ones
+    _signal.connect(_handler, dispatch_uid=f"govhub.audit.{_verb}")

@@ -115,3 +115,20 @@ def test_sign_in_with_totp_needs_the_current_code(ministry):
     client.post("/accounts/2fa/authenticate/", {"code": code})
     assert client.session["_auth_user_id"] == str(member.pk)
     assert client.get("/account/").status_code == 200
+
+
+def test_password_change_is_audited(user):
+    client = Client()
+    client.force_login(user)
+    response = client.post(
+        "/accounts/password/change/",
+        {
+            "oldpassword": PASSWORD,
+            "password1": "a-new-long-passphrase",
+            "password2": "a-new-long-passphrase",
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("a-new-long-passphrase")
+    assert AuditEntry.objects.filter(verb="user.password_change", actor_id=user.pk).count() == 1
