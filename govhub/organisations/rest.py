@@ -99,7 +99,7 @@ class Page(PageNumberPagination):
         return {"items": queryset[offset : offset + size], "count": self._items_count(queryset)}
 
 
-@router.get("/me", response=MeOut, summary="The person behind the token")
+@router.get("/me", response=MeOut, summary="The person behind the token", tags=["accounts"])
 def me(request: HttpRequest) -> dict[str, Any]:
     user: Any = request.user
     return {
