@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from govhub.accounts.api import ApiTokenAuth
 from govhub.core.rest import install_error_handlers
 from govhub.organisations.rest import router as organisations_router
+from govhub.programmes.rest import router as programmes_router
 
 api = NinjaAPI(
     title="GovHub API",
@@ -24,3 +25,4 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("", organisations_router)
+api.add_router("", programmes_router)

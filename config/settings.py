@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "govhub.core",
     "govhub.organisations",
+    "govhub.programmes",
     "govhub.demo",
 ]
 
@@ -280,6 +281,9 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="GovHub <no-reply@govhub.invalid>")
 
 GOVHUB_DEMO = env.bool("GOVHUB_DEMO", default=False)
+# Another governance model (phases, steps, participation matrix) as a JSON file; default: the
+# seed's ten-step ISG model shipped in govhub/programmes/governance_model.json.
+GOVHUB_GOVERNANCE_MODEL = env.str("GOVHUB_GOVERNANCE_MODEL", default="")
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ from govhub.core import views as core_views
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include(("govhub.core.urls", "core"))),
     path("organisations/", include("govhub.organisations.urls")),
+    path("programmes/", include("govhub.programmes.urls")),
     path("account/", include("govhub.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),

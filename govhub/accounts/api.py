@@ -5,13 +5,14 @@ from __future__ import annotations
 from govhub.accounts.actions import demo_user_ensure, token_create, token_revoke
 from govhub.accounts.data import IssuedToken
 from govhub.accounts.queries import user_by_email
-from govhub.accounts.rest import ApiTokenAuth
+from govhub.accounts.rest import ApiTokenAuth, optional_viewer
 
 __all__ = [
     "ApiTokenAuth",
     "IssuedToken",
     "demo_user_ensure",
     "mfa_enabled",
+    "optional_viewer",
     "token_create",
     "token_revoke",
     "user_by_email",

@@ -7,10 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import PageNumberPagination
 
 from govhub.core.errors import DomainError
 from govhub.core.responses import envelope, is_api_request
@@ -113,3 +115,18 @@ def _error_message(status: int) -> str:
         405: _("This method is not allowed here."),
         413: _("The request body is too large."),
     }.get(status, _("The request was not accepted."))
+
+
+class PageNumber(PageNumberPagination):
+    """`?page=N&page_size=M` (at most 200); the answer is `{"items": [...], "count": N}`."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int = Field(50, ge=1, le=200)
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
+    ) -> Any:
+        size = pagination.page_size
+        offset = (pagination.page - 1) * size
+        return {"items": queryset[offset : offset + size], "count": self._items_count(queryset)}

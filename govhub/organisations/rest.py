@@ -2,13 +2,12 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
-from govhub.core.rest import PUBLIC_OPERATION
+from govhub.core.rest import PUBLIC_OPERATION, PageNumber
 from govhub.organisations import actions, permissions, queries
 from govhub.organisations.data import OrganisationInput
 from govhub.organisations.kinds import Kind, Sector, Subtype
@@ -84,21 +83,6 @@ class MeOut(Schema):
     memberships: list[MembershipOut]
 
 
-class Page(PageNumberPagination):
-    """`?page=N&page_size=M` (at most 200); the answer is `{"items": [...], "count": N}`."""
-
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=1_000_000)
-        page_size: int = Field(50, ge=1, le=200)
-
-    def paginate_queryset(
-        self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
-    ) -> Any:
-        size = pagination.page_size
-        offset = (pagination.page - 1) * size
-        return {"items": queryset[offset : offset + size], "count": self._items_count(queryset)}
-
-
 @router.get("/me", response=MeOut, summary="The person behind the token", tags=["accounts"])
 def me(request: HttpRequest) -> dict[str, Any]:
     user: Any = request.user
@@ -127,7 +111,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
     openapi_extra=PUBLIC_OPERATION,
     summary="List organisations",
 )
-@paginate(Page)
+@paginate(PageNumber)
 def organisation_list(
     request: HttpRequest,
     filters: OrganisationFilters = Query(...),  # type: ignore[type-arg]  # noqa: B008

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgrammesConfig(AppConfig):
+    name = "govhub.programmes"
+    label = "programmes"
+    verbose_name = _("Programmes")
+
+    def ready(self) -> None:
+        from govhub.programmes.governance import GovernanceModelError, current_model
+
+        # Validate the governance model at start-up: a broken file stops the process with a
+        # message naming the problem, instead of failing later in a request.
+        try:
+            current_model()
+        except GovernanceModelError as exc:
+            raise ImproperlyConfigured(str(exc)) from exc

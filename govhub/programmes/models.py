@@ -1,0 +1,86 @@
+"""Programmes through the ten ISG steps and their contributions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgrammeStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
+
+
+class Programme(models.Model):
+    """A public programme, from an exposed problem (step 1) to a reviewed result."""
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    initiator = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("initiating organisation"),
+        on_delete=models.PROTECT,
+        related_name="initiated_programmes",
+    )
+    # The governance model the programme started with (a deployment may change its file).
+    model_version = models.CharField(max_length=64)
+    model_snapshot = models.JSONField()
+    current_step = models.PositiveSmallIntegerField(_("current step"), default=1)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ProgrammeStatus.choices,
+        default=ProgrammeStatus.ACTIVE,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    step_started_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(current_step__gte=1), name="prog_step_from_1")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    RESTRICTED = "restricted", _("Participants only")
+    DRAFT = "draft", _("Private draft")
+
+
+class Contribution(models.Model):
+    """An artefact an organisation adds to a programme at a step (typed by the step)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="contributions")
+    step = models.PositiveSmallIntegerField(_("step"))
+    type = models.CharField(_("type"), max_length=32)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="contributions"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contributions"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    data = models.JSONField(_("structured data"), default=dict, blank=True)
+    visibility = models.CharField(
+        _("visibility"), max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["step", "created_at", "id"]
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        indexes = [models.Index(fields=["programme", "step"])]
+
+    def __str__(self) -> str:
+        return f"{self.type}: {self.title}"

@@ -1,0 +1,185 @@
+"""REST: the governance model, programmes and their contributions."""
+
+import json
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from govhub.accounts.api import optional_viewer
+from govhub.core.rest import PUBLIC_OPERATION, PageNumber
+from govhub.programmes import actions, permissions, queries
+from govhub.programmes.governance import current_model, snapshot_model
+from govhub.programmes.models import Contribution, Programme, ProgrammeStatus, Visibility
+
+router = Router(tags=["programmes"])
+
+
+class PhaseOut(Schema):
+    number: int
+    name: str
+    steps: list[int]
+
+
+class StepOut(Schema):
+    number: int
+    name: str
+    phase: int
+
+
+class KindOut(Schema):
+    key: str
+    sector: str
+    name: str
+
+
+class GovernanceModelOut(Schema):
+    phases: list[PhaseOut]
+    steps: list[StepOut]
+    organisation_kinds: list[KindOut]
+    participation: dict[str, list[int]]
+
+
+class ProgrammeOut(Schema):
+    id: int
+    title: str
+    summary: str
+    current_step: int
+    status: ProgrammeStatus
+    initiator_id: int
+    model_version: str
+    created_at: datetime
+    participating_kinds: list[str]
+
+    @staticmethod
+    def resolve_participating_kinds(obj: Programme) -> list[str]:
+        return snapshot_model(obj.model_snapshot).kinds_at(obj.current_step)
+
+
+class ProgrammeIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    summary: str = Field("", max_length=20_000)
+    organisation_id: int | None = Field(None, description="The organisation you act for")
+
+
+class ProgrammeFilters(Schema):
+    status: ProgrammeStatus | None = None
+    step: int | None = Field(None, ge=1, le=100)
+
+
+class ContributionOut(Schema):
+    id: int
+    step: int
+    type: str
+    organisation_id: int
+    title: str
+    body: str
+    data: dict[str, Any]
+    visibility: Visibility
+    created_at: datetime
+
+
+# Documented by hand: the handler checks participation before it reads the body.
+CONTRIBUTION_IN_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title"],
+    "properties": {
+        "type": {"type": "string", "description": "Artefact type allowed at the current step"},
+        "title": {"type": "string", "maxLength": 200},
+        "body": {"type": "string", "maxLength": 20000},
+        "data": {"type": "object"},
+        "visibility": {"type": "string", "enum": list(Visibility.values)},
+        "organisation_id": {"type": "integer", "description": "The organisation you act for"},
+    },
+}
+
+
+@router.get(
+    "/governance-model",
+    response=GovernanceModelOut,
+    auth=None,
+    openapi_extra=PUBLIC_OPERATION,
+    summary="Phases, steps, organisation kinds and the participation matrix",
+)
+def governance_model(request: HttpRequest) -> dict[str, Any]:
+    return current_model().public()
+
+
+@router.get(
+    "/programmes",
+    response=list[ProgrammeOut],
+    auth=None,
+    openapi_extra=PUBLIC_OPERATION,
+    summary="List programmes",
+)
+@paginate(PageNumber)
+def programme_list(
+    request: HttpRequest,
+    filters: ProgrammeFilters = Query(...),  # type: ignore[type-arg]  # noqa: B008
+) -> Any:
+    return queries.programme_list(
+        viewer=optional_viewer(request), status=filters.status or "", step=filters.step
+    )
+
+
+@router.post("/programmes", response={201: ProgrammeOut}, summary="Expose a problem (step 1)")
+def programme_create(request: HttpRequest, payload: ProgrammeIn) -> Status[Programme]:
+    programme = actions.programme_create(
+        actor=request.user,
+        organisation_id=payload.organisation_id,
+        title=payload.title,
+        summary=payload.summary,
+    )
+    return Status(201, programme)
+
+
+@router.get(
+    "/programmes/{programme_id}",
+    response=ProgrammeOut,
+    auth=None,
+    openapi_extra=PUBLIC_OPERATION,
+    summary="One programme",
+)
+def programme_get(request: HttpRequest, programme_id: int) -> Programme:
+    return permissions.access_programme(optional_viewer(request), programme_id)
+
+
+@router.get(
+    "/programmes/{programme_id}/contributions",
+    response=list[ContributionOut],
+    auth=None,
+    openapi_extra=PUBLIC_OPERATION,
+    summary="A programme's contributions you may see",
+)
+def contribution_list(request: HttpRequest, programme_id: int) -> Any:
+    viewer = optional_viewer(request)
+    programme = permissions.access_programme(viewer, programme_id)
+    return queries.contribution_list(programme=programme, viewer=viewer)
+
+
+@router.post(
+    "/programmes/{programme_id}/contributions",
+    response={201: ContributionOut},
+    summary="Contribute at the current step (organisations the matrix allows there)",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": CONTRIBUTION_IN_SCHEMA}},
+        }
+    },
+)
+def contribution_add(request: HttpRequest, programme_id: int) -> Status[Contribution]:
+    # The body is read here, not by a schema, so that the participation check comes first.
+    try:
+        payload: Any = json.loads(request.body or b"null")
+    except ValueError:
+        payload = None
+    named = payload.get("organisation_id") if isinstance(payload, dict) else None
+    named = request.GET.get("organisation_id", named)
+    contribution = actions.contribution_add(
+        actor=request.user, programme_id=programme_id, organisation_id=named, payload=payload
+    )
+    return Status(201, contribution)

@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from govhub.core.api import Forbidden
+from govhub.core.models import AuditEntry
+from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
+from govhub.programmes.actions import STEP_TYPES, contribution_add, programme_create
+from govhub.programmes.governance import current_model
+from govhub.programmes.models import Contribution, Programme
+from govhub.programmes.tests.factories import ProgrammeFactory
+
+pytestmark = pytest.mark.django_db
+
+KINDS = ["higher_body", "ministry_agency", "local_body", "business", "cso"]
+SUBTYPE = {"business": "small", "cso": "ngo"}
+
+
+def _member_of(kind: str):
+    org = OrganisationFactory(kind=kind, subtype=SUBTYPE.get(kind, ""))
+    return MembershipFactory(organisation=org).user, org
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(kind=st.sampled_from(KINDS), step=st.integers(min_value=1, max_value=10), data=st.data())
+def test_a_contribution_is_accepted_if_and_only_if_the_matrix_allows_it(kind, step, data):
+    # given: a programme at `step` and a person acting for an organisation of `kind`
+    programme = ProgrammeFactory(current_step=step)
+    person, org = _member_of(kind)
+    payload = {
+        "type": data.draw(st.sampled_from(STEP_TYPES[step])),
+        "title": data.draw(st.text(min_size=1, max_size=50).filter(str.strip)),
+        "visibility": data.draw(st.sampled_from(["public", "restricted", "draft"])),
+    }
+    before = (Contribution.objects.count(), AuditEntry.objects.count())
+    allowed = current_model().may_take_part(kind, step)
+    # when / then
+    if allowed:
+        contribution = contribution_add(
+            actor=person, programme_id=programme.pk, organisation_id=None, payload=payload
+        )
+        assert (contribution.step, contribution.organisation_id) == (step, org.pk)
+        assert Contribution.objects.count() == before[0] + 1
+    else:
+        with pytest.raises(Forbidden) as exc:
+            contribution_add(
+                actor=person, programme_id=programme.pk, organisation_id=None, payload=payload
+            )
+        assert exc.value.code == "not_a_participant_at_step"
+        assert (Contribution.objects.count(), AuditEntry.objects.count()) == before
+
+
+def test_participation_is_checked_before_the_body(api_client):
+    # given: a business member at step 2 (the commission: government only)
+    programme = ProgrammeFactory(current_step=2)
+    person, _ = _member_of("business")
+    client = api_client.as_user(person)
+    # when: the body is garbage
+    response = client.client.post(
+        f"/api/v1/programmes/{programme.pk}/contributions",
+        "{not json",
+        content_type="application/json",
+        headers=client._headers(),
+    )
+    # then: the answer is about participation, not about the payload
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "not_a_participant_at_step"
+    assert Contribution.objects.count() == 0
+
+
+def test_a_participant_with_a_bad_body_gets_a_400(api_client):
+    programme = ProgrammeFactory(current_step=2)
+    person, _ = _member_of("ministry_agency")
+    response = api_client.as_user(person).send(
+        "POST",
+        f"/programmes/{programme.pk}/contributions",
+        {"type": "problem", "title": "x"},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_type"
+    assert Contribution.objects.count() == 0
+
+
+def test_someone_without_an_organisation_cannot_contribute(user):
+    programme = ProgrammeFactory(current_step=3)
+    with pytest.raises(Forbidden) as exc:
+        contribution_add(actor=user, programme_id=programme.pk, organisation_id=None, payload={})
+    assert exc.value.code == "not_a_participant_at_step"
+
+
+def test_a_person_with_two_participating_organisations_must_name_one(api_client):
+    # given: a member of a ministry and of a municipality (both take part at step 5)
+    programme = ProgrammeFactory(current_step=5)
+    person, _ministry = _member_of("ministry_agency")
+    town = OrganisationFactory(kind="local_body")
+    MembershipFactory(user=person, organisation=town)
+    payload = {"type": "proposal", "title": "Village hubs"}
+    client = api_client.as_user(person)
+    # when / then
+    unnamed = client.send("POST", f"/programmes/{programme.pk}/contributions", payload)
+    assert unnamed.status_code == 400
+    assert unnamed.json()["error"]["code"] == "organisation_required"
+    named = client.send(
+        "POST",
+        f"/programmes/{programme.pk}/contributions",
+        {**payload, "organisation_id": town.pk},
+    )
+    assert named.status_code == 201
+    assert named.json()["organisation_id"] == town.pk
+
+
+def test_naming_an_organisation_one_does_not_act_for_is_refused(api_client):
+    programme = ProgrammeFactory(current_step=5)
+    person, _ = _member_of("ministry_agency")
+    stranger = OrganisationFactory(kind="local_body")
+    response = api_client.as_user(person).send(
+        "POST",
+        f"/programmes/{programme.pk}/contributions",
+        {"type": "proposal", "title": "x", "organisation_id": stranger.pk},
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "not_a_participant_at_step"
+
+
+def test_a_programme_keeps_the_model_it_started_with(tmp_path):
+    import json
+
+    from django.test import override_settings
+
+    from govhub.programmes import governance
+
+    # given: a programme started under the seed's model
+    person, _org = _member_of("cso")
+    programme = programme_create(actor=person, organisation_id=None, title="Digital divide")
+    Programme.objects.filter(pk=programme.pk).update(current_step=2)
+    # when: the deployment switches to a model where CSOs sit on the commission
+    raw = json.loads(governance.DEFAULT_PATH.read_text())
+    raw["version"] = "cso-on-commission"
+    raw["participation"]["cso"] = [1, 2, 3, 5, 9]
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(raw))
+    governance._cached.cache_clear()
+    try:
+        with override_settings(GOVHUB_GOVERNANCE_MODEL=str(path)):
+            # then: the running programme still follows the seed's matrix
+            with pytest.raises(Forbidden):
+                contribution_add(
+                    actor=person,
+                    programme_id=programme.pk,
+                    organisation_id=None,
+                    payload={"type": "contribution", "title": "Seat"},
+                )
+            assert Programme.objects.get(pk=programme.pk).model_version == "isg-10-steps-1"
+    finally:
+        governance._cached.cache_clear()
