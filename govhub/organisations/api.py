@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from govhub.organisations.actions import demo_organisation_ensure
-from govhub.organisations.data import MembershipInfo, OrganisationInput
+from govhub.organisations.data import MembershipInfo, OrganisationBrief, OrganisationInput
 from govhub.organisations.kinds import KINDS, Kind, KindInfo, Sector, Subtype
-from govhub.organisations.models import Role
+from govhub.organisations.models import Organisation, Role
 from govhub.organisations.queries import memberships_of
 
 __all__ = [
@@ -15,12 +15,14 @@ __all__ = [
     "Kind",
     "KindInfo",
     "MembershipInfo",
+    "OrganisationBrief",
     "OrganisationInput",
     "Role",
     "Sector",
     "Subtype",
     "demo_organisation_ensure",
     "memberships_for",
+    "organisations_brief",
 ]
 
 
@@ -36,3 +38,11 @@ def memberships_for(user: Any) -> list[MembershipInfo]:
         )
         for m in memberships_of(user)
     ]
+
+
+def organisations_brief(ids: list[int]) -> dict[int, OrganisationBrief]:
+    """The active organisations among `ids`, by id (unknown or inactive ones are absent)."""
+    rows = Organisation.objects.filter(pk__in=ids, is_active=True).values_list(
+        "id", "name", "kind", "sector"
+    )
+    return {row[0]: OrganisationBrief(*row) for row in rows}

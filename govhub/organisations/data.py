@@ -28,3 +28,13 @@ class MembershipInfo:
     kind: str
     sector: str
     role: str
+
+
+@dataclass(frozen=True)
+class OrganisationBrief:
+    """An organisation as other apps need it: who it is and where it sits."""
+
+    id: int
+    name: str
+    kind: str
+    sector: str

@@ -4,36 +4,49 @@ one audit entry."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhub.core.api import Conflict, Forbidden, InvalidInput, NotFound, audit_record
-from govhub.organisations.api import MembershipInfo, memberships_for
+from govhub.core.api import Conflict, Forbidden, InvalidInput, NotFound, RuleBroken, audit_record
+from govhub.organisations.api import MembershipInfo, memberships_for, organisations_brief
 from govhub.programmes import permissions
+from govhub.programmes.artefacts import VALIDATORS, free
+from govhub.programmes.gates import unmet_conditions
 from govhub.programmes.governance import (
     GovernanceModel,
     current_model,
     seed_version,
     snapshot_model,
 )
-from govhub.programmes.models import Contribution, Programme, ProgrammeStatus, Visibility
+from govhub.programmes.models import (
+    Contribution,
+    DecisionAction,
+    Programme,
+    ProgrammeStatus,
+    StepDecision,
+    Visibility,
+)
 
 # Artefact types of the seed's ten steps; a programme on another model uses "contribution".
 STEP_TYPES: dict[int, tuple[str, ...]] = {
     1: ("problem", "evidence"),
     2: ("commission_member",),
-    3: ("objective",),
+    3: ("objective", "adoption"),
     4: ("designation",),
-    5: ("proposal", "position"),
+    5: ("proposal", "position", "answer"),
     6: ("draft",),
-    7: ("assessment",),
-    8: ("issuance",),
+    7: ("assessment", "answer"),
+    8: ("comment",),
     9: ("task", "progress_report"),
     10: ("review",),
 }
+# Types only the lead agency may add (it answers, drafts and splits the work).
+LEAD_AGENCY_TYPES = {"answer", "draft", "task"}
 GENERIC_TYPES = ("contribution",)
 MAX_DATA_BYTES = 64 * 1024
 
@@ -136,6 +149,7 @@ def programme_create(
             initiator_id=membership.organisation_id,
             model_version=model.version,
             model_snapshot=model.raw,
+            deadline=timezone.now() + timedelta(days=_step_days(1)),
         )
         audit_record(
             actor=actor,
@@ -162,6 +176,8 @@ def contribution_add(
     if programme.status != ProgrammeStatus.ACTIVE:
         raise Conflict(_("The programme is closed."), code="programme_closed")
     values = _validated(payload, contribution_types(model, step))
+    values["data"] = VALIDATORS.get(values["type"], free)(values["data"])
+    _check_references(programme, membership, values)
     with transaction.atomic():
         locked = Programme.objects.select_for_update().get(pk=programme.pk)
         if locked.current_step != step:
@@ -174,6 +190,9 @@ def contribution_add(
             created_at=timezone.now(),
             **values,
         )
+        if values["type"] == "designation":
+            locked.lead_agency_id = values["data"]["lead_organisation_id"]
+            locked.save(update_fields=["lead_agency"])
         audit_record(
             actor=actor,
             verb="contribution.add",
@@ -182,3 +201,184 @@ def contribution_add(
             changes={"programme": programme.pk, "step": step, "type": values["type"]},
         )
     return contribution
+
+
+def _refused(message: str, code: str) -> InvalidInput:
+    return InvalidInput(message, code=code, details=[{"loc": ["body", "data"]}])
+
+
+def _own(programme: Programme, contribution_id: int, step: int, types: tuple[str, ...]) -> bool:
+    return programme.contributions.filter(pk=contribution_id, step=step, type__in=types).exists()
+
+
+def _check_references(
+    programme: Programme, membership: MembershipInfo, values: dict[str, Any]
+) -> None:
+    """Rules that need the database: who may add what, and what an artefact may point at."""
+    kind, data, step = values["type"], values["data"], programme.current_step
+    is_lead = membership.organisation_id == programme.lead_agency_id
+    if kind in LEAD_AGENCY_TYPES and not is_lead:
+        raise Forbidden(_("Only the lead agency may add this."), code="lead_agency_only")
+    if kind == "commission_member" and not organisations_brief([data["organisation_id"]]):
+        raise _refused(_("The nominated organisation does not exist."), "unknown_organisation")
+    if kind == "designation":
+        lead = organisations_brief([data["lead_organisation_id"]]).get(data["lead_organisation_id"])
+        if lead is None or lead.kind not in ("ministry_agency", "local_body"):
+            raise _refused(
+                _("The lead agency must be a ministry, an agency or a local body."),
+                "invalid_lead_agency",
+            )
+        if len(organisations_brief(data["co_executor_ids"])) != len(data["co_executor_ids"]):
+            raise _refused(_("A co-executor does not exist."), "unknown_organisation")
+    if kind == "adoption":
+        if not _on_commission(programme, membership.organisation_id):
+            raise Forbidden(_("Only the commission adopts objectives."), code="commission_only")
+        found = programme.contributions.filter(pk__in=data["objective_ids"], type="objective")
+        if found.count() != len(data["objective_ids"]):
+            raise _refused(_("Adopt only objectives of this programme."), "unknown_objective")
+    if kind == "answer" and not _own(
+        programme, data["answers_id"], step, ("proposal", "position", "assessment")
+    ):
+        raise _refused(
+            _("Answer a proposal, position or assessment of this step."), "invalid_answer"
+        )
+    if kind == "task" and not organisations_brief([data["assignee_organisation_id"]]):
+        raise _refused(_("The assignee organisation does not exist."), "unknown_organisation")
+    if kind == "progress_report":
+        task = programme.contributions.filter(pk=data["task_id"], type="task").first()
+        if task is None:
+            raise _refused(_("Report progress on a task of this programme."), "unknown_task")
+        if membership.organisation_id not in (
+            task.data["assignee_organisation_id"],
+            programme.lead_agency_id,
+        ):
+            raise Forbidden(
+                _("Only the task's assignee or the lead agency reports on it."), code="not_assignee"
+            )
+    if kind == "draft":
+        data["version"] = programme.contributions.filter(type="draft").count() + 1
+
+
+def _on_commission(programme: Programme, organisation_id: int) -> bool:
+    return any(
+        c.data.get("organisation_id") == organisation_id
+        for c in programme.contributions.filter(step=2, type="commission_member")
+    )
+
+
+def _step_days(step: int) -> int:
+    days: dict[str, int] = getattr(settings, "GOVHUB_STEP_DAYS", {})
+    return int(days.get(str(step), days.get("default", 30)))
+
+
+def _decider(
+    actor: Any, programme: Programme, model: GovernanceModel, named: Any
+) -> MembershipInfo:
+    """An authorised government actor of the current step decides its gate."""
+    membership = acting_organisation(
+        memberships=memberships_for(actor), model=model, step=programme.current_step, named=named
+    )
+    if membership.sector != "government":
+        raise Forbidden(
+            _("Only a government body taking part in this step may decide its gate."),
+            code="not_a_gate_keeper",
+        )
+    return membership
+
+
+def _move(
+    *,
+    actor: Any,
+    programme: Programme,
+    membership: MembershipInfo,
+    action: str,
+    to_step: int,
+    reason: str,
+) -> Programme:
+    now = timezone.now()
+    decision = StepDecision.objects.create(
+        programme=programme,
+        action=action,
+        from_step=programme.current_step,
+        to_step=to_step,
+        reason=reason,
+        actor=actor,
+        organisation_id=membership.organisation_id,
+        created_at=now,
+    )
+    from_step = programme.current_step
+    programme.current_step = to_step
+    programme.step_started_at = now
+    if action == DecisionAction.CLOSE:
+        programme.status = ProgrammeStatus.CLOSED
+        programme.deadline = None
+    else:
+        programme.deadline = now + timedelta(days=_step_days(to_step))
+    programme.save(update_fields=["current_step", "step_started_at", "status", "deadline"])
+    audit_record(
+        actor=actor,
+        verb=f"programme.{action}",
+        target=programme,
+        organisation_id=membership.organisation_id,
+        changes={"step": [from_step, to_step], "reason": reason, "decision": decision.pk},
+    )
+    return programme
+
+
+def programme_advance(*, actor: Any, programme_id: int, organisation_id: Any = None) -> Programme:
+    """Close the current step's gate and move on (from the last step: close the programme)."""
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().filter(pk=programme_id).first()
+        if programme is None or not permissions.can_view_programme(actor, programme):
+            raise NotFound(_("No such programme."), code="programme_not_found")
+        model = snapshot_model(programme.model_snapshot)
+        membership = _decider(actor, programme, model, organisation_id)
+        if programme.status != ProgrammeStatus.ACTIVE:
+            raise Conflict(_("The programme is closed."), code="programme_closed")
+        unmet = unmet_conditions(programme, seed_model=model.version == seed_version())
+        if unmet:
+            raise RuleBroken(
+                _("The step cannot close yet."),
+                code="gate_conditions_unmet",
+                details=[{"code": code, "message": message} for code, message in unmet],
+            )
+        last = programme.current_step == model.step_count
+        return _move(
+            actor=actor,
+            programme=programme,
+            membership=membership,
+            action=DecisionAction.CLOSE if last else DecisionAction.ADVANCE,
+            to_step=programme.current_step if last else programme.current_step + 1,
+            reason="",
+        )
+
+
+def programme_return(
+    *, actor: Any, programme_id: int, to_step: int, reason: str, organisation_id: Any = None
+) -> Programme:
+    """Send the programme back to an earlier step, saying why."""
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().filter(pk=programme_id).first()
+        if programme is None or not permissions.can_view_programme(actor, programme):
+            raise NotFound(_("No such programme."), code="programme_not_found")
+        model = snapshot_model(programme.model_snapshot)
+        membership = _decider(actor, programme, model, organisation_id)
+        if programme.status != ProgrammeStatus.ACTIVE:
+            raise Conflict(_("The programme is closed."), code="programme_closed")
+        if not isinstance(to_step, int) or not 1 <= to_step < programme.current_step:
+            raise InvalidInput(
+                _("Return to an earlier step, between 1 and %(n)d.")
+                % {"n": programme.current_step - 1},
+                code="invalid_step",
+            )
+        reason = (reason or "").strip()
+        if not reason or len(reason) > 5000:
+            raise InvalidInput(_("Say why the programme goes back."), code="reason_required")
+        return _move(
+            actor=actor,
+            programme=programme,
+            membership=membership,
+            action=DecisionAction.RETURN,
+            to_step=to_step,
+            reason=reason,
+        )

@@ -1,4 +1,4 @@
-"""Programmes through the ten ISG steps and their contributions."""
+"""Programmes through the ten ISG steps, their contributions and step decisions."""
 
 from __future__ import annotations
 
@@ -37,6 +37,20 @@ class Programme(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     step_started_at = models.DateTimeField(default=timezone.now)
+    deadline = models.DateTimeField(_("deadline of the current step"), null=True, blank=True)
+    lead_agency = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("lead agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_programmes",
+    )
+    # Public id of the issued document (core's IssuedDocument), once step 8 is done.
+    document_id = models.CharField(max_length=64, blank=True, default="")
+    previous_cycle = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_cycles"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -84,3 +98,31 @@ class Contribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type}: {self.title}"
+
+
+class DecisionAction(models.TextChoices):
+    ADVANCE = "advance", _("Advanced")
+    RETURN = "return", _("Returned")
+    CLOSE = "close", _("Closed")
+
+
+class StepDecision(models.Model):
+    """One transition of a programme (workflow as data): who moved it, from where, to where,
+    and why. The programme's history is the list of these rows."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="decisions")
+    action = models.CharField(max_length=16, choices=DecisionAction.choices)
+    from_step = models.PositiveSmallIntegerField()
+    to_step = models.PositiveSmallIntegerField()
+    reason = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("step decision")
+        verbose_name_plural = _("step decisions")
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}: {self.action} {self.from_step}->{self.to_step}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from govhub.organisations.api import memberships_for
 from govhub.programmes.models import Contribution, Programme, ProgrammeStatus, Visibility
@@ -43,3 +44,12 @@ def contribution_list(*, programme: Programme, viewer: Any) -> QuerySet[Contribu
             visibility=Visibility.DRAFT, organisation_id__in=own
         )
     return qs.filter(visible)
+
+
+def is_overdue(programme: Programme) -> bool:
+    """The current step has passed its deadline while the programme is active."""
+    return bool(
+        programme.status == ProgrammeStatus.ACTIVE
+        and programme.deadline is not None
+        and programme.deadline < timezone.now()
+    )

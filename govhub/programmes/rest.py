@@ -53,6 +53,19 @@ class ProgrammeOut(Schema):
     model_version: str
     created_at: datetime
     participating_kinds: list[str]
+    deadline: datetime | None
+    overdue: bool
+    lead_agency_id: int | None
+    document_id: str | None
+    previous_cycle_id: int | None
+
+    @staticmethod
+    def resolve_overdue(obj: Programme) -> bool:
+        return queries.is_overdue(obj)
+
+    @staticmethod
+    def resolve_document_id(obj: Programme) -> str | None:
+        return obj.document_id or None
 
     @staticmethod
     def resolve_participating_kinds(obj: Programme) -> list[str]:
@@ -79,6 +92,26 @@ class ContributionOut(Schema):
     body: str
     data: dict[str, Any]
     visibility: Visibility
+    created_at: datetime
+
+
+class DecisionIn(Schema):
+    organisation_id: int | None = Field(None, description="The organisation you act for")
+
+
+class ReturnIn(Schema):
+    to_step: int = Field(..., ge=1, le=100)
+    reason: str = Field(..., min_length=1, max_length=5000)
+    organisation_id: int | None = None
+
+
+class StepDecisionOut(Schema):
+    id: int
+    action: str
+    from_step: int
+    to_step: int
+    reason: str
+    organisation_id: int
     created_at: datetime
 
 
@@ -183,3 +216,41 @@ def contribution_add(request: HttpRequest, programme_id: int) -> Status[Contribu
         actor=request.user, programme_id=programme_id, organisation_id=named, payload=payload
     )
     return Status(201, contribution)
+
+
+@router.post(
+    "/programmes/{programme_id}/advance",
+    response=ProgrammeOut,
+    summary="Close the current step's gate and move on (422 lists unmet conditions)",
+)
+def programme_advance(request: HttpRequest, programme_id: int, payload: DecisionIn) -> Programme:
+    return actions.programme_advance(
+        actor=request.user, programme_id=programme_id, organisation_id=payload.organisation_id
+    )
+
+
+@router.post(
+    "/programmes/{programme_id}/return",
+    response=ProgrammeOut,
+    summary="Send the programme back to an earlier step, with a reason",
+)
+def programme_return(request: HttpRequest, programme_id: int, payload: ReturnIn) -> Programme:
+    return actions.programme_return(
+        actor=request.user,
+        programme_id=programme_id,
+        to_step=payload.to_step,
+        reason=payload.reason,
+        organisation_id=payload.organisation_id,
+    )
+
+
+@router.get(
+    "/programmes/{programme_id}/decisions",
+    response=list[StepDecisionOut],
+    auth=None,
+    openapi_extra=PUBLIC_OPERATION,
+    summary="The programme's step decisions (its history)",
+)
+def decision_list(request: HttpRequest, programme_id: int) -> Any:
+    programme = permissions.access_programme(optional_viewer(request), programme_id)
+    return programme.decisions.all()

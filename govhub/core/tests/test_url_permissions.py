@@ -69,4 +69,5 @@ def test_every_api_operation_requires_auth_or_is_declared_public():
         ("/programmes", "GET"),
         ("/programmes/{programme_id}", "GET"),
         ("/programmes/{programme_id}/contributions", "GET"),
+        ("/programmes/{programme_id}/decisions", "GET"),
     ]

@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
+from govhub.programmes.models import Programme, StepDecision
+from govhub.programmes.tests.factories import ProgrammeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _person(kind: str, subtype: str = ""):
+    org = OrganisationFactory(kind=kind, subtype=subtype)
+    return MembershipFactory(organisation=org).user, org
+
+
+def _add(client, programme, body):
+    return client.send("POST", f"/programmes/{programme.pk}/contributions", body)
+
+
+def test_commission_balance_is_checked_before_step_2_closes(api_client):
+    # given: a programme at step 2 with only a government member, no chair
+    programme = ProgrammeFactory(current_step=2)
+    ministry_person, ministry = _person("ministry_agency")
+    client = api_client.as_user(ministry_person)
+    _, ngo = _person("cso", "ngo")
+    _, company = _person("business", "small")
+
+    def nominate(org, role):
+        data = {
+            "organisation_id": org.pk,
+            "person": "P",
+            "role": role,
+            "mandate": "m",
+            "conflict_of_interest": "none",
+        }
+        assert (
+            _add(
+                client, programme, {"type": "commission_member", "title": "Seat", "data": data}
+            ).status_code
+            == 201
+        )
+
+    nominate(ministry, "member")
+    # when
+    refused = client.send("POST", f"/programmes/{programme.pk}/advance", {})
+    # then: every unmet condition is listed, and nothing moved
+    assert refused.status_code == 422
+    error = refused.json()["error"]
+    assert error["code"] == "gate_conditions_unmet"
+    assert [d["code"] for d in error["details"]] == [
+        "commission_needs_business",
+        "commission_needs_civil_society",
+        "commission_chair",
+    ]
+    assert Programme.objects.get(pk=programme.pk).current_step == 2
+    assert StepDecision.objects.count() == 0
+    # when: the commission is balanced, with a government chair
+    nominate(ngo, "member")
+    nominate(company, "member")
+    nominate(ministry, "chair")
+    moved = client.send("POST", f"/programmes/{programme.pk}/advance", {})
+    # then
+    assert moved.status_code == 200
+    assert moved.json()["current_step"] == 3
+    decision = StepDecision.objects.get()
+    assert (decision.action, decision.from_step, decision.to_step, decision.organisation_id) == (
+        "advance",
+        2,
+        3,
+        ministry.pk,
+    )
+
+
+def test_a_business_chair_breaks_the_default_balance_rule(api_client):
+    programme = ProgrammeFactory(current_step=2)
+    person, ministry = _person("ministry_agency")
+    client = api_client.as_user(person)
+    _, ngo = _person("cso", "ngo")
+    _, company = _person("business", "small")
+    for org, role in ((ministry, "member"), (ngo, "member"), (company, "chair")):
+        data = {
+            "organisation_id": org.pk,
+            "person": "P",
+            "role": role,
+            "mandate": "m",
+            "conflict_of_interest": "none",
+        }
+        _add(client, programme, {"type": "commission_member", "title": "Seat", "data": data})
+    refused = client.send("POST", f"/programmes/{programme.pk}/advance", {})
+    assert [d["code"] for d in refused.json()["error"]["details"]] == ["commission_chair"]
+
+
+def test_only_government_participants_of_the_step_decide_its_gate(api_client):
+    programme = ProgrammeFactory(current_step=5)
+    business_person, _ = _person("business", "small")
+    response = api_client.as_user(business_person).send(
+        "POST", f"/programmes/{programme.pk}/advance", {}
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "not_a_gate_keeper"
+    higher, _ = _person("higher_body")
+    at_step_5 = api_client.as_user(higher).send("POST", f"/programmes/{programme.pk}/advance", {})
+    assert at_step_5.status_code == 403
+    assert at_step_5.json()["error"]["code"] == "not_a_participant_at_step"
+
+
+def test_objections_must_be_answered_by_the_lead_agency(api_client):
+    # given: step 7 with an objection from a local body; a ministry leads
+    lead_person, lead = _person("ministry_agency")
+    programme = ProgrammeFactory(current_step=7, lead_agency=lead)
+    objector, _ = _person("local_body")
+    objection = _add(
+        api_client.as_user(objector),
+        programme,
+        {
+            "type": "assessment",
+            "title": "Legal review",
+            "data": {"kind": "legal", "verdict": "object"},
+        },
+    ).json()
+    # when: the gate is tried
+    refused = api_client.as_user(lead_person).send(
+        "POST", f"/programmes/{programme.pk}/advance", {}
+    )
+    # then
+    assert [d["code"] for d in refused.json()["error"]["details"]] == ["objections_unanswered"]
+    not_lead = _add(
+        api_client.as_user(objector),
+        programme,
+        {"type": "answer", "title": "Self-answer", "data": {"answers_id": objection["id"]}},
+    )
+    assert not_lead.status_code == 403
+    assert not_lead.json()["error"]["code"] == "lead_agency_only"
+    answered = _add(
+        api_client.as_user(lead_person),
+        programme,
+        {"type": "answer", "title": "Clause 4 rewritten", "data": {"answers_id": objection["id"]}},
+    )
+    assert answered.status_code == 201
+    assert (
+        api_client.as_user(lead_person)
+        .send("POST", f"/programmes/{programme.pk}/advance", {})
+        .status_code
+        == 200
+    )
+
+
+def test_return_to_an_earlier_step_needs_a_reason(api_client):
+    programme = ProgrammeFactory(current_step=6)
+    person, _org = _person("local_body")
+    client = api_client.as_user(person)
+    no_reason = client.send(
+        "POST", f"/programmes/{programme.pk}/return", {"to_step": 3, "reason": ""}
+    )
+    assert no_reason.status_code == 400
+    forward = client.send(
+        "POST", f"/programmes/{programme.pk}/return", {"to_step": 7, "reason": "x"}
+    )
+    assert forward.status_code == 400
+    assert forward.json()["error"]["code"] == "invalid_step"
+    back = client.send(
+        "POST",
+        f"/programmes/{programme.pk}/return",
+        {"to_step": 3, "reason": "Objectives lack baselines"},
+    )
+    assert back.status_code == 200
+    assert back.json()["current_step"] == 3
+    decision = StepDecision.objects.get()
+    assert (decision.action, decision.from_step, decision.to_step, decision.reason) == (
+        "return",
+        6,
+        3,
+        "Objectives lack baselines",
+    )
+    history = api_client.get(f"/programmes/{programme.pk}/decisions").json()
+    assert [(d["action"], d["from_step"], d["to_step"]) for d in history] == [("return", 6, 3)]
+
+
+def test_each_step_gets_a_deadline_and_an_overdue_flag(api_client, settings):
+    settings.GOVHUB_STEP_DAYS = {"default": 30, "2": 10}
+    person, _org = _person("cso", "ngo")
+    created = (
+        api_client.as_user(person).send("POST", "/programmes", {"title": "Flood safety"}).json()
+    )
+    deadline = dt.datetime.fromisoformat(created["deadline"])
+    assert abs((deadline - timezone.now()).days - 30) <= 1
+    assert created["overdue"] is False
+    Programme.objects.filter(pk=created["id"]).update(
+        deadline=timezone.now() - dt.timedelta(days=1)
+    )
+    assert api_client.get(f"/programmes/{created['id']}").json()["overdue"] is True
