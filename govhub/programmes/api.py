@@ -1,5 +1,20 @@
 """What other apps may import from programmes."""
 
+from govhub.programmes.actions import (
+    contribution_add,
+    programme_advance,
+    programme_create,
+    programme_return,
+)
 from govhub.programmes.governance import GovernanceModel, current_model
+from govhub.programmes.queries import programme_titles
 
-__all__ = ["GovernanceModel", "current_model"]
+__all__ = [
+    "GovernanceModel",
+    "contribution_add",
+    "current_model",
+    "programme_advance",
+    "programme_create",
+    "programme_return",
+    "programme_titles",
+]

@@ -53,3 +53,8 @@ def is_overdue(programme: Programme) -> bool:
         and programme.deadline is not None
         and programme.deadline < timezone.now()
     )
+
+
+def programme_titles() -> set[str]:
+    """Titles of every programme (the demo loader checks what exists)."""
+    return set(Programme.objects.values_list("title", flat=True))

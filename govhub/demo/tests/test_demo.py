@@ -9,6 +9,7 @@ from django.test import override_settings
 
 from govhub.core.audit import audit_verify
 from govhub.organisations.models import Membership, Organisation
+from govhub.programmes.models import Programme
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +69,9 @@ def test_demo_builds_a_plausible_country_and_is_idempotent():
         .objects.get(email="business@demo.example")
         .check_password("govhub-demo-2026")
     )
+    steps = dict(Programme.objects.values_list("title", "current_step"))
+    assert steps["Care for an ageing society"] == 3
+    assert steps["Closing the digital divide: connectivity for every village"] == 7
     assert audit_verify().ok
 
 

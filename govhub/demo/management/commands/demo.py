@@ -8,8 +8,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from govhub.accounts.api import demo_user_ensure
+from govhub.demo import programmes as demo_programmes
 from govhub.demo.data import DEMO_PASSWORD, ORGANISATIONS, USERS
 from govhub.organisations.api import OrganisationInput, demo_organisation_ensure
+from govhub.programmes import api as programmes_api
 
 
 class Command(BaseCommand):
@@ -53,6 +55,7 @@ class Command(BaseCommand):
                 ),
                 managers=tuple(managers.get(key, ())),
             )
+        self._programmes(users, ids)
         extra = options["extra_organisations"]
         kinds = [(k, s) for _key, k, s, _p, *_names in ORGANISATIONS]
         for n in range(1, extra + 1):
@@ -63,6 +66,15 @@ class Command(BaseCommand):
                 )
             )
         self.stdout.write(
-            f"demo data ready: {len(ORGANISATIONS) + extra} organisations, {len(USERS)} users "
+            f"demo data ready: {len(programmes_api.programme_titles())} programmes, "
+            f"{len(ORGANISATIONS) + extra} organisations, {len(USERS)} users "
             f"(password: {DEMO_PASSWORD})"
+        )
+
+    def _programmes(self, users: dict[str, Any], ids: dict[str, int]) -> None:
+        if programmes_api.programme_titles():
+            return  # already loaded (idempotent): never drive a second copy
+        people = {email.split("@")[0]: user for email, user in users.items()}
+        demo_programmes.load(
+            people, ids, issue=getattr(programmes_api, "programme_issue_demo", None)
         )
