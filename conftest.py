@@ -96,3 +96,14 @@ def signed_in_client(user: Any) -> Client:
     session["govhub_mfa_checked"] = True
     session.save()
     return client
+
+
+from govhub.core.testing import document_signing, signing_dir  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _signing_in_tmp(document_signing: Any) -> None:
+    """Every test signs documents with a session key in a temporary directory, never var/."""
+
+
+__all__ = ["document_signing", "signing_dir"]

@@ -41,6 +41,8 @@ SQLITE_FILE = VAR_BENCH / "govhub-bench.sqlite3"
 SERVER_LOG = VAR_BENCH / "server.log"
 
 EXTRA_ORGANISATIONS = 974  # + 26 demo organisations = 1,000
+BENCH_PROGRAMMES = 12_000  # step-1 programmes for the advance scenario
+IDS_PER_RUN = 3_000  # ids one wrk run of `advance` may consume (a generous bound)
 TOKEN_USER = "business@demo.example"  # noqa: S105 (an email address, not a secret)
 
 
@@ -73,17 +75,50 @@ class Scenario:
     target_p99_ms: float | None = None
     target_ratio: float | None = None  # req/s as a fraction of the baseline's
     description: str = ""
+    # A wrk Lua script (for POSTs): gets the context, the id slice start, returns the source.
+    lua: Callable[[Context, int], str] | None = None
+    # What the preflight and post-run checks GET, when `path` is not a GET (default: path).
+    check_path: str | None = None
 
 
-def api_token(ctx: Context) -> dict[str, str]:
-    """Create (once per run) a personal API token for the demo business user."""
-    if "token" not in ctx.cache:
-        out = ctx.govhub("token", "create", "--user", TOKEN_USER, "--name", "bench")
-        token = out.strip().splitlines()[-1].strip() if out.strip() else ""
-        if not token.startswith("ghb_"):
-            raise BenchError(f"`govhub token create` printed no token: {out!r}")
-        ctx.cache["token"] = token
-    return {"Authorization": f"Bearer {ctx.cache['token']}"}
+def token_of(user: str) -> Callable[[Context], dict[str, str]]:
+    """A setup that creates (once per run) a personal API token for a demo user."""
+
+    def setup(ctx: Context) -> dict[str, str]:
+        key = f"token:{user}"
+        if key not in ctx.cache:
+            out = ctx.govhub("token", "create", "--user", user, "--name", "bench")
+            token = out.strip().splitlines()[-1].strip() if out.strip() else ""
+            if not token.startswith("ghb_"):
+                raise BenchError(f"`govhub token create` printed no token: {out!r}")
+            ctx.cache[key] = token
+        return {"Authorization": f"Bearer {ctx.cache[key]}"}
+
+    return setup
+
+
+api_token = token_of(TOKEN_USER)
+
+
+def advance_script(ctx: Context, start: int) -> str:
+    """Each request advances another step-1 programme (1 -> 2), so every one is a real gate
+    decision; threads take interleaved ids from `start` (warm-up and run use disjoint ids)."""
+    ids = ctx.cache["bench"]["ready"][start:]
+    return (
+        "local ids = {" + ",".join(map(str, ids)) + "}\n"
+        "local count = 0\n"
+        "function setup(thread) thread:set('offset', count); count = count + 1 end\n"
+        "function init(args) n = 0; threads = tonumber(args[1]) end\n"
+        "function request()\n"
+        "  local id = ids[offset + 1 + n * threads] or ids[#ids]\n"
+        "  n = n + 1\n"
+        "  return wrk.format('POST', '/api/v1/programmes/' .. id .. '/advance', nil, '{}')\n"
+        "end\n"
+    )
+
+
+def bench_ids(ctx: Context) -> dict[str, Any]:
+    return dict(ctx.cache.get("bench", {}))
 
 
 def expect_text(*needles: str) -> Callable[[bytes], str | None]:
@@ -145,6 +180,25 @@ SCENARIOS: list[Scenario] = [
         setup=api_token,
         check=expect_json_key("email"),
         description="REST API, token authentication",
+    ),
+    Scenario(
+        "programme_page",
+        "/programmes/{big}/",
+        connections=16,
+        check=expect_text("Benchmark: programme with 200 contributions"),
+        target_p99_ms=150,
+        description="a programme page with 200 contributions and 50 tasks, anonymous",
+    ),
+    Scenario(
+        "advance",
+        "/api/v1/programmes/{first_ready}/advance",
+        check_path="/api/v1/programmes/{first_ready}",
+        setup=token_of("local_body@demo.example"),
+        lua=advance_script,
+        connections=16,
+        check=expect_json_key("current_step"),
+        target_p99_ms=100,
+        description="POST advance: a gate decision (1 -> 2) on a new programme each time",
     ),
 ]
 
@@ -223,12 +277,23 @@ def ensure_wrk() -> str:
 
 
 def run_wrk(
-    wrk: str, url: str, *, headers: dict[str, str], connections: int, threads: int, seconds: int
+    wrk: str,
+    url: str,
+    *,
+    headers: dict[str, str],
+    connections: int,
+    threads: int,
+    seconds: int,
+    script: Path | None = None,
 ) -> str:
     cmd = [wrk, "--latency", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s"]
     for name, value in headers.items():
         cmd += ["-H", f"{name}: {value}"]
+    if script is not None:
+        cmd += ["-s", str(script)]
     cmd.append(url)
+    if script is not None:
+        cmd += ["--", str(threads)]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise BenchError(f"wrk failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
@@ -580,6 +645,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def run_scenario(
+    ctx: Context,
     wrk: str,
     base: str,
     server_pid: int,
@@ -588,29 +654,45 @@ def run_scenario(
     args: argparse.Namespace,
 ) -> tuple[dict[str, Any], list[str]]:
     """Preflight (status and body checked), warm-up, measured run: (row, failures)."""
-    url = base + scenario.path
+    path = scenario.path.format(**bench_ids(ctx))
+    check_path = (scenario.check_path or scenario.path).format(**bench_ids(ctx))
+    url, check_url = base + path, base + check_path
     conns = scenario.connections or args.connections
-    status, body = http_get(url, headers)
+    status, body = http_get(check_url, headers)
     if not 200 <= status < 300:
-        raise BenchError(f"{scenario.name}: GET {scenario.path} answered {status}")
+        raise BenchError(f"{scenario.name}: GET {check_path} answered {status}")
     problem = scenario.check(body) if scenario.check else None
     if problem:
-        raise BenchError(f"{scenario.name}: GET {scenario.path}: {problem}")
+        raise BenchError(f"{scenario.name}: GET {check_path}: {problem}")
+
+    def script(start: int) -> Path | None:
+        if scenario.lua is None:
+            return None
+        target = VAR_BENCH / f"{scenario.name}-{start}.lua"
+        target.write_text(scenario.lua(ctx, start))
+        return target
+
     print(
         f"bench: {scenario.name}: {conns} connections, warm-up {args.warmup:g}s, "
         f"run {args.duration:g}s"
     )
-    load = {"headers": headers, "connections": conns, "threads": args.threads}
+    load: dict[str, Any] = {"headers": headers, "connections": conns, "threads": args.threads}
+    # POST scenarios consume ids: each wrk run gets its own slice of them.
+    used = int(ctx.cache.get("bench", {}).get("used", 0))
+    slices = iter(range(used, 10**9, IDS_PER_RUN))
     if args.warmup > 0:
-        run_wrk(wrk, url, seconds=args.warmup, **load)
+        run_wrk(wrk, url, seconds=args.warmup, script=script(next(slices)), **load)
     runs = []
     for _ in range(args.repeat):
         before = CpuSample.take(server_pid)
-        output = run_wrk(wrk, url, seconds=args.duration, **load)
+        output = run_wrk(wrk, url, seconds=args.duration, script=script(next(slices)), **load)
         runs.append((parse_wrk(output), CpuSample.take(server_pid).since(before)))
     # Report the fastest run: disturbance (other processes, other virtual machines on the
     # host) only ever slows a run down, so the best of N is the least disturbed (as timeit).
     result, cpu = max(runs, key=lambda run: run[0].rps)
+    if scenario.lua is not None and "bench" in ctx.cache:
+        ctx.cache["bench"]["used"] = next(slices)  # --reuse-db runs start after these
+        (VAR_BENCH / "bench-ids.json").write_text(json.dumps(ctx.cache["bench"]))
     failures = []
     non2xx = sum(run.non2xx for run, _ in runs)
     if non2xx:
@@ -620,9 +702,9 @@ def run_scenario(
             f"(4xx/5xx); a benchmark of error pages is worthless: see {SERVER_LOG}"
         )
     # wrk counts only statuses >= 400: check once more that it is still a 2xx after the load.
-    status, _ = http_get(url, headers)
+    status, _ = http_get(check_url, headers)
     if not 200 <= status < 300:
-        failures.append(f"{scenario.name}: GET {scenario.path} answered {status} after the run")
+        failures.append(f"{scenario.name}: GET {check_path} answered {status} after the run")
     for failure in failures:
         print(f"bench: FAILED {failure}", file=sys.stderr)
     if any(result.socket_errors.values()):
@@ -630,7 +712,7 @@ def run_scenario(
         print(f"bench: WARNING {warning}", file=sys.stderr)
     row = {
         "scenario": scenario.name,
-        "path": scenario.path,
+        "path": path,
         "connections": conns,
         "wrk_threads": args.threads,
         "requests": result.requests,
@@ -677,9 +759,25 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bench: database: {database}")
     started = time.monotonic()
     govhub("migrate", "--no-input", "-v", "0")
-    if load_demo:
-        print(govhub("demo", "--extra-organisations", str(EXTRA_ORGANISATIONS)).strip())
     ctx = Context(env=env, govhub=govhub)
+    if load_demo:
+        out = govhub(
+            "demo",
+            "--extra-organisations",
+            str(EXTRA_ORGANISATIONS),
+            "--bench-programmes",
+            str(BENCH_PROGRAMMES),
+        )
+        for line in out.splitlines():
+            if line.startswith("BENCH "):
+                ctx.cache["bench"] = json.loads(line[len("BENCH ") :])
+            else:
+                print(line)
+        (VAR_BENCH / "bench-ids.json").write_text(json.dumps(ctx.cache.get("bench", {})))
+    elif (VAR_BENCH / "bench-ids.json").exists():
+        ctx.cache["bench"] = json.loads((VAR_BENCH / "bench-ids.json").read_text())
+    if "bench" in ctx.cache:
+        ctx.cache["bench"]["first_ready"] = ctx.cache["bench"]["ready"][0]
     headers = {s.name: {**s.headers, **(s.setup(ctx) if s.setup else {})} for s in args.scenarios}
     print(f"bench: prepared in {time.monotonic() - started:.1f}s")
 
@@ -698,7 +796,7 @@ def main(argv: list[str] | None = None) -> int:
             f"(log: {SERVER_LOG.relative_to(ROOT)})"
         )
         for scenario in args.scenarios:
-            row, failed = run_scenario(wrk, base, pid, scenario, headers[scenario.name], args)
+            row, failed = run_scenario(ctx, wrk, base, pid, scenario, headers[scenario.name], args)
             rows.append(row)
             failures += failed
 
@@ -739,7 +837,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "scenarios": rows,
         "scenario_definitions": [
-            {k: v for k, v in asdict(s).items() if k not in ("setup", "check", "headers")}
+            {k: v for k, v in asdict(s).items() if k not in ("setup", "check", "headers", "lua")}
             for s in args.scenarios
         ],
         "failures": failures,

@@ -280,6 +280,21 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="GovHub <no-reply@govhub.invalid>")
 
+# Issued documents (docs/adr/0008-signed-documents.md). The public address is printed on every
+# document as a QR code. Without a configured key and certificate, documents are signed with a
+# self-signed development certificate made once under var/signing/: production must configure
+# its own (`govhub check --deploy` warns). Previous certificates keep older documents valid
+# after a key change.
+GOVHUB_PUBLIC_URL = env.str("GOVHUB_PUBLIC_URL", default="http://127.0.0.1:8000")
+GOVHUB_SIGNING_KEY_FILE = env.str("GOVHUB_SIGNING_KEY_FILE", default="")
+GOVHUB_SIGNING_CERT_FILE = env.str("GOVHUB_SIGNING_CERT_FILE", default="")
+GOVHUB_SIGNING_KEY_PASSPHRASE = env.str("GOVHUB_SIGNING_KEY_PASSPHRASE", default="")
+GOVHUB_SIGNING_PREVIOUS_CERT_FILES = env.list("GOVHUB_SIGNING_PREVIOUS_CERT_FILES", default=[])
+GOVHUB_SIGNING_DEV_DIR = VAR_DIR / "signing"
+# A TrueType font covering every script documents use; default: DejaVu Sans if installed.
+GOVHUB_DOCUMENT_FONT = env.str("GOVHUB_DOCUMENT_FONT", default="")
+GOVHUB_DOCUMENT_FONT_BOLD = env.str("GOVHUB_DOCUMENT_FONT_BOLD", default="")
+
 GOVHUB_DEMO = env.bool("GOVHUB_DEMO", default=False)
 # Another governance model (phases, steps, participation matrix) as a JSON file; default: the
 # seed's ten-step ISG model shipped in govhub/programmes/governance_model.json.
@@ -306,6 +321,13 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # PDF libraries: fontTools narrates every font subset; pyHanko warns about each
+        # tampered copy someone uploads (the verdict goes back to them, not to the log).
+        "fontTools": {"level": "WARNING"},
+        "pyhanko": {"level": "ERROR"},
+        "pyhanko_certvalidator": {"level": "ERROR"},
+    },
 }
 GOVHUB_BENCH_BASELINE = env.bool("GOVHUB_BENCH_BASELINE", default=False)

@@ -2,6 +2,14 @@
 
 from govhub.core.audit import audit_list, audit_record, audit_verify
 from govhub.core.caching import anonymous_page_cache
+from govhub.core.documents import (
+    DocumentVerification,
+    document_get,
+    document_issue,
+    document_list,
+    document_public_url,
+    verify_document,
+)
 from govhub.core.errors import (
     Conflict,
     DomainError,
@@ -19,6 +27,7 @@ __all__ = [
     "LANGUAGE_NAMES",
     "PUBLIC",
     "Conflict",
+    "DocumentVerification",
     "DomainError",
     "Forbidden",
     "InvalidInput",
@@ -29,8 +38,13 @@ __all__ = [
     "audit_record",
     "audit_verify",
     "declare",
+    "document_get",
+    "document_issue",
+    "document_list",
+    "document_public_url",
     "envelope",
     "error_response",
     "public",
     "signed_in",
+    "verify_document",
 ]

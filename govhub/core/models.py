@@ -1,4 +1,4 @@
-"""The audit log: an append-only, hash-chained record of every state change."""
+"""The audit log (an append-only, hash-chained record of every change) and issued documents."""
 
 from __future__ import annotations
 
@@ -55,3 +55,57 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit head #{self.last_sequence}"
+
+
+class DocumentSeries(models.Model):
+    """The last number given in one series of issued documents (a prefix and a year).
+
+    Issuing locks its row, so two documents never get the same number and none is skipped.
+    """
+
+    prefix = models.CharField(max_length=16)
+    year = models.PositiveIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("document series")
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="core_document_series_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last_number}"
+
+
+class IssuedDocument(models.Model):
+    """A numbered, frozen, signed PDF: what was issued, by whom, about what.
+
+    Never changed after issue. Issuer, subject and creator are plain values, not foreign keys:
+    core knows no domain app, and deleting a person or an organisation must not touch what
+    was issued. The signed PDF sits in the row for now (files move to storage later, ADR 8).
+    """
+
+    public_id = models.CharField(_("public id"), max_length=32, unique=True, editable=False)
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    legal_status = models.CharField(_("legal status"), max_length=500)
+    issued_at = models.DateTimeField(_("issued at"), db_index=True)
+    issuer_label = models.CharField(_("issued by"), max_length=300)
+    issuer_organisation_id = models.BigIntegerField(
+        _("issuing organisation id"), null=True, blank=True, db_index=True
+    )
+    subject_type = models.CharField(_("subject type"), max_length=64)
+    subject_id = models.CharField(_("subject id"), max_length=64)
+    text = models.TextField(_("text"))
+    sha256 = models.CharField(_("SHA-256 of the signed PDF"), max_length=64, unique=True)
+    pdf = models.BinaryField(_("signed PDF"))
+    created_by_id = models.BigIntegerField(_("created by id"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,3 +30,24 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def signing_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A development signing key and certificate, made once per test session."""
+    from govhub.core.documents.signing import development_key_files
+
+    directory = tmp_path_factory.mktemp("signing")
+    development_key_files(directory)
+    return directory
+
+
+@pytest.fixture
+def document_signing(signing_dir: Path, settings: Any) -> Path:
+    """Issue and verify documents with the session's development key (not var/signing/)."""
+    settings.GOVHUB_SIGNING_DEV_DIR = signing_dir
+    settings.GOVHUB_SIGNING_KEY_FILE = ""
+    settings.GOVHUB_SIGNING_CERT_FILE = ""
+    settings.GOVHUB_SIGNING_PREVIOUS_CERT_FILES = []
+    settings.GOVHUB_PUBLIC_URL = "https://govhub.example"
+    return signing_dir

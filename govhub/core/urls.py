@@ -1,9 +1,12 @@
 from django.urls import path
 
 from govhub.core import views
+from govhub.core.documents import views as documents
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("language/", views.language, name="language"),
     path("healthz", views.healthz, name="healthz"),
+    path("documents/<slug:public_id>/", documents.document_detail, name="document"),
+    path("documents/<slug:public_id>/pdf", documents.document_pdf, name="document-pdf"),
 ]

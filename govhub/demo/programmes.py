@@ -5,7 +5,6 @@ its issued, verifiable document."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -138,7 +137,7 @@ def _to_step_7(people: People, orgs: Orgs, pid: int, objective: int) -> None:
 
 
 @transaction.atomic
-def load(people: People, orgs: Orgs, issue: Callable[[Any, int, int], None] | None) -> list[int]:
+def load(people: People, orgs: Orgs) -> list[int]:
     """Create the demo programmes once, all or nothing (the caller checks none exist yet)."""
     care = _to_step_3(
         people, orgs, "Care for an ageing society", "Too few carers for older people living alone"
@@ -151,47 +150,49 @@ def load(people: People, orgs: Orgs, issue: Callable[[Any, int, int], None] | No
     )
     objective = _objectives(people, orgs, digital, "Villages with broadband")
     _to_step_7(people, orgs, digital, objective)
-    ids = [care, digital]
-    if issue is not None:
-        flood = _to_step_3(
-            people, orgs, "Disaster safety: flood early warning", "Floods arrive without warning"
-        )
-        flood_objective = _objectives(people, orgs, flood, "Districts with sirens")
-        _to_step_7(people, orgs, flood, flood_objective)
-        ministry, digital_org = people["ministry_agency"], orgs["digital"]
-        _advance(ministry, flood, digital_org)  # 7 -> 8
-        issue(people["higher_body"], flood, orgs["president"])
-        _advance(people["higher_body"], flood, orgs["president"])  # 8 -> 9
-        task = _add(
-            ministry,
-            flood,
-            digital_org,
-            "task",
-            "Install sirens",
-            assignee_organisation_id=digital_org,
-            due="2027-06-30",
-        )
-        _add(
-            ministry,
-            flood,
-            digital_org,
-            "progress_report",
-            "Sirens installed",
-            task_id=task,
-            percent=100,
-            measurements=[
-                {"objective_id": flood_objective, "indicator": "Districts with sirens", "value": 92}
-            ],
-        )
-        _advance(ministry, flood, digital_org)  # 9 -> 10
-        _add(
-            ministry,
-            flood,
-            digital_org,
-            "review",
-            "Review of results",
-            body="92% of districts have sirens; target 90% met.",
-        )
-        _advance(ministry, flood, digital_org)  # closes
-        ids.append(flood)
-    return ids
+    flood = _to_step_3(
+        people, orgs, "Disaster safety: flood early warning", "Floods arrive without warning"
+    )
+    flood_objective = _objectives(people, orgs, flood, "Districts with sirens")
+    _to_step_7(people, orgs, flood, flood_objective)
+    ministry, digital_org = people["ministry_agency"], orgs["digital"]
+    _advance(ministry, flood, digital_org)  # 7 -> 8
+    programmes.programme_issue(
+        actor=people["higher_body"],
+        programme_id=flood,
+        organisation_id=orgs["president"],
+        legal_status="Decree of the President, in force from the date of issue",
+    )
+    _advance(people["higher_body"], flood, orgs["president"])  # 8 -> 9
+    task = _add(
+        ministry,
+        flood,
+        digital_org,
+        "task",
+        "Install sirens",
+        assignee_organisation_id=digital_org,
+        due="2027-06-30",
+    )
+    _add(
+        ministry,
+        flood,
+        digital_org,
+        "progress_report",
+        "Sirens installed",
+        task_id=task,
+        percent=100,
+        measurements=[
+            {"objective_id": flood_objective, "indicator": "Districts with sirens", "value": 92}
+        ],
+    )
+    _advance(ministry, flood, digital_org)  # 9 -> 10
+    _add(
+        ministry,
+        flood,
+        digital_org,
+        "review",
+        "Review of results",
+        body="92% of districts have sirens; target 90% met.",
+    )
+    _advance(ministry, flood, digital_org)  # closes
+    return [care, digital, flood]

@@ -45,6 +45,7 @@ STEP_TYPES: dict[int, tuple[str, ...]] = {
     9: ("task", "progress_report"),
     10: ("review",),
 }
+ISSUANCE_STEP = 8
 # Types only the lead agency may add (it answers, drafts and splits the work).
 LEAD_AGENCY_TYPES = {"answer", "draft", "task"}
 GENERIC_TYPES = ("contribution",)
@@ -382,3 +383,69 @@ def programme_return(
             to_step=to_step,
             reason=reason,
         )
+
+
+def _final_text(programme: Programme) -> str:
+    """The frozen text: the latest draft's clauses, with the objectives they serve."""
+    objectives = {
+        c.pk: c.title for c in programme.contributions.filter(type="objective").order_by("id")
+    }
+    draft = programme.contributions.filter(type="draft").order_by("-id").first()
+    lines = (
+        [programme.title, "", programme.summary, ""] if programme.summary else [programme.title, ""]
+    )
+    for number, clause in enumerate((draft.data.get("clauses", []) if draft else []), start=1):
+        served = ", ".join(objectives.get(i, f"#{i}") for i in clause.get("objective_ids", []))
+        lines.append(f"{number}. {clause['text']}")
+        if served:
+            lines.append("   (" + _("Serves objectives: %(list)s") % {"list": served} + ")")
+    return "\n".join(lines)
+
+
+def programme_issue(
+    *, actor: Any, programme_id: int, legal_status: str, organisation_id: Any = None
+) -> Programme:
+    """Step 8: a higher body issues the official document (numbered, frozen, signed PDF)."""
+    from govhub.core.api import document_issue
+
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().filter(pk=programme_id).first()
+        if programme is None or not permissions.can_view_programme(actor, programme):
+            raise NotFound(_("No such programme."), code="programme_not_found")
+        model = snapshot_model(programme.model_snapshot)
+        if model.version != seed_version() or programme.current_step != ISSUANCE_STEP:
+            raise Conflict(
+                _("The document is issued at step %(step)d.") % {"step": ISSUANCE_STEP},
+                code="not_issuance_step",
+            )
+        membership = acting_organisation(
+            memberships=memberships_for(actor),
+            model=model,
+            step=ISSUANCE_STEP,
+            named=organisation_id,
+        )
+        if programme.document_id:
+            raise Conflict(_("The document has already been issued."), code="already_issued")
+        if not programme.contributions.filter(type="draft").exists():
+            raise RuleBroken(_("There is no draft to issue."), code="no_draft")
+        document = document_issue(
+            actor=actor,
+            title=programme.title,
+            number_prefix="PRG",
+            legal_status=legal_status,
+            text=_final_text(programme),
+            issuer_label=membership.organisation_name,
+            issuer_organisation_id=membership.organisation_id,
+            subject_type="programmes.programme",
+            subject_id=str(programme.pk),
+        )
+        programme.document_id = document.public_id
+        programme.save(update_fields=["document_id"])
+        audit_record(
+            actor=actor,
+            verb="programme.issue",
+            target=programme,
+            organisation_id=membership.organisation_id,
+            changes={"document": document.public_id, "number": document.number},
+        )
+    return programme

@@ -4,17 +4,21 @@ from govhub.programmes.actions import (
     contribution_add,
     programme_advance,
     programme_create,
+    programme_issue,
     programme_return,
 )
+from govhub.programmes.bench import bench_programmes_create
 from govhub.programmes.governance import GovernanceModel, current_model
 from govhub.programmes.queries import programme_titles
 
 __all__ = [
     "GovernanceModel",
+    "bench_programmes_create",
     "contribution_add",
     "current_model",
     "programme_advance",
     "programme_create",
+    "programme_issue",
     "programme_return",
     "programme_titles",
 ]

@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from govhub.organisations.api import organisations_brief
+from govhub.organisations.api import Sector, organisations_brief
 from govhub.programmes.models import Contribution, Programme
 
 Unmet = list[tuple[str, str]]
@@ -43,7 +43,7 @@ def commission_balance(programme: Programme) -> Unmet:
                 (
                     f"commission_needs_{sector}",
                     _("The commission needs at least %(n)d member(s) from the %(sector)s sector.")
-                    % {"n": rule["min_per_sector"], "sector": sector.replace("_", " ")},
+                    % {"n": rule["min_per_sector"], "sector": _sector_label(sector)},
                 )
             )
     chairs = [m for m in members if m.data["role"] == "chair"]
@@ -53,10 +53,15 @@ def commission_balance(programme: Programme) -> Unmet:
             (
                 "commission_chair",
                 _("The commission needs exactly one chair, from the %(sector)s sector.")
-                % {"sector": rule["chair_sector"].replace("_", " ")},
+                % {"sector": _sector_label(rule["chair_sector"])},
             )
         )
     return unmet
+
+
+def _sector_label(sector: str) -> str:
+    labels = {str(k): str(v) for k, v in Sector.choices}
+    return labels.get(sector, sector).lower()
 
 
 def needs(

@@ -190,11 +190,25 @@ def current_model() -> GovernanceModel:
     return _cached(path, tuple((str(k.key), str(k.sector)) for k in KINDS))
 
 
+_SNAPSHOTS: dict[str, GovernanceModel] = {}
+
+
 def snapshot_model(raw: dict[str, Any]) -> GovernanceModel:
-    """The model a programme started with, from its stored snapshot."""
+    """The model a programme started with, from its stored snapshot.
+
+    Parsed once per process and version: every request of a programme needs it, and
+    validating the whole model each time cost more than the rest of a gate decision.
+    """
     from govhub.organisations.api import KINDS
 
-    return parse(raw, {str(k.key): str(k.sector) for k in KINDS})
+    version = str(raw.get("version", ""))
+    cached = _SNAPSHOTS.get(version)
+    if cached is not None and cached.raw == raw:
+        return cached
+    model = parse(raw, {str(k.key): str(k.sector) for k in KINDS})
+    if len(_SNAPSHOTS) < 64:
+        _SNAPSHOTS[version] = model
+    return model
 
 
 @lru_cache(maxsize=1)

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Exists, Min, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from govhub.organisations.api import memberships_for
-from govhub.programmes.models import Contribution, Programme, ProgrammeStatus, Visibility
+from govhub.programmes.governance import GovernanceModel, current_model, snapshot_model
+from govhub.programmes.models import (
+    Contribution,
+    Programme,
+    ProgrammeStatus,
+    StepDecision,
+    Visibility,
+)
 
 
 def programme_list(
@@ -58,3 +66,130 @@ def is_overdue(programme: Programme) -> bool:
 def programme_titles() -> set[str]:
     """Titles of every programme (the demo loader checks what exists)."""
     return set(Programme.objects.values_list("title", flat=True))
+
+
+# Reads of the web pages (list filters, "my organisation's work", the timeline).
+
+
+def models_by_version() -> dict[str, GovernanceModel]:
+    """The governance model of every version programmes run on: the deployment's own, and one
+    stored snapshot of each older version (a single query, whatever the number of programmes).
+    """
+    current = current_model()
+    models = {current.version: current}
+    firsts = (
+        Programme.objects.exclude(model_version=current.version)
+        .order_by()
+        .values("model_version")
+        .annotate(first=Min("id"))
+        .values("first")
+    )
+    for version, snapshot in Programme.objects.filter(pk__in=firsts).values_list(
+        "model_version", "model_snapshot"
+    ):
+        models[version] = snapshot_model(snapshot)
+    return models
+
+
+def _at_steps(
+    models: dict[str, GovernanceModel], steps_of: Callable[[GovernanceModel], Iterable[int]]
+) -> Q:
+    """Programmes whose current step is one of `steps_of(their model)`."""
+    condition = Q(pk__in=[])
+    for version, model in models.items():
+        steps = sorted(set(steps_of(model)))
+        if steps:
+            condition |= Q(model_version=version, current_step__in=steps)
+    return condition
+
+
+def _late(now: Any) -> Q:
+    return Q(status=ProgrammeStatus.ACTIVE, deadline__isnull=False, deadline__lt=now)
+
+
+def programme_browse(
+    *,
+    viewer: Any,
+    status: str = "",
+    step: int | None = None,
+    phase: int | None = None,
+    sector: str = "",
+    overdue: bool | None = None,
+) -> QuerySet[Programme]:
+    """The list page: visible programmes by phase (of each programme's own model), current
+    step, the initiator's sector, overdue or not, and status. The snapshot is deferred."""
+    qs = programme_list(viewer=viewer, status=status, step=step).defer("model_snapshot")
+    if phase is not None:
+        qs = qs.filter(
+            _at_steps(
+                models_by_version(),
+                lambda m: next((p.steps for p in m.phases if p.number == phase), ()),
+            )
+        )
+    if sector:
+        qs = qs.filter(initiator__sector=sector)
+    if overdue is True:
+        qs = qs.filter(_late(timezone.now()))
+    elif overdue is False:
+        qs = qs.exclude(_late(timezone.now()))
+    return qs
+
+
+def programme_mine(*, viewer: Any) -> QuerySet[Programme]:
+    """Programmes the viewer's organisations initiated, lead or contributed to, and active ones
+    whose current step their kinds take part in; annotated `contributed` and `can_act`, the
+    ones to act on first."""
+    memberships = memberships_for(viewer)
+    if not memberships:
+        return Programme.objects.none()
+    ids = [m.organisation_id for m in memberships]
+    kinds = {m.kind for m in memberships}
+    act_now = Q(status=ProgrammeStatus.ACTIVE) & _at_steps(
+        models_by_version(),
+        lambda m: [s.number for s in m.steps if any(m.may_take_part(k, s.number) for k in kinds)],
+    )
+    return (
+        programme_list(viewer=viewer)
+        .defer("model_snapshot")
+        .annotate(
+            contributed=Exists(
+                Contribution.objects.filter(programme=OuterRef("pk"), organisation_id__in=ids)
+            ),
+            can_act=Case(When(act_now, then=Value(True)), default=Value(False)),
+        )
+        .filter(Q(initiator_id__in=ids) | Q(lead_agency_id__in=ids) | Q(contributed=True) | act_now)
+        .order_by("-can_act", "-created_at", "-id")
+    )
+
+
+def decision_list(*, programme: Programme) -> QuerySet[StepDecision]:
+    """The programme's step decisions (its history), oldest first, with the deciding body."""
+    return StepDecision.objects.filter(programme=programme).select_related("organisation")
+
+
+def programme_version(programme_id: int) -> str:
+    """Changes whenever the programme's page could: a new artefact, decision or document
+    (artefacts and decisions are append-only). One query."""
+    from django.db.models import Count, Max, OuterRef, Subquery
+
+    from govhub.programmes.models import StepDecision
+
+    decisions = (
+        StepDecision.objects.filter(programme=OuterRef("pk"))
+        .values("programme")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    contributions = (
+        Contribution.objects.filter(programme=OuterRef("pk"))
+        .values("programme")
+        .annotate(last=Max("id"))
+        .values("last")
+    )
+    row = (
+        Programme.objects.filter(pk=programme_id)
+        .annotate(d=Subquery(decisions), c=Subquery(contributions))
+        .values_list("current_step", "status", "document_id", "d", "c", "lead_agency_id")
+        .first()
+    )
+    return repr(row)

@@ -254,3 +254,22 @@ def programme_return(request: HttpRequest, programme_id: int, payload: ReturnIn)
 def decision_list(request: HttpRequest, programme_id: int) -> Any:
     programme = permissions.access_programme(optional_viewer(request), programme_id)
     return programme.decisions.all()
+
+
+class IssueIn(Schema):
+    legal_status: str = Field(..., min_length=1, max_length=500)
+    organisation_id: int | None = None
+
+
+@router.post(
+    "/programmes/{programme_id}/issue",
+    response=ProgrammeOut,
+    summary="Step 8: issue the official, signed document (higher bodies)",
+)
+def programme_issue(request: HttpRequest, programme_id: int, payload: IssueIn) -> Programme:
+    return actions.programme_issue(
+        actor=request.user,
+        programme_id=programme_id,
+        legal_status=payload.legal_status,
+        organisation_id=payload.organisation_id,
+    )

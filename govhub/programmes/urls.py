@@ -1,8 +1,22 @@
 from django.urls import path
 
-from govhub.programmes import views
+from govhub.programmes import views, views_steps
+from govhub.programmes.views_analytics import analytics_overview
 
 app_name = "programmes"
 urlpatterns = [
+    path("", views.programme_list, name="list"),
+    path("mine/", views.mine, name="mine"),
+    path("new/", views.create, name="create"),
     path("governance-model/", views.governance_model, name="governance_model"),
+    path("analytics/", analytics_overview, name="analytics"),
+    path("<int:programme_id>/", views.detail, name="detail"),
+    path("<int:programme_id>/steps/<int:number>/", views_steps.step, name="step"),
+    path(
+        "<int:programme_id>/steps/<int:number>/contribute/",
+        views_steps.contribute,
+        name="contribute",
+    ),
+    path("<int:programme_id>/steps/<int:number>/advance/", views_steps.advance, name="advance"),
+    path("<int:programme_id>/steps/<int:number>/return/", views_steps.send_back, name="return"),
 ]

@@ -30,7 +30,7 @@ LANGUAGES = ["en", DARI]
 
 
 @pytest.fixture
-def demo_data(settings: Any, transactional_db: Any) -> None:
+def demo_data(settings: Any, transactional_db: Any, document_signing: Any) -> None:
     """The demo country: 26 organisations named in English, Russian and Dari, and its people."""
     settings.GOVHUB_DEMO = True
     call_command("demo", stdout=io.StringIO())
@@ -168,4 +168,44 @@ def test_pages_fit_a_phone_screen_without_sideways_scrolling(
     for path in ("/", "/accounts/login/", "/organisations/", _ministry_path()):
         _in_language(page, language, path)
         reports.append(horizontal_scroll_report(page))
+    assert_no_reports(reports)
+
+
+@pytest.fixture
+def issued_document(transactional_db: Any, document_signing: Any) -> Any:
+    from govhub.core.api import document_issue
+
+    return document_issue(
+        actor=None,
+        title="Programme approval",
+        number_prefix="GH",
+        legal_status="Decision of the steering committee",
+        text="The steering committee approved the programme.",
+        issuer_label="Ministry of Digital Development",
+        issuer_organisation_id=None,
+        subject_type="programmes.programme",
+        subject_id="1",
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_copy_of_a_document_is_checked_through_the_page_without_script(
+    page: Any, issued_document: Any, language: str, tmp_path: Any
+):
+    # given a visitor with the PDF they received, on the page its QR code leads to
+    copy = tmp_path / "copy.pdf"
+    copy.write_bytes(bytes(issued_document.pdf))
+    _in_language(page, language, f"/documents/{issued_document.public_id}/")
+    reports = [axe_report(page)]
+
+    # when they upload it through the form
+    page.locator("main input[type=file]").set_input_files(str(copy))
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+
+    # then the page says it is authentic, and stays accessible on a desk and on a phone
+    assert page.locator("main .message-success").is_visible()
+    reports.append(axe_report(page))
+    page.set_viewport_size(MOBILE)
+    reports.append(horizontal_scroll_report(page))
     assert_no_reports(reports)

@@ -109,11 +109,17 @@ def _run_govhub(args: list[str], env: dict[str, str]) -> subprocess.CompletedPro
 
 
 def test_production_settings_pass_djangos_deploy_checks(tmp_path):
+    from govhub.core.documents.signing import generate_self_signed
+
+    key, cert = generate_self_signed(tmp_path, common_name="GovHub document signing")
     result = _run_govhub(
         ["check", "--deploy", "--fail-level", "WARNING"],
         {
             "DJANGO_SECRET_KEY": "k" * 60 + "-a-long-random-production-secret",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "GOVHUB_SIGNING_KEY_FILE": str(key),
+            "GOVHUB_SIGNING_CERT_FILE": str(cert),
+            "GOVHUB_PUBLIC_URL": "https://govhub.example.gov",
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -63,11 +63,15 @@ def test_every_api_operation_requires_auth_or_is_declared_public():
         (path, m) for path, op in operations if not effective_auth(op) for m in op.methods
     )
     assert declared_public == [
+        ("/documents/{public_id}/verify", "GET"),
+        ("/documents/{public_id}/verify", "POST"),
         ("/governance-model", "GET"),
         ("/organisations", "GET"),
         ("/organisations/{organisation_id}", "GET"),
         ("/programmes", "GET"),
+        ("/programmes/analytics", "GET"),
         ("/programmes/{programme_id}", "GET"),
+        ("/programmes/{programme_id}/analytics", "GET"),
         ("/programmes/{programme_id}/contributions", "GET"),
         ("/programmes/{programme_id}/decisions", "GET"),
     ]

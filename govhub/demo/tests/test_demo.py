@@ -72,6 +72,11 @@ def test_demo_builds_a_plausible_country_and_is_idempotent():
     steps = dict(Programme.objects.values_list("title", "current_step"))
     assert steps["Care for an ageing society"] == 3
     assert steps["Closing the digital divide: connectivity for every village"] == 7
+    flood = Programme.objects.get(title="Disaster safety: flood early warning")
+    assert (flood.status, flood.current_step) == ("closed", 10)
+    from govhub.core.api import verify_document
+
+    assert verify_document(flood.document_id).valid is True
     assert audit_verify().ok
 
 

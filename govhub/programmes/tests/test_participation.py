@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,7 +26,7 @@ def _member_of(kind: str):
     return MembershipFactory(organisation=org).user, org
 
 
-def _valid_payload(step: int, programme, org, title: str, visibility: str) -> dict:
+def _valid_payload(step: int, programme, org, title: str, visibility: str) -> dict[str, Any]:
     """A payload that passes every check at `step` for `org` (preparing what it refers to)."""
     helper = OrganisationFactory(kind="local_body")
     if step in (6, 9) and org.kind in ("ministry_agency", "local_body"):

@@ -24,6 +24,13 @@ class Command(BaseCommand):
             default=0,
             help="Also create this many generated organisations (for benchmarks).",
         )
+        parser.add_argument(
+            "--bench-programmes",
+            type=int,
+            default=0,
+            help="Also create a 250-artefact programme and this many step-1 programmes "
+            "ready to advance (for benchmarks; prints their ids as JSON).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not (settings.DEBUG or settings.GOVHUB_DEMO):
@@ -65,6 +72,8 @@ class Command(BaseCommand):
                     name=f"Generated organisation {n:05d}", kind=kind, subtype=subtype
                 )
             )
+        if options["bench_programmes"]:
+            self._bench(users, ids, options["bench_programmes"])
         self.stdout.write(
             f"demo data ready: {len(programmes_api.programme_titles())} programmes, "
             f"{len(ORGANISATIONS) + extra} organisations, {len(USERS)} users "
@@ -75,6 +84,16 @@ class Command(BaseCommand):
         if programmes_api.programme_titles():
             return  # already loaded (idempotent): never drive a second copy
         people = {email.split("@")[0]: user for email, user in users.items()}
-        demo_programmes.load(
-            people, ids, issue=getattr(programmes_api, "programme_issue_demo", None)
+        demo_programmes.load(people, ids)
+
+    def _bench(self, users: dict[str, Any], ids: dict[str, int], count: int) -> None:
+        import json
+
+        created = programmes_api.bench_programmes_create(
+            count=count,
+            author=users["ministry_agency@demo.example"],
+            initiator_id=ids["capital"],
+            contributor_ids=[ids[k] for k in ("digital", "capital", "brightpath", "inclusion")],
+            lead_id=ids["digital"],
         )
+        self.stdout.write("BENCH " + json.dumps(created))

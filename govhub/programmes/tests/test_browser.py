@@ -1,0 +1,252 @@
+"""The programme pages in a real browser: a CSO member adds a contribution through the form, a
+ministry member meets the step's gate; WCAG 2.2 AA scans in English and Dari."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from govhub.accounts.tests.factories import UserFactory
+from govhub.core.tests.browser import (
+    MOBILE,
+    assert_no_axe_violations,
+    assert_no_reports,
+    axe_report,
+    horizontal_scroll_report,
+)
+from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
+from govhub.programmes.models import Contribution, StepDecision
+from govhub.programmes.tests.factories import ProgrammeFactory
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct-horse-battery"  # the accounts factory's password
+DARI = "fa-af"
+LANGUAGES = ["en", DARI]
+
+
+@pytest.fixture
+def world(transactional_db: Any) -> dict[str, Any]:
+    """An NGO, a company and a ministry; a programme at step 1, one at step 3, one overdue."""
+    ngo = OrganisationFactory(
+        kind="cso",
+        subtype="ngo",
+        name="Elder Care Network",
+        name_translations={"fa-af": "شبکه مراقبت از سالمندان"},
+    )
+    company = OrganisationFactory(kind="business", subtype="small", name="CareSoft")
+    ministry = OrganisationFactory(kind="ministry_agency", name="Ministry of Health")
+    fresh = ProgrammeFactory(
+        title="Care for an ageing society",
+        summary="Waiting lists for home care grow every year.",
+        initiator=ngo,
+        deadline=timezone.now() + dt.timedelta(days=30),
+    )
+    ongoing = ProgrammeFactory(
+        title="Broadband for rural schools",
+        current_step=3,
+        initiator=company,
+        lead_agency=ministry,
+        deadline=timezone.now() - dt.timedelta(days=2),
+    )
+    author = UserFactory()
+    for step, org, kind, title, visibility in (
+        (1, company, "problem", "Schools without internet", "public"),
+        (1, ngo, "evidence", "Survey of 200 schools", "restricted"),
+        (3, ngo, "objective", "Connect every school", "public"),
+    ):
+        Contribution.objects.create(
+            programme=ongoing,
+            step=step,
+            type=kind,
+            title=title,
+            organisation=org,
+            author=author,
+            visibility=visibility,
+            data={"note": "x"} if step == 3 else {},
+        )
+    for step in (1, 2):
+        StepDecision.objects.create(
+            programme=ongoing,
+            action="advance",
+            from_step=step,
+            to_step=step + 1,
+            actor=author,
+            organisation=ministry,
+        )
+    commission = ProgrammeFactory(title="Clean rivers", current_step=2, initiator=ngo)
+    return {
+        "ngo": ngo,
+        "ministry": ministry,
+        "fresh": fresh,
+        "ongoing": ongoing,
+        "commission": commission,
+        "ngo_person": MembershipFactory(organisation=ngo).user,
+    }
+
+
+def _sign_in(page: Any, email: str) -> None:
+    """Sign in through the real form (by field names: the page may be in Dari)."""
+    page.goto("/accounts/login/")
+    page.locator("input[name='login']").fill(email)
+    page.locator("input[name='password']").fill(PASSWORD)
+    page.locator("main form button[type='submit']").click()
+    page.wait_for_load_state()
+
+
+def _sign_in_with_totp(page: Any, person: Any) -> None:
+    """A government member: password, then the current code of their authenticator."""
+    from allauth.mfa.totp.internal.auth import (
+        TOTP,
+        format_hotp_value,
+        generate_totp_secret,
+        hotp_value,
+    )
+
+    secret = generate_totp_secret()
+    TOTP.activate(person, secret)
+    _sign_in(page, person.email)
+    assert page.url.endswith("/accounts/2fa/authenticate/")
+    page.locator("input[name='code']").fill(
+        format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    )
+    page.locator("main button[type='submit']").first.click()
+    page.wait_for_load_state()
+    assert not page.url.endswith("/accounts/2fa/authenticate/")
+
+
+def _in_language(page: Any, code: str, path: str) -> None:
+    page.goto(f"/language/?lang={code}&next={path}")
+    html = page.locator("html")
+    assert (html.get_attribute("dir"), html.get_attribute("lang")) == (
+        "rtl" if code == DARI else "ltr",
+        code,
+    )
+
+
+def test_a_cso_member_adds_a_contribution_through_the_form(page: Any, world: dict[str, Any]):
+    programme = world["fresh"]
+    # given: an NGO member, signed in
+    _sign_in(page, world["ngo_person"].email)
+
+    # when they open the programmes from the main navigation
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Programmes").click()
+    page.wait_for_load_state()
+    # then the list shows the step-1 programme (visible to members of organisations)
+    assert page.locator("main h1").inner_text() == "Programmes"
+    assert_no_axe_violations(page)
+
+    # when they open it, then its first step
+    page.locator("main table").get_by_role("link", name=programme.title).click()
+    page.wait_for_load_state()
+    assert page.locator("main h1").inner_text() == programme.title
+    current = page.locator(".timeline-step[aria-current='step']")
+    assert current.count() == 1
+    assert_no_axe_violations(page)
+    current.get_by_role("link").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/programmes/{programme.pk}/steps/1/")
+    assert_no_axe_violations(page)
+
+    # when they send structured data that is not JSON
+    form = page.locator("form[action*='/contribute/']")
+    form.get_by_label("Type").select_option("evidence")
+    form.get_by_label("Title").fill("Waiting times by province")
+    form.get_by_label("Text").fill("Median wait: 14 months.")
+    form.get_by_label("Structured data (JSON)").fill("{source: census}")
+    form.get_by_role("button", name="Add the contribution").click()
+    page.wait_for_load_state()
+    # then the form comes back with the error on that field, and the page is still accessible
+    data = page.get_by_label("Structured data (JSON)")
+    assert data.get_attribute("aria-invalid") == "true"
+    assert "not valid JSON" in page.locator("#id_contribution-data_json_error").inner_text()
+    assert page.get_by_label("Title").input_value() == "Waiting times by province"
+    assert_no_axe_violations(page)
+
+    # when they correct it
+    data.fill('{"source": "Census 2025"}')
+    page.get_by_role("button", name="Add the contribution").click()
+    page.wait_for_load_state()
+
+    # then the contribution is on the step page, by their organisation
+    contribution = Contribution.objects.get(programme=programme)
+    assert (contribution.type, contribution.data) == ("evidence", {"source": "Census 2025"})
+    assert page.get_by_role("status").inner_text() == "Your contribution was added."
+    artefact = page.locator(f"#contribution-{contribution.pk}")
+    assert artefact.locator("h3").inner_text() == "Waiting times by province"
+    assert "Elder Care Network" in artefact.inner_text()
+    assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_programme_pages_have_no_accessibility_violations(
+    page: Any, world: dict[str, Any], language: str
+):
+    # The list, a programme page and a step page, anonymously, then as a CSO member (with the
+    # contribution form, "my organisation's work" and the form to expose a problem).
+    ongoing, fresh = world["ongoing"].pk, world["fresh"].pk
+    reports = []
+    for path in (
+        "/",
+        "/programmes/",
+        "/programmes/?phase=1&overdue=yes",
+        f"/programmes/{ongoing}/",
+        f"/programmes/{ongoing}/steps/1/",
+        f"/programmes/{ongoing}/steps/3/",
+    ):
+        _in_language(page, language, path)
+        reports.append(axe_report(page))
+    _sign_in(page, world["ngo_person"].email)
+    for path in (
+        "/programmes/",
+        f"/programmes/{fresh}/",
+        f"/programmes/{fresh}/steps/1/",
+        f"/programmes/{ongoing}/steps/3/",
+        "/programmes/mine/",
+        "/programmes/new/",
+    ):
+        _in_language(page, language, path)
+        reports.append(axe_report(page))
+    assert_no_reports(reports)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_ministry_member_meets_an_unmet_gate(page: Any, world: dict[str, Any], language: str):
+    # given: a ministry member signed in with their second factor, at step 2 (the commission)
+    programme = world["commission"]
+    person = MembershipFactory(organisation=world["ministry"]).user
+    _sign_in_with_totp(page, person)
+    _in_language(page, language, f"/programmes/{programme.pk}/steps/2/")
+    assert_no_axe_violations(page)  # the contribution, advance and return forms
+
+    # when they try to close the step with no commission
+    page.locator("form[action*='/advance/'] button[type='submit']").click()
+    page.wait_for_load_state()
+
+    # then the unmet conditions are listed, and the programme stays where it was
+    assert page.locator(".unmet li").count() == 4
+    assert page.get_by_role("alert").is_visible()
+    assert_no_axe_violations(page)
+    programme.refresh_from_db()
+    assert programme.current_step == 2
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_programme_pages_fit_a_phone_screen(page: Any, world: dict[str, Any], language: str):
+    page.set_viewport_size(MOBILE)
+    ongoing = world["ongoing"].pk
+    _sign_in(page, world["ngo_person"].email)
+    reports = []
+    for path in (
+        "/programmes/",
+        f"/programmes/{ongoing}/",
+        f"/programmes/{ongoing}/steps/3/",
+        "/programmes/mine/",
+    ):
+        _in_language(page, language, path)
+        reports.append(horizontal_scroll_report(page))
+    assert_no_reports(reports)

@@ -1,0 +1,566 @@
+"""The programme pages over HTTP: who sees what, the forms and their errors, query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from conftest import signed_in_client
+from govhub.accounts.tests.factories import UserFactory
+from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
+from govhub.programmes.models import Contribution, Programme, StepDecision
+from govhub.programmes.tests.factories import ProgrammeFactory
+
+pytestmark = pytest.mark.django_db
+
+SUBTYPE = {"business": "small", "cso": "ngo"}
+
+
+def _member(kind: str, name: str | None = None) -> tuple[Any, Any]:
+    extra = {"name": name} if name else {}
+    org = OrganisationFactory(kind=kind, subtype=SUBTYPE.get(kind, ""), **extra)
+    return MembershipFactory(organisation=org).user, org
+
+
+def _contribution(programme: Programme, org: Any, **fields: Any) -> Contribution:
+    values = {
+        "step": programme.current_step,
+        "type": "evidence",
+        "title": "A note",
+        "visibility": "public",
+        **fields,
+    }
+    return Contribution.objects.create(
+        programme=programme, organisation=org, author=UserFactory(), **values
+    )
+
+
+def _page(response: Any) -> str:
+    assert response.status_code == 200
+    content: bytes = response.content
+    return content.decode()
+
+
+# Who sees what
+
+
+def test_anonymous_visitors_cannot_see_a_step_1_programme():
+    # given: a programme still at step 1 (not public yet)
+    programme = ProgrammeFactory(current_step=1, title="Quiet problem")
+    client = Client()
+    # when / then: its pages do not exist for them, and the list does not name it
+    assert client.get(f"/programmes/{programme.pk}/").status_code == 404
+    assert client.get(f"/programmes/{programme.pk}/steps/1/").status_code == 404
+    assert "Quiet problem" not in _page(client.get("/programmes/"))
+
+
+def test_anyone_sees_a_programme_past_step_1_with_its_timeline():
+    # given: a programme at step 3, with contributions at steps 1 and 3 and a decision
+    ngo = OrganisationFactory(kind="cso", subtype="ngo", name="Elder Care Network")
+    company = OrganisationFactory(kind="business", subtype="small", name="CareSoft")
+    ministry = OrganisationFactory(kind="ministry_agency", name="Ministry of Health")
+    programme = ProgrammeFactory(
+        current_step=3,
+        title="Care for an ageing society",
+        summary="Waiting lists grow.",
+        initiator=ngo,
+        lead_agency=ministry,
+        document_id="PRG-2026-0001",
+    )
+    _contribution(programme, ngo, step=1, type="problem")
+    _contribution(programme, company, step=1)
+    _contribution(programme, company, step=3, type="objective", visibility="draft")
+    StepDecision.objects.create(
+        programme=programme,
+        action="advance",
+        from_step=1,
+        to_step=2,
+        actor=UserFactory(),
+        organisation=ministry,
+    )
+    # when
+    page = _page(Client().get(f"/programmes/{programme.pk}/"))
+    # then: the facts, the steps by phase, who took part, and the link to the document
+    assert "Care for an ageing society" in page
+    assert "Elder Care Network" in page
+    assert "Ministry of Health" in page
+    assert "Phase 1: Exposing a problem" in page
+    assert "Phase 3: Realizing a program" in page
+    assert page.count('class="timeline-step ') == 10
+    assert page.count('aria-current="step"') == 1
+    assert "2 contributions from:" in page
+    assert "CareSoft" in page
+    assert 'href="/documents/PRG-2026-0001/"' in page
+    assert "Step closed on" in page
+    # the company's private draft at step 3 does not count for the public
+    assert "1 contribution from:" not in page
+
+
+def test_a_business_member_cannot_see_another_organisations_private_draft():
+    # given: at step 3, an NGO's private draft, public note and participants-only note, and
+    # the business's own draft
+    programme = ProgrammeFactory(current_step=3)
+    _, ngo = _member("cso")
+    _contribution(programme, ngo, type="objective", title="Secret plan", visibility="draft")
+    _contribution(programme, ngo, title="Open letter")
+    _contribution(programme, ngo, title="For participants", visibility="restricted")
+    person, company = _member("business")
+    _contribution(programme, company, title="Our own draft", visibility="draft")
+    # when
+    page = _page(signed_in_client(person).get(f"/programmes/{programme.pk}/steps/3/"))
+    anonymous = _page(Client().get(f"/programmes/{programme.pk}/steps/3/"))
+    # then
+    assert "Secret plan" not in page
+    assert "Open letter" in page
+    assert "For participants" in page
+    assert "Our own draft" in page
+    assert "Open letter" in anonymous
+    assert "For participants" not in anonymous
+    assert "Our own draft" not in anonymous
+
+
+def test_a_step_outside_the_model_is_not_found():
+    programme = ProgrammeFactory(current_step=3)
+    assert Client().get(f"/programmes/{programme.pk}/steps/11/").status_code == 404
+    assert Client().get(f"/programmes/{programme.pk}/steps/0/").status_code == 404
+
+
+# The list and its filters
+
+
+def _titles(client: Client, query: str = "") -> list[str]:
+    page = _page(client.get(f"/programmes/{query}"))
+    return sorted(t for t in ("Alpha", "Beta", "Gamma", "Delta", "Epsilon") if f">{t}<" in page)
+
+
+def test_the_list_filters_by_phase_step_sector_deadline_and_status():
+    # given
+    now = timezone.now()
+    ngo = OrganisationFactory(kind="cso", subtype="ngo")
+    company = OrganisationFactory(kind="business", subtype="small")
+    ProgrammeFactory(title="Alpha", current_step=2, initiator=ngo, deadline=now - dt.timedelta(1))
+    ProgrammeFactory(title="Beta", current_step=4, initiator=company)
+    ProgrammeFactory(title="Gamma", current_step=6, initiator=ngo, deadline=now + dt.timedelta(9))
+    ProgrammeFactory(title="Delta", current_step=10, initiator=company, status="closed")
+    ProgrammeFactory(title="Epsilon", current_step=1, initiator=ngo)
+    client = Client()
+    # then (Epsilon, at step 1, is never public)
+    assert _titles(client) == ["Alpha", "Beta", "Delta", "Gamma"]
+    assert _titles(client, "?phase=1") == ["Alpha", "Beta"]
+    assert _titles(client, "?phase=3") == ["Delta"]
+    assert _titles(client, "?step=6") == ["Gamma"]
+    assert _titles(client, "?sector=civil_society") == ["Alpha", "Gamma"]
+    assert _titles(client, "?overdue=yes") == ["Alpha"]
+    assert _titles(client, "?overdue=no") == ["Beta", "Delta", "Gamma"]
+    assert _titles(client, "?status=closed") == ["Delta"]
+    assert _titles(client, "?status=active&sector=business") == ["Beta"]
+    # an invalid filter is ignored, the valid ones still apply
+    assert _titles(client, "?phase=99&sector=business") == ["Beta", "Delta"]
+
+
+def test_members_of_organisations_see_step_1_programmes_in_the_list():
+    ProgrammeFactory(title="Epsilon", current_step=1)
+    person, _ = _member("business")
+    assert _titles(signed_in_client(person)) == ["Epsilon"]
+
+
+def test_an_overdue_programme_is_flagged():
+    ProgrammeFactory(title="Late", current_step=2, deadline=timezone.now() - dt.timedelta(1))
+    page = _page(Client().get("/programmes/"))
+    assert 'class="badge badge-overdue">Overdue<' in page
+
+
+# Exposing a problem
+
+
+def test_a_member_exposes_a_problem_through_the_form():
+    # given
+    person, ngo = _member("cso", "Elder Care Network")
+    client = signed_in_client(person)
+    assert "Expose the problem" in _page(client.get("/programmes/new/"))
+    # when
+    response = client.post("/programmes/new/", {"title": "  Too few carers ", "summary": "S"})
+    # then
+    programme = Programme.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/programmes/{programme.pk}/"
+    assert (programme.title, programme.initiator_id, programme.current_step) == (
+        "Too few carers",
+        ngo.pk,
+        1,
+    )
+
+
+def test_exposing_a_problem_without_a_title_shows_a_form_error():
+    person, _ = _member("cso")
+    page = _page(signed_in_client(person).post("/programmes/new/", {"title": "  "}))
+    assert 'id="id_title_error"' in page
+    assert Programme.objects.count() == 0
+
+
+def test_someone_acting_for_two_organisations_picks_one():
+    # given
+    person, _ngo = _member("cso")
+    company = OrganisationFactory(kind="business", subtype="small")
+    MembershipFactory(user=person, organisation=company)
+    client = signed_in_client(person)
+    assert 'name="organisation"' in _page(client.get("/programmes/new/"))
+    # when: one they do not act for, then one they do
+    stranger = OrganisationFactory(kind="cso", subtype="ngo")
+    refused = client.post("/programmes/new/", {"title": "T", "organisation": stranger.pk})
+    client.post("/programmes/new/", {"title": "T", "organisation": company.pk})
+    # then
+    assert 'id="id_organisation_error"' in _page(refused)
+    assert Programme.objects.get().initiator_id == company.pk
+
+
+def test_a_person_without_an_organisation_cannot_expose_a_problem(user):
+    client = signed_in_client(user)
+    assert "Only people acting for an organisation" in _page(client.get("/programmes/new/"))
+    assert _page(client.post("/programmes/new/", {"title": "T"}))
+    assert Programme.objects.count() == 0
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_to_expose_a_problem():
+    response = Client().get("/programmes/new/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+# Contributions
+
+
+def _contribute(client: Client, programme: Programme, step: int, **fields: Any) -> Any:
+    data = {f"contribution-{k}": v for k, v in fields.items()}
+    data.setdefault("contribution-visibility", "public")
+    return client.post(f"/programmes/{programme.pk}/steps/{step}/contribute/", data)
+
+
+def test_a_participant_adds_a_contribution_through_the_form():
+    # given: an NGO member at step 1
+    programme = ProgrammeFactory(current_step=1)
+    person, ngo = _member("cso")
+    client = signed_in_client(person)
+    page = _page(client.get(f"/programmes/{programme.pk}/steps/1/"))
+    assert '<option value="problem">Problem statement</option>' in page
+    assert '<option value="evidence">Evidence</option>' in page
+    # when
+    response = _contribute(
+        client,
+        programme,
+        1,
+        type="problem",
+        title="Too few carers",
+        body="Waiting lists grow.",
+        data_json='{"affected_groups": ["elderly"]}',
+    )
+    # then
+    contribution = Contribution.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"/programmes/{programme.pk}/steps/1/#contribution-{contribution.pk}"
+    )
+    assert (contribution.type, contribution.organisation_id, contribution.data) == (
+        "problem",
+        ngo.pk,
+        {"affected_groups": ["elderly"]},
+    )
+    assert "Too few carers" in _page(client.get(f"/programmes/{programme.pk}/steps/1/"))
+
+
+@pytest.mark.parametrize(
+    ("fields", "error_id", "message"),
+    [
+        ({"type": "objective", "title": "T", "data_json": "{not json"}, "data_json", "not valid"),
+        ({"type": "objective", "title": "T", "data_json": "[1, 2]"}, "data_json", "JSON object"),
+        ({"type": "objective", "title": "T", "data_json": "{}"}, "data_json", "indicators"),
+        ({"type": "problem", "title": "T"}, "type", "Select a valid choice"),
+        ({"type": "objective", "title": ""}, "title", "required"),
+    ],
+)
+def test_a_bad_contribution_shows_form_errors(fields, error_id, message):
+    # given: a CSO member at step 3 (objectives)
+    programme = ProgrammeFactory(current_step=3)
+    person, _ = _member("cso")
+    # when
+    response = _contribute(signed_in_client(person), programme, 3, **fields)
+    # then: the page comes back with the error on the field, and nothing was added
+    page = _page(response)
+    assert f'id="id_contribution-{error_id}_error"' in page
+    assert message in page
+    assert Contribution.objects.count() == 0
+
+
+def test_a_refusal_of_the_action_shows_as_a_form_error():
+    # given: a ministry member (not the lead agency) at step 6, where only the lead drafts
+    programme = ProgrammeFactory(current_step=6)
+    person, _ = _member("ministry_agency")
+    # when
+    response = _contribute(signed_in_client(person), programme, 6, type="draft", title="Draft")
+    # then
+    page = _page(response)
+    assert 'role="alert"' in page
+    assert "Only the lead agency may add this." in page
+    assert Contribution.objects.count() == 0
+
+
+def test_a_non_participant_cannot_contribute_and_sees_no_form():
+    # given: a business member at step 2 (government only)
+    programme = ProgrammeFactory(current_step=2)
+    person, _ = _member("business")
+    client = signed_in_client(person)
+    page = _page(client.get(f"/programmes/{programme.pk}/steps/2/"))
+    assert "Add a contribution" not in page
+    assert "do not take part in this step" in page
+    # when
+    response = _contribute(client, programme, 2, type="commission_member", title="Seat")
+    # then
+    assert response.status_code == 302
+    assert Contribution.objects.count() == 0
+
+
+def test_a_form_sent_for_a_step_the_programme_has_left_changes_nothing():
+    programme = ProgrammeFactory(current_step=3)
+    person, _ = _member("cso")
+    response = _contribute(signed_in_client(person), programme, 1, type="problem", title="Late")
+    assert response.status_code == 302
+    assert response["Location"] == f"/programmes/{programme.pk}/steps/1/"
+    assert Contribution.objects.count() == 0
+
+
+def test_anonymous_posts_are_sent_to_sign_in():
+    programme = ProgrammeFactory(current_step=3)
+    response = _contribute(Client(), programme, 3, type="objective", title="T")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert Contribution.objects.count() == 0
+
+
+# Gates
+
+
+def test_only_government_participants_see_the_gate_forms():
+    programme = ProgrammeFactory(current_step=3)
+    cso_person, _ = _member("cso")
+    ministry_person, _ = _member("ministry_agency")
+    cso_page = _page(signed_in_client(cso_person).get(f"/programmes/{programme.pk}/steps/3/"))
+    ministry_page = _page(
+        signed_in_client(ministry_person).get(f"/programmes/{programme.pk}/steps/3/")
+    )
+    assert "Advance to the next step" not in cso_page
+    assert "Advance to the next step" in ministry_page
+    assert "Send back to an earlier step" in ministry_page
+    # a past step shows no forms at all
+    past = _page(signed_in_client(ministry_person).get(f"/programmes/{programme.pk}/steps/2/"))
+    assert "Advance to the next step" not in past
+    assert "Add a contribution" not in past
+
+
+def test_advancing_with_unmet_gate_conditions_lists_them():
+    # given: step 2 with no commission at all
+    programme = ProgrammeFactory(current_step=2)
+    person, _ = _member("ministry_agency")
+    # when
+    response = signed_in_client(person).post(f"/programmes/{programme.pk}/steps/2/advance/")
+    # then: every unmet condition is listed, and nothing moved
+    page = _page(response)
+    assert "The step cannot close yet." in page
+    assert "Still needed before the step can close:" in page
+    for sector in ("government", "business", "civil society"):
+        assert f"at least 1 member(s) from the {sector} sector" in page
+    assert "exactly one chair" in page
+    assert Programme.objects.get(pk=programme.pk).current_step == 2
+    assert StepDecision.objects.count() == 0
+
+
+def test_a_government_participant_advances_the_programme():
+    # given: step 1 with a problem statement
+    programme = ProgrammeFactory(current_step=1)
+    person, town = _member("local_body")
+    _contribution(programme, town, step=1, type="problem")
+    client = signed_in_client(person)
+    # when
+    response = client.post(f"/programmes/{programme.pk}/steps/1/advance/")
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == f"/programmes/{programme.pk}/"
+    assert Programme.objects.get(pk=programme.pk).current_step == 2
+    # and a second click (the same form again) changes nothing
+    again = client.post(f"/programmes/{programme.pk}/steps/1/advance/")
+    assert again.status_code == 302
+    assert Programme.objects.get(pk=programme.pk).current_step == 2
+    assert StepDecision.objects.count() == 1
+
+
+def test_a_ministry_member_who_also_acts_for_a_business_decides_for_the_ministry():
+    # given: step 1 (both take part) with a problem statement; only the ministry may decide
+    programme = ProgrammeFactory(current_step=1)
+    person, ministry = _member("ministry_agency")
+    company = OrganisationFactory(kind="business", subtype="small")
+    MembershipFactory(user=person, organisation=company)
+    _contribution(programme, company, step=1, type="problem")
+    client = signed_in_client(person)
+    page = _page(client.get(f"/programmes/{programme.pk}/steps/1/"))
+    assert 'name="contribution-organisation"' in page  # contributing: either organisation
+    assert 'name="advance-organisation"' not in page  # deciding: the ministry only
+    # when
+    response = client.post(f"/programmes/{programme.pk}/steps/1/advance/")
+    # then
+    assert response.status_code == 302
+    assert StepDecision.objects.get().organisation_id == ministry.pk
+
+
+def test_a_business_member_cannot_advance():
+    programme = ProgrammeFactory(current_step=1)
+    person, company = _member("business")
+    _contribution(programme, company, step=1, type="problem")
+    response = signed_in_client(person).post(f"/programmes/{programme.pk}/steps/1/advance/")
+    assert response.status_code == 302
+    assert Programme.objects.get(pk=programme.pk).current_step == 1
+
+
+def test_returning_needs_a_reason_and_an_earlier_step():
+    # given
+    programme = ProgrammeFactory(current_step=3)
+    person, _ = _member("ministry_agency")
+    client = signed_in_client(person)
+    url = f"/programmes/{programme.pk}/steps/3/return/"
+    # when: no reason, then a step that is not earlier
+    no_reason = _page(client.post(url, {"return-to_step": "1", "return-reason": " "}))
+    not_earlier = _page(client.post(url, {"return-to_step": "3", "return-reason": "Why"}))
+    # then
+    assert 'id="id_return-reason_error"' in no_reason
+    assert 'id="id_return-to_step_error"' in not_earlier
+    assert Programme.objects.get(pk=programme.pk).current_step == 3
+    # when: both are right
+    response = client.post(url, {"return-to_step": "1", "return-reason": "More evidence"})
+    # then
+    assert response.status_code == 302
+    decision = StepDecision.objects.get()
+    assert (decision.action, decision.from_step, decision.to_step, decision.reason) == (
+        "return",
+        3,
+        1,
+        "More evidence",
+    )
+    page = _page(client.get(f"/programmes/{programme.pk}/steps/1/"))
+    assert "Sent back here from step 3" in page
+    assert "More evidence" in page
+
+
+# My organisation's work
+
+
+def test_my_organisations_work_lists_what_they_are_part_of_and_can_act_on():
+    # given: a business member
+    person, company = _member("business")
+    other = OrganisationFactory(kind="cso", subtype="ngo")
+    ProgrammeFactory(title="Alpha", current_step=2, initiator=company)  # initiator
+    contributed = ProgrammeFactory(title="Beta", current_step=4, initiator=other)
+    _contribution(contributed, company, step=1)
+    ProgrammeFactory(title="Gamma", current_step=5, initiator=other)  # business takes part at 5
+    ProgrammeFactory(title="Delta", current_step=6, initiator=other)  # not theirs, cannot act
+    ProgrammeFactory(title="Epsilon", current_step=9, initiator=other, status="closed")
+    # when
+    page = _page(signed_in_client(person).get("/programmes/mine/"))
+    # then
+    assert _titles(signed_in_client(person), "mine/") == ["Alpha", "Beta", "Gamma"]
+    assert page.index(">Gamma<") < page.index(">Alpha<")  # the one to act on comes first
+    assert "You can act now" in page
+    assert "Initiator" in page
+    assert "Contributed" in page
+
+
+def test_my_organisations_work_without_an_organisation(user):
+    page = _page(signed_in_client(user).get("/programmes/mine/"))
+    assert "You do not act for any organisation yet." in page
+
+
+# Query counts
+
+
+def _queries(client: Client, path: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_list_uses_a_constant_number_of_queries():
+    # given
+    for _ in range(3):
+        ProgrammeFactory(current_step=3)
+    client = Client()
+    small = _queries(client, "/programmes/")
+    for _ in range(30):
+        ProgrammeFactory(current_step=5, deadline=timezone.now())
+    # when
+    large = _queries(client, "/programmes/")
+    filtered = _queries(client, "/programmes/?phase=2&sector=government&overdue=yes&status=active")
+    # then: model versions, count, one page of rows (initiators joined)
+    assert small == large == 3
+    assert filtered == 4  # the phase filter reads the model versions once more
+
+
+def test_the_list_of_a_signed_in_member_uses_a_constant_number_of_queries():
+    person, _ = _member("cso")
+    client = signed_in_client(person)
+    ProgrammeFactory(current_step=1)
+    small = _queries(client, "/programmes/")
+    for _ in range(30):
+        ProgrammeFactory(current_step=1)
+    assert _queries(client, "/programmes/") == small
+
+
+def test_the_programme_page_uses_a_constant_number_of_queries():
+    # given: a programme with 5 contributions from 5 organisations, then 60 from 30
+    programme = ProgrammeFactory(current_step=5, lead_agency=OrganisationFactory())
+    person, _ = _member("business")
+    client = signed_in_client(person)
+    orgs = [OrganisationFactory(kind="business", subtype="small") for _ in range(30)]
+    for i in range(5):
+        _contribution(programme, orgs[i], step=1 + i % 5)
+    small = _queries(client, f"/programmes/{programme.pk}/")
+    for i in range(55):
+        _contribution(programme, orgs[i % 30], step=1 + i % 5, visibility="restricted")
+    for step in (1, 2, 3, 4):
+        StepDecision.objects.create(
+            programme=programme,
+            action="advance",
+            from_step=step,
+            to_step=step + 1,
+            actor=UserFactory(),
+            organisation=orgs[step],
+        )
+    # when
+    large = _queries(client, f"/programmes/{programme.pk}/")
+    # then
+    assert small == large
+
+
+def test_the_step_page_uses_a_constant_number_of_queries():
+    programme = ProgrammeFactory(current_step=5)
+    person, _ = _member("ministry_agency")
+    client = signed_in_client(person)
+    org = OrganisationFactory(kind="business", subtype="small")
+    for _ in range(5):
+        _contribution(programme, org, type="proposal", data={"options": "x"})
+    small = _queries(client, f"/programmes/{programme.pk}/steps/5/")
+    for _ in range(55):
+        _contribution(programme, OrganisationFactory(kind="cso", subtype="ngo"), type="position")
+    assert _queries(client, f"/programmes/{programme.pk}/steps/5/") == small
+
+
+def test_my_organisations_work_uses_a_constant_number_of_queries():
+    person, company = _member("business")
+    client = signed_in_client(person)
+    ProgrammeFactory(current_step=5)
+    small = _queries(client, "/programmes/mine/")
+    for _ in range(30):
+        _contribution(ProgrammeFactory(current_step=6), company, step=5)
+    assert _queries(client, "/programmes/mine/") == small

@@ -1,0 +1,299 @@
+"""A programme's step: its artefacts, and at the current step the participants' forms
+(add a contribution; for government bodies, advance or send back)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language, gettext
+from django.views.decorators.http import require_GET, require_POST
+
+from govhub.core.api import DomainError, NotFound, public, signed_in
+from govhub.organisations.api import MembershipInfo, memberships_for
+from govhub.programmes import actions, permissions, queries
+from govhub.programmes.forms import (
+    TYPE_DATA_HELP,
+    AdvanceForm,
+    ContributionForm,
+    ReturnForm,
+    add_domain_error,
+    type_label,
+)
+from govhub.programmes.governance import GovernanceModel, snapshot_model
+from govhub.programmes.models import (
+    Contribution,
+    DecisionAction,
+    Programme,
+    ProgrammeStatus,
+    Visibility,
+)
+from govhub.programmes.views import STATE_LABELS, closing_decision, step_state
+
+
+@dataclass(frozen=True)
+class Artefact:
+    id: int
+    type: str
+    title: str
+    body: str
+    data: str
+    organisation: str
+    organisation_id: int
+    visibility: str
+    visibility_label: str
+    created_at: datetime
+
+
+def _artefacts(contributions: Iterable[Contribution]) -> list[Artefact]:
+    language = get_language() or ""
+    labels = {k: str(v) for k, v in Visibility.choices}
+    return [
+        Artefact(
+            id=c.pk,
+            type=type_label(c.type),
+            title=c.title,
+            body=c.body,
+            data=json.dumps(c.data, indent=2, ensure_ascii=False) if c.data else "",
+            organisation=c.organisation.display_name(language),
+            organisation_id=c.organisation_id,
+            visibility=c.visibility,
+            visibility_label=labels.get(c.visibility, c.visibility),
+            created_at=c.created_at,
+        )
+        for c in contributions
+    ]
+
+
+def _participants(user: Any, model: GovernanceModel, programme: Programme) -> list[MembershipInfo]:
+    """The person's organisations that take part in the programme's current step."""
+    if programme.status != ProgrammeStatus.ACTIVE:
+        return []
+    return [m for m in memberships_for(user) if model.may_take_part(m.kind, programme.current_step)]
+
+
+def _step_page(
+    request: HttpRequest,
+    programme: Programme,
+    model: GovernanceModel,
+    number: int,
+    *,
+    contribution_form: ContributionForm | None = None,
+    advance_form: AdvanceForm | None = None,
+    return_form: ReturnForm | None = None,
+    unmet: list[str] | None = None,
+) -> HttpResponse:
+    """Render a step's page; forms passed in (with their errors) replace the blank ones."""
+    step = model.step(number)
+    phase = next(p for p in model.phases if p.number == step.phase)
+    is_current = number == programme.current_step and programme.status == ProgrammeStatus.ACTIVE
+    participants = _participants(request.user, model, programme) if is_current else []
+    keepers = [m for m in participants if m.sector == "government"]
+    types = actions.contribution_types(model, number)
+    if participants and contribution_form is None:
+        contribution_form = ContributionForm(
+            prefix="contribution", types=types, memberships=participants
+        )
+    if keepers and advance_form is None:
+        advance_form = AdvanceForm(prefix="advance", memberships=keepers)
+    if keepers and return_form is None and number > 1:
+        return_form = ReturnForm(
+            prefix="return", model=model, current_step=number, memberships=keepers
+        )
+    kinds = {k.key: gettext(k.name) for k in model.kinds}
+    contributions = queries.contribution_list(programme=programme, viewer=request.user).filter(
+        step=number
+    )
+    decisions = list(queries.decision_list(programme=programme))
+    state = step_state(programme, number)
+    return render(
+        request,
+        "programmes/step.html",
+        {
+            "programme": programme,
+            "step": {"number": number, "name": gettext(step.name)},
+            "phase": {"number": phase.number, "name": gettext(phase.name)},
+            "step_count": model.step_count,
+            "state": state,
+            "state_label": str(STATE_LABELS[state]),
+            "kinds": [kinds[k] for k in model.kinds_at(number)],
+            "artefacts": _artefacts(contributions),
+            "decision": closing_decision(decisions, number) if state == "done" else None,
+            "returns": [
+                d for d in decisions if d.action == DecisionAction.RETURN and d.to_step == number
+            ],
+            "overdue": queries.is_overdue(programme),
+            "is_current": is_current,
+            "participants": participants,
+            "contribution_form": contribution_form,
+            "type_help": [
+                (type_label(t), *TYPE_DATA_HELP.get(t, TYPE_DATA_HELP["contribution"]))
+                for t in types
+            ],
+            "advance_form": advance_form,
+            "return_form": return_form,
+            "unmet": unmet or [],
+        },
+    )
+
+
+def _programme_and_model(
+    request: HttpRequest, programme_id: int, number: int
+) -> tuple[Programme, GovernanceModel]:
+    """The programme if the person may see it, its model, and 404 for a step it does not have."""
+    programme = permissions.access_programme(request.user, programme_id)
+    model = snapshot_model(programme.model_snapshot)
+    if not 1 <= number <= model.step_count:
+        raise Http404
+    return programme, model
+
+
+@public
+@require_GET
+def step(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
+    """One step: its visible artefacts; at the current step, the participants' forms."""
+    programme, model = _programme_and_model(request, programme_id, number)
+    return _step_page(request, programme, model, number)
+
+
+def _moved_on(request: HttpRequest, programme: Programme, number: int) -> HttpResponse | None:
+    """A form sent for a step that is no longer current (a stale page, a second click)."""
+    if number == programme.current_step and programme.status == ProgrammeStatus.ACTIVE:
+        return None
+    messages.error(
+        request, gettext("The programme has moved on since the page was loaded; nothing was done.")
+    )
+    return HttpResponseRedirect(reverse("programmes:step", args=[programme.pk, number]))
+
+
+def _not_taking_part(request: HttpRequest, programme: Programme, number: int) -> HttpResponse:
+    messages.error(
+        request, gettext("Your organisation does not take part in this step; nothing was done.")
+    )
+    return HttpResponseRedirect(reverse("programmes:step", args=[programme.pk, number]))
+
+
+@signed_in("people acting for an organisation that takes part in the current step")
+@require_POST
+def contribute(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
+    """Add an artefact to the current step."""
+    programme, model = _programme_and_model(request, programme_id, number)
+    if stale := _moved_on(request, programme, number):
+        return stale
+    participants = _participants(request.user, model, programme)
+    if not participants:
+        return _not_taking_part(request, programme, number)
+    form = ContributionForm(
+        request.POST,
+        prefix="contribution",
+        types=actions.contribution_types(model, number),
+        memberships=participants,
+    )
+    if form.is_valid():
+        try:
+            contribution = actions.contribution_add(
+                actor=request.user,
+                programme_id=programme.pk,
+                organisation_id=form.acting_for(),
+                payload=form.payload(),
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, gettext("Your contribution was added."))
+            url = reverse("programmes:step", args=[programme.pk, number])
+            return HttpResponseRedirect(f"{url}#contribution-{contribution.pk}")
+    return _step_page(request, programme, model, number, contribution_form=form)
+
+
+def _keepers(
+    request: HttpRequest, model: GovernanceModel, programme: Programme
+) -> list[MembershipInfo]:
+    return [m for m in _participants(request.user, model, programme) if m.sector == "government"]
+
+
+@signed_in("people acting for a government body that takes part in the current step")
+@require_POST
+def advance(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
+    """Close the current step's gate; unmet conditions come back as a list."""
+    programme, model = _programme_and_model(request, programme_id, number)
+    if stale := _moved_on(request, programme, number):
+        return stale
+    keepers = _keepers(request, model, programme)
+    if not keepers:
+        return _not_taking_part(request, programme, number)
+    form = AdvanceForm(request.POST, prefix="advance", memberships=keepers)
+    unmet: list[str] = []
+    if form.is_valid():
+        try:
+            moved = actions.programme_advance(
+                actor=request.user,
+                programme_id=programme.pk,
+                organisation_id=form.acting_for(),
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            if exc.code == "gate_conditions_unmet" and isinstance(exc.details, list):
+                unmet = [str(d.get("message", "")) for d in exc.details if isinstance(d, dict)]
+            add_domain_error(form, exc)
+        else:
+            if moved.status == ProgrammeStatus.CLOSED:
+                messages.success(request, gettext("The programme is complete and closed."))
+            else:
+                messages.success(
+                    request,
+                    gettext("Step %(done)d is closed; the programme is now at step %(step)d.")
+                    % {"done": number, "step": moved.current_step},
+                )
+            return HttpResponseRedirect(reverse("programmes:detail", args=[programme.pk]))
+    return _step_page(request, programme, model, number, advance_form=form, unmet=unmet)
+
+
+@signed_in("people acting for a government body that takes part in the current step")
+@require_POST
+def send_back(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
+    """Return the programme to an earlier step, with a reason."""
+    programme, model = _programme_and_model(request, programme_id, number)
+    if stale := _moved_on(request, programme, number):
+        return stale
+    keepers = _keepers(request, model, programme)
+    if not keepers or number == 1:
+        return _not_taking_part(request, programme, number)
+    form = ReturnForm(
+        request.POST, prefix="return", model=model, current_step=number, memberships=keepers
+    )
+    if form.is_valid():
+        try:
+            moved = actions.programme_return(
+                actor=request.user,
+                programme_id=programme.pk,
+                to_step=form.cleaned_data["to_step"],
+                reason=form.cleaned_data["reason"],
+                organisation_id=form.acting_for(),
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            if exc.code == "reason_required":
+                form.add_error("reason", exc.message)
+            elif exc.code == "invalid_step":
+                form.add_error("to_step", exc.message)
+            else:
+                add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                gettext("The programme went back to step %(step)d.") % {"step": moved.current_step},
+            )
+            return HttpResponseRedirect(reverse("programmes:detail", args=[programme.pk]))
+    return _step_page(request, programme, model, number, return_form=form)
