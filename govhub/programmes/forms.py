@@ -281,6 +281,16 @@ class AdvanceForm(ActingForm):
     """Closing a step's gate: nothing to fill in but, for some, the organisation."""
 
 
+class IssueForm(ActingForm):
+    """Step 8: issuing the official document (a higher body)."""
+
+    legal_status = forms.CharField(
+        label=_("Legal status"),
+        max_length=500,
+        help_text=_("For example: Decree of the President, in force from the date of issue."),
+    )
+
+
 class ReturnForm(ActingForm):
     to_step = forms.TypedChoiceField(label=_("Back to step"), coerce=int)
     reason = forms.CharField(

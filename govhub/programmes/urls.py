@@ -19,4 +19,5 @@ urlpatterns = [
     ),
     path("<int:programme_id>/steps/<int:number>/advance/", views_steps.advance, name="advance"),
     path("<int:programme_id>/steps/<int:number>/return/", views_steps.send_back, name="return"),
+    path("<int:programme_id>/steps/<int:number>/issue/", views_steps.issue, name="issue"),
 ]

@@ -23,11 +23,12 @@ from govhub.programmes.forms import (
     TYPE_DATA_HELP,
     AdvanceForm,
     ContributionForm,
+    IssueForm,
     ReturnForm,
     add_domain_error,
     type_label,
 )
-from govhub.programmes.governance import GovernanceModel, snapshot_model
+from govhub.programmes.governance import GovernanceModel, seed_version, snapshot_model
 from govhub.programmes.models import (
     Contribution,
     DecisionAction,
@@ -88,6 +89,7 @@ def _step_page(
     contribution_form: ContributionForm | None = None,
     advance_form: AdvanceForm | None = None,
     return_form: ReturnForm | None = None,
+    issue_form: IssueForm | None = None,
     unmet: list[str] | None = None,
 ) -> HttpResponse:
     """Render a step's page; forms passed in (with their errors) replace the blank ones."""
@@ -107,6 +109,14 @@ def _step_page(
         return_form = ReturnForm(
             prefix="return", model=model, current_step=number, memberships=keepers
         )
+    if (
+        keepers
+        and issue_form is None
+        and number == actions.ISSUANCE_STEP
+        and model.version == seed_version()
+        and not programme.document_id
+    ):
+        issue_form = IssueForm(prefix="issue", memberships=keepers)
     kinds = {k.key: gettext(k.name) for k in model.kinds}
     contributions = queries.contribution_list(programme=programme, viewer=request.user).filter(
         step=number
@@ -139,6 +149,7 @@ def _step_page(
             ],
             "advance_form": advance_form,
             "return_form": return_form,
+            "issue_form": issue_form,
             "unmet": unmet or [],
         },
     )
@@ -297,3 +308,32 @@ def send_back(request: HttpRequest, programme_id: int, number: int) -> HttpRespo
             )
             return HttpResponseRedirect(reverse("programmes:detail", args=[programme.pk]))
     return _step_page(request, programme, model, number, return_form=form)
+
+
+@signed_in("people acting for a government body that takes part in step 8 (issuance)")
+@require_POST
+def issue(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
+    """Issue the official, signed document of the programme (step 8)."""
+    programme, model = _programme_and_model(request, programme_id, number)
+    if stale := _moved_on(request, programme, number):
+        return stale
+    keepers = _keepers(request, model, programme)
+    if not keepers:
+        return _not_taking_part(request, programme, number)
+    form = IssueForm(request.POST, prefix="issue", memberships=keepers)
+    if form.is_valid():
+        try:
+            actions.programme_issue(
+                actor=request.user,
+                programme_id=programme.pk,
+                legal_status=form.cleaned_data["legal_status"],
+                organisation_id=form.acting_for(),
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, gettext("The document was issued and signed."))
+            return HttpResponseRedirect(reverse("programmes:detail", args=[programme.pk]))
+    return _step_page(request, programme, model, number, issue_form=form)

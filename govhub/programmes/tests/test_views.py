@@ -564,3 +564,38 @@ def test_my_organisations_work_uses_a_constant_number_of_queries():
     for _ in range(30):
         _contribution(ProgrammeFactory(current_step=6), company, step=5)
     assert _queries(client, "/programmes/mine/") == small
+
+
+def test_a_higher_body_issues_the_document_from_the_step_page():
+    from conftest import signed_in_client
+    from govhub.accounts.tests.factories import UserFactory
+    from govhub.programmes.models import Contribution
+
+    # given: a programme at step 8 with a draft, and a member of a higher body
+    president = OrganisationFactory(kind="higher_body", name="Office of the President")
+    person = MembershipFactory(organisation=president).user
+    programme = ProgrammeFactory(current_step=8)
+    Contribution.objects.create(
+        programme=programme,
+        step=6,
+        type="draft",
+        organisation=president,
+        author=UserFactory(),
+        title="Draft",
+        data={"clauses": [{"text": "Sirens in every district.", "objective_ids": []}]},
+    )
+    client = signed_in_client(person)
+    page = client.get(f"/programmes/{programme.pk}/steps/8/").content.decode()
+    assert "Issue the official document" in page
+    # when: the legal status is missing, then given
+    empty = client.post(f"/programmes/{programme.pk}/steps/8/issue/", {"issue-legal_status": ""})
+    assert empty.status_code == 200
+    done = client.post(
+        f"/programmes/{programme.pk}/steps/8/issue/", {"issue-legal_status": "Decree"}
+    )
+    # then
+    assert done.status_code == 302
+    programme.refresh_from_db()
+    assert programme.document_id
+    detail = client.get(f"/programmes/{programme.pk}/").content.decode()
+    assert f"/documents/{programme.document_id}/" in detail
