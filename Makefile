@@ -14,7 +14,7 @@ $(BIN)/python:
 # Runtime dependencies only, from the hashed lock file.
 $(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
-	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e . || $(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip install --quiet --no-deps -e .
 	$(BIN)/python -m govhub.core.compile_translations
 	touch $@
 

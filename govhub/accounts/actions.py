@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from govhub.accounts.data import IssuedToken
 from govhub.accounts.models import ApiToken, User
 from govhub.accounts.tokens import hash_secret, new_secret
-from govhub.core.api import Forbidden, InvalidInput, NotFound, audit_record
+from govhub.core.api import Forbidden, InvalidInput, NotFound, audit_record, reject_nul
 
 MAX_ACTIVE_TOKENS = 20
 
@@ -18,6 +18,7 @@ def token_create(*, actor: User, user: User, name: str) -> IssuedToken:
     """Create a personal API token for `user`; the secret is returned once and never stored."""
     if actor.pk != user.pk and not actor.is_superuser:
         raise Forbidden(_("You may create tokens only for yourself."))
+    reject_nul(name)
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise InvalidInput(_("Give the token a name of 1 to 100 characters."), code="invalid_name")

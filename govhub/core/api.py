@@ -17,6 +17,7 @@ from govhub.core.errors import (
     InvalidInput,
     NotFound,
     RuleBroken,
+    reject_nul,
 )
 from govhub.core.i18n import LANGUAGE_NAMES
 from govhub.core.permissions import AUTHENTICATED, PUBLIC, declare, public, signed_in
@@ -45,6 +46,7 @@ __all__ = [
     "envelope",
     "error_response",
     "public",
+    "reject_nul",
     "signed_in",
     "verify_document",
 ]

@@ -41,3 +41,22 @@ class Conflict(DomainError):
 class RuleBroken(DomainError):
     status = 422
     default_code = "rule_broken"
+
+
+def contains_nul(value: Any) -> bool:
+    """Whether text anywhere in `value` holds a NUL character, which PostgreSQL cannot store."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(contains_nul(k) or contains_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(contains_nul(v) for v in value)
+    return False
+
+
+def reject_nul(*values: Any) -> None:
+    """Refuse input with NUL characters: a clear 400 instead of a database error."""
+    from django.utils.translation import gettext
+
+    if any(contains_nul(v) for v in values):
+        raise InvalidInput(gettext("The text contains a NUL character."), code="invalid_text")

@@ -12,7 +12,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhub.core.api import Conflict, Forbidden, InvalidInput, NotFound, RuleBroken, audit_record
+from govhub.core.api import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RuleBroken,
+    audit_record,
+    reject_nul,
+)
 from govhub.organisations import permissions
 from govhub.organisations.data import OrganisationInput
 from govhub.organisations.kinds import ALLOWED_PARENT_KINDS, KIND_INFO, sector_of
@@ -35,6 +43,7 @@ PROFILE_FIELDS = (
 
 def _validate(data: OrganisationInput, *, organisation: Organisation | None) -> Organisation | None:
     """Check the profile; return the parent. Raises InvalidInput naming the field."""
+    reject_nul(*dataclasses.astuple(data))
     name = data.name.strip()
     if not name or len(name) > 200:
         raise InvalidInput(_("The name must have 1 to 200 characters."), code="invalid_name")

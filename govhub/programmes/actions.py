@@ -12,7 +12,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhub.core.api import Conflict, Forbidden, InvalidInput, NotFound, RuleBroken, audit_record
+from govhub.core.api import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RuleBroken,
+    audit_record,
+    reject_nul,
+)
 from govhub.organisations.api import MembershipInfo, memberships_for, organisations_brief
 from govhub.programmes import permissions
 from govhub.programmes.artefacts import VALIDATORS, free
@@ -105,6 +113,7 @@ def _text(payload: dict[str, Any], field: str, *, required: bool, limit: int) ->
 def _validated(payload: Any, types: tuple[str, ...]) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise InvalidInput(_("The request body must be a JSON object."), code="invalid_input")
+    reject_nul(payload)
     kind = payload.get("type")
     if kind not in types:
         raise InvalidInput(
@@ -140,6 +149,7 @@ def programme_create(
     membership = acting_organisation(
         memberships=memberships_for(actor), model=model, step=1, named=organisation_id
     )
+    reject_nul(title, summary)
     title = (title or "").strip()
     if not title or len(title) > 200:
         raise InvalidInput(_("The title must have 1 to 200 characters."), code="invalid_title")
@@ -372,6 +382,7 @@ def programme_return(
                 % {"n": programme.current_step - 1},
                 code="invalid_step",
             )
+        reject_nul(reason)
         reason = (reason or "").strip()
         if not reason or len(reason) > 5000:
             raise InvalidInput(_("Say why the programme goes back."), code="reason_required")

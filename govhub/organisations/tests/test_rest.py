@@ -163,3 +163,12 @@ def test_out_of_range_numbers_and_nul_bytes_are_clean_errors(api_client):
     nul = api_client.get("/organisations", q="Al\x00pha")
     assert nul.status_code == 200
     assert [o["name"] for o in nul.json()["items"]] == ["Alpha"]
+
+
+def test_nul_in_an_organisation_name_is_refused(api_client, staff):
+    response = api_client.as_user(staff).send(
+        "POST", "/organisations", {"name": "Evil\x00Corp", "kind": "higher_body"}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_text"
+    assert Organisation.objects.count() == 0

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from govhub.accounts.tests.factories import UserFactory
-from govhub.core.api import Forbidden
+from govhub.core.api import Forbidden, InvalidInput
 from govhub.core.models import AuditEntry
 from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
 from govhub.programmes.actions import contribution_add, programme_create
@@ -77,7 +77,9 @@ def _valid_payload(step: int, programme, org, title: str, visibility: str) -> di
 @given(
     kind=st.sampled_from(KINDS),
     step=st.integers(min_value=1, max_value=10),
-    title=st.text(min_size=1, max_size=50).filter(str.strip),
+    title=st.text(st.characters(exclude_characters="\x00"), min_size=1, max_size=50).filter(
+        str.strip
+    ),
     visibility=st.sampled_from(["public", "restricted", "draft"]),
 )
 def test_a_contribution_is_accepted_if_and_only_if_the_matrix_allows_it(
@@ -208,3 +210,17 @@ def test_a_programme_keeps_the_model_it_started_with(tmp_path):
             assert Programme.objects.get(pk=programme.pk).model_version == "isg-10-steps-1"
     finally:
         governance._cached.cache_clear()
+
+
+def test_a_participant_sending_a_nul_gets_a_400_and_nothing_is_written():
+    programme = ProgrammeFactory(current_step=1)
+    person, _ = _member_of("cso")
+    with pytest.raises(InvalidInput) as exc:
+        contribution_add(
+            actor=person,
+            programme_id=programme.pk,
+            organisation_id=None,
+            payload={"type": "problem", "title": "a\x00b"},
+        )
+    assert exc.value.code == "invalid_text"
+    assert Contribution.objects.count() == 0

@@ -104,3 +104,19 @@ def test_a_business_cannot_read_another_organisations_private_draft(api_client):
     assert seen_by_business == ["Open proposal"]
     assert seen_by_author == ["Internal cost sheet", "Open proposal"]
     assert seen_by_public == ["Open proposal"]
+
+
+def test_nul_characters_are_a_clear_400_not_a_database_error(api_client):
+    ngo = OrganisationFactory(kind="cso", subtype="ngo")
+    client = api_client.as_user(MembershipFactory(organisation=ngo).user)
+    created = client.send("POST", "/programmes", {"title": "Bad\x00title"})
+    assert created.status_code == 400
+    assert created.json()["error"]["code"] == "invalid_text"
+    programme = client.send("POST", "/programmes", {"title": "Good"}).json()
+    bad = client.send(
+        "POST",
+        f"/programmes/{programme['id']}/contributions",
+        {"type": "problem", "title": "ok", "data": {"note": "a\x00b"}},
+    )
+    assert bad.status_code == 400
+    assert bad.json()["error"]["code"] == "invalid_text"
