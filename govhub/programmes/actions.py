@@ -336,13 +336,19 @@ def _move(
     return programme
 
 
+def _locked(actor: Any, programme_id: int) -> tuple[Programme, GovernanceModel]:
+    """The programme, locked for this transaction, and its model; 404 if the actor cannot
+    see it. Call inside `transaction.atomic()`."""
+    programme = Programme.objects.select_for_update().filter(pk=programme_id).first()
+    if programme is None or not permissions.can_view_programme(actor, programme):
+        raise NotFound(_("No such programme."), code="programme_not_found")
+    return programme, snapshot_model(programme.model_snapshot)
+
+
 def programme_advance(*, actor: Any, programme_id: int, organisation_id: Any = None) -> Programme:
     """Close the current step's gate and move on (from the last step: close the programme)."""
     with transaction.atomic():
-        programme = Programme.objects.select_for_update().filter(pk=programme_id).first()
-        if programme is None or not permissions.can_view_programme(actor, programme):
-            raise NotFound(_("No such programme."), code="programme_not_found")
-        model = snapshot_model(programme.model_snapshot)
+        programme, model = _locked(actor, programme_id)
         membership = _decider(actor, programme, model, organisation_id)
         if programme.status != ProgrammeStatus.ACTIVE:
             raise Conflict(_("The programme is closed."), code="programme_closed")
@@ -369,10 +375,7 @@ def programme_return(
 ) -> Programme:
     """Send the programme back to an earlier step, saying why."""
     with transaction.atomic():
-        programme = Programme.objects.select_for_update().filter(pk=programme_id).first()
-        if programme is None or not permissions.can_view_programme(actor, programme):
-            raise NotFound(_("No such programme."), code="programme_not_found")
-        model = snapshot_model(programme.model_snapshot)
+        programme, model = _locked(actor, programme_id)
         membership = _decider(actor, programme, model, organisation_id)
         if programme.status != ProgrammeStatus.ACTIVE:
             raise Conflict(_("The programme is closed."), code="programme_closed")
@@ -420,10 +423,7 @@ def programme_issue(
     from govhub.core.api import document_issue
 
     with transaction.atomic():
-        programme = Programme.objects.select_for_update().filter(pk=programme_id).first()
-        if programme is None or not permissions.can_view_programme(actor, programme):
-            raise NotFound(_("No such programme."), code="programme_not_found")
-        model = snapshot_model(programme.model_snapshot)
+        programme, model = _locked(actor, programme_id)
         if model.version != seed_version() or programme.current_step != ISSUANCE_STEP:
             raise Conflict(
                 _("The document is issued at step %(step)d.") % {"step": ISSUANCE_STEP},
