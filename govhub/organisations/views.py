@@ -73,18 +73,20 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 def _directory_key(request: HttpRequest) -> str:
-    """The page's identity: its valid filters and page number, nothing else from the URL."""
-    form = DirectoryFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    """The page's identity: its valid filters and page number, nothing else from the URL.
+
+    (Checked by hand, not by building the form: this runs on every anonymous view.)
+    """
+    sector = request.GET.get("sector", "")
+    kind = request.GET.get("kind", "")
     page = request.GET.get("page", "1")
-    page = page if page.isdigit() and len(page) < 7 else "1"
     return "|".join(
         [
             request.path,
-            filters.get("q", ""),
-            filters.get("sector", ""),
-            filters.get("kind", ""),
-            page,
+            request.GET.get("q", "").strip()[:100],
+            sector if sector in Sector.values else "",
+            kind if kind in Kind.values else "",
+            page if page.isdigit() and len(page) < 7 else "1",
         ]
     )
 

@@ -20,7 +20,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=int(os.environ.get("WEB_CONCURRENCY", str((os.cpu_count() or 1) * 2 + 1))),
+            # One more than the cores: requests are CPU-bound (templates, ORM), and on 2 cores
+            # 5 workers (gunicorn's usual 2n+1) raised p99 by a third in `make bench`.
+            default=int(os.environ.get("WEB_CONCURRENCY", str((os.cpu_count() or 1) + 1))),
         )
         parser.add_argument("--threads", type=int, default=int(os.environ.get("THREADS", "1")))
 
