@@ -5,7 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db.models import Case, Exists, Min, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from govhub.organisations.api import memberships_for
@@ -169,11 +181,7 @@ def decision_list(*, programme: Programme) -> QuerySet[StepDecision]:
 
 def programme_version(programme_id: int) -> str:
     """Changes whenever the programme's page could: a new artefact, decision or document
-    (artefacts and decisions are append-only). One query."""
-    from django.db.models import Count, Max, OuterRef, Subquery
-
-    from govhub.programmes.models import StepDecision
-
+    (artefacts and decisions are append-only), or the deadline passing. One query."""
     decisions = (
         StepDecision.objects.filter(programme=OuterRef("pk"))
         .values("programme")
@@ -189,7 +197,13 @@ def programme_version(programme_id: int) -> str:
     row = (
         Programme.objects.filter(pk=programme_id)
         .annotate(d=Subquery(decisions), c=Subquery(contributions))
-        .values_list("current_step", "status", "document_id", "d", "c", "lead_agency_id")
+        .values_list(
+            "current_step", "status", "document_id", "d", "c", "lead_agency_id", "deadline"
+        )
         .first()
     )
-    return repr(row)
+    if row is None:
+        return ""
+    deadline = row[-1]
+    overdue = deadline is not None and deadline < timezone.now()
+    return f"{row!r}:{overdue}"

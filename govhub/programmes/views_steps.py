@@ -226,22 +226,38 @@ def contribute(request: HttpRequest, programme_id: int, number: int) -> HttpResp
     return _step_page(request, programme, model, number, contribution_form=form)
 
 
-def _keepers(
-    request: HttpRequest, model: GovernanceModel, programme: Programme
-) -> list[MembershipInfo]:
-    return [m for m in _participants(request.user, model, programme) if m.sector == "government"]
+@dataclass(frozen=True)
+class GateRequest:
+    """A gate form post for the current step, by a government body that takes part in it."""
+
+    programme: Programme
+    model: GovernanceModel
+    keepers: list[MembershipInfo]
+
+
+def _gate_request(
+    request: HttpRequest, programme_id: int, number: int
+) -> GateRequest | HttpResponse:
+    """The programme, its model and the poster's government memberships at this step, or
+    the redirect that explains why nothing was done."""
+    programme, model = _programme_and_model(request, programme_id, number)
+    if stale := _moved_on(request, programme, number):
+        return stale
+    participants = _participants(request.user, model, programme)
+    keepers = [m for m in participants if m.sector == "government"]
+    if not keepers:
+        return _not_taking_part(request, programme, number)
+    return GateRequest(programme, model, keepers)
 
 
 @signed_in("people acting for a government body that takes part in the current step")
 @require_POST
 def advance(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
     """Close the current step's gate; unmet conditions come back as a list."""
-    programme, model = _programme_and_model(request, programme_id, number)
-    if stale := _moved_on(request, programme, number):
-        return stale
-    keepers = _keepers(request, model, programme)
-    if not keepers:
-        return _not_taking_part(request, programme, number)
+    gate = _gate_request(request, programme_id, number)
+    if isinstance(gate, HttpResponse):
+        return gate
+    programme, model, keepers = gate.programme, gate.model, gate.keepers
     form = AdvanceForm(request.POST, prefix="advance", memberships=keepers)
     unmet: list[str] = []
     if form.is_valid():
@@ -274,11 +290,11 @@ def advance(request: HttpRequest, programme_id: int, number: int) -> HttpRespons
 @require_POST
 def send_back(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
     """Return the programme to an earlier step, with a reason."""
-    programme, model = _programme_and_model(request, programme_id, number)
-    if stale := _moved_on(request, programme, number):
-        return stale
-    keepers = _keepers(request, model, programme)
-    if not keepers or number == 1:
+    gate = _gate_request(request, programme_id, number)
+    if isinstance(gate, HttpResponse):
+        return gate
+    programme, model, keepers = gate.programme, gate.model, gate.keepers
+    if number == 1:
         return _not_taking_part(request, programme, number)
     form = ReturnForm(
         request.POST, prefix="return", model=model, current_step=number, memberships=keepers
@@ -314,12 +330,10 @@ def send_back(request: HttpRequest, programme_id: int, number: int) -> HttpRespo
 @require_POST
 def issue(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
     """Issue the official, signed document of the programme (step 8)."""
-    programme, model = _programme_and_model(request, programme_id, number)
-    if stale := _moved_on(request, programme, number):
-        return stale
-    keepers = _keepers(request, model, programme)
-    if not keepers:
-        return _not_taking_part(request, programme, number)
+    gate = _gate_request(request, programme_id, number)
+    if isinstance(gate, HttpResponse):
+        return gate
+    programme, model, keepers = gate.programme, gate.model, gate.keepers
     form = IssueForm(request.POST, prefix="issue", memberships=keepers)
     if form.is_valid():
         try:

@@ -599,3 +599,19 @@ def test_a_higher_body_issues_the_document_from_the_step_page():
     assert programme.document_id
     detail = client.get(f"/programmes/{programme.pk}/").content.decode()
     assert f"/documents/{programme.document_id}/" in detail
+
+
+def test_cached_programme_page_shows_the_overdue_flag_once_the_deadline_passes():
+    from unittest import mock
+
+    # given: an anonymous visitor has seen a public programme page before its deadline
+    deadline = timezone.now() + dt.timedelta(days=5)
+    programme = ProgrammeFactory(current_step=3, deadline=deadline)
+    client = Client()
+    assert "badge-overdue" not in client.get(f"/programmes/{programme.pk}/").content.decode()
+    # when: time passes the deadline, with no other change to the programme
+    later = deadline + dt.timedelta(minutes=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        page = client.get(f"/programmes/{programme.pk}/").content.decode()
+    # then: the cached copy from before the deadline is not served
+    assert "badge-overdue" in page
