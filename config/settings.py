@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "govhub.core",
     "govhub.organisations",
     "govhub.programmes",
+    "govhub.indices",
     "govhub.demo",
 ]
 
