@@ -4,6 +4,7 @@ one audit entry."""
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
 
@@ -22,7 +23,7 @@ from govhub.core.api import (
     reject_nul,
 )
 from govhub.organisations.api import MembershipInfo, memberships_for, organisations_brief
-from govhub.programmes import permissions
+from govhub.programmes import permissions, queries
 from govhub.programmes.artefacts import VALIDATORS, free
 from govhub.programmes.gates import unmet_conditions
 from govhub.programmes.governance import (
@@ -188,7 +189,7 @@ def contribution_add(
         raise Conflict(_("The programme is closed."), code="programme_closed")
     values = _validated(payload, contribution_types(model, step))
     values["data"] = VALIDATORS.get(values["type"], free)(values["data"])
-    _check_references(programme, membership, values)
+    _check_references(programme, membership, values, actor)
     with transaction.atomic():
         locked = Programme.objects.select_for_update().get(pk=programme.pk)
         if locked.current_step != step:
@@ -223,7 +224,7 @@ def _own(programme: Programme, contribution_id: int, step: int, types: tuple[str
 
 
 def _check_references(
-    programme: Programme, membership: MembershipInfo, values: dict[str, Any]
+    programme: Programme, membership: MembershipInfo, values: dict[str, Any], actor: Any
 ) -> None:
     """Rules that need the database: who may add what, and what an artefact may point at."""
     kind, data, step = values["type"], values["data"], programme.current_step
@@ -242,7 +243,7 @@ def _check_references(
         if len(organisations_brief(data["co_executor_ids"])) != len(data["co_executor_ids"]):
             raise _refused(_("A co-executor does not exist."), "unknown_organisation")
     if kind == "adoption":
-        if not _on_commission(programme, membership.organisation_id):
+        if membership.organisation_id not in queries.commission_organisation_ids(programme):
             raise Forbidden(_("Only the commission adopts objectives."), code="commission_only")
         found = programme.contributions.filter(pk__in=data["objective_ids"], type="objective")
         if found.count() != len(data["objective_ids"]):
@@ -268,13 +269,12 @@ def _check_references(
             )
     if kind == "draft":
         data["version"] = programme.contributions.filter(type="draft").count() + 1
-
-
-def _on_commission(programme: Programme, organisation_id: int) -> bool:
-    return any(
-        c.data.get("organisation_id") == organisation_id
-        for c in programme.contributions.filter(step=2, type="commission_member")
-    )
+    if kind == "review":
+        # The achievement is computed here, never taken from the request: the review records
+        # what the indicators showed when it was written.
+        data["achievement"] = [
+            asdict(row) for row in queries.achievement(programme=programme, viewer=actor)
+        ]
 
 
 def _step_days(step: int) -> int:
@@ -283,11 +283,19 @@ def _step_days(step: int) -> int:
 
 
 def _decider(
-    actor: Any, programme: Programme, model: GovernanceModel, named: Any
+    actor: Any,
+    programme: Programme,
+    model: GovernanceModel,
+    named: Any,
+    *,
+    step: int | None = None,
 ) -> MembershipInfo:
-    """An authorised government actor of the current step decides its gate."""
+    """An authorised government actor of the current step (or `step`) decides its gate."""
     membership = acting_organisation(
-        memberships=memberships_for(actor), model=model, step=programme.current_step, named=named
+        memberships=memberships_for(actor),
+        model=model,
+        step=programme.current_step if step is None else step,
+        named=named,
     )
     if membership.sector != "government":
         raise Forbidden(
@@ -460,3 +468,69 @@ def programme_issue(
             changes={"document": document.public_id, "number": document.number},
         )
     return programme
+
+
+def programme_new_cycle(
+    *, actor: Any, programme_id: int, title: str = "", organisation_id: Any = None
+) -> Programme:
+    """Step 10's other outcome: close the programme (its gate must be open, as for advance)
+    and open a new cycle linked to it, back at step 1, initiated by the deciding body. A
+    programme already closed may also be continued, once: it has at most one next cycle."""
+    reject_nul(title)
+    title = (title or "").strip()
+    if len(title) > 200:
+        raise InvalidInput(_("The title must have 1 to 200 characters."), code="invalid_title")
+    with transaction.atomic():
+        programme, model = _locked(actor, programme_id)
+        last = model.step_count
+        if programme.current_step != last:
+            raise Conflict(
+                _("A new cycle opens from the last step (%(step)d), after the review.")
+                % {"step": last},
+                code="not_last_step",
+            )
+        if programme.next_cycles.exists():
+            raise Conflict(_("This programme already has a next cycle."), code="cycle_exists")
+        membership = _decider(actor, programme, model, organisation_id, step=last)
+        if programme.status == ProgrammeStatus.ACTIVE:
+            unmet = unmet_conditions(programme, seed_model=model.version == seed_version())
+            if unmet:
+                raise RuleBroken(
+                    _("The step cannot close yet."),
+                    code="gate_conditions_unmet",
+                    details=[{"code": code, "message": message} for code, message in unmet],
+                )
+            _move(
+                actor=actor,
+                programme=programme,
+                membership=membership,
+                action=DecisionAction.CLOSE,
+                to_step=last,
+                reason="",
+            )
+        cycle = 2
+        earlier = programme.previous_cycle_id
+        while earlier is not None and cycle < 1000:
+            cycle += 1
+            earlier = (
+                Programme.objects.filter(pk=earlier).values_list("previous_cycle_id", flat=True)
+            ).first()
+        current = current_model()
+        successor = Programme.objects.create(
+            title=title
+            or (_("%(title)s (cycle %(n)d)") % {"title": programme.title, "n": cycle})[:200],
+            summary=programme.summary,
+            initiator_id=membership.organisation_id,
+            model_version=current.version,
+            model_snapshot=current.raw,
+            deadline=timezone.now() + timedelta(days=_step_days(1)),
+            previous_cycle=programme,
+        )
+        audit_record(
+            actor=actor,
+            verb="programme.new_cycle",
+            target=successor,
+            organisation_id=membership.organisation_id,
+            changes={"previous_cycle": programme.pk, "title": successor.title, "cycle": cycle},
+        )
+    return successor

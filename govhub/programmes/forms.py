@@ -281,6 +281,17 @@ class AdvanceForm(ActingForm):
     """Closing a step's gate: nothing to fill in but, for some, the organisation."""
 
 
+class NewCycleForm(ActingForm):
+    """Step 10's other outcome: close and open the next cycle."""
+
+    title = forms.CharField(
+        label=_("Title of the next cycle"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to keep the title, with the cycle's number."),
+    )
+
+
 class IssueForm(ActingForm):
     """Step 8: issuing the official document (a higher body)."""
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from govhub.organisations.api import Sector, organisations_brief
 from govhub.programmes.models import Contribution, Programme
@@ -42,7 +43,11 @@ def commission_balance(programme: Programme) -> Unmet:
             unmet.append(
                 (
                     f"commission_needs_{sector}",
-                    _("The commission needs at least %(n)d member(s) from the %(sector)s sector.")
+                    ngettext(
+                        "The commission needs at least %(n)d member from the %(sector)s sector.",
+                        "The commission needs at least %(n)d members from the %(sector)s sector.",
+                        rule["min_per_sector"],
+                    )
                     % {"n": rule["min_per_sector"], "sector": _sector_label(sector)},
                 )
             )
@@ -87,7 +92,11 @@ def all_answered(
         return [
             (
                 code,
-                _("%(n)d item(s) still await the lead agency's answer: %(ids)s.")
+                ngettext(
+                    "%(n)d item still awaits the lead agency's answer: %(ids)s.",
+                    "%(n)d items still await the lead agency's answer: %(ids)s.",
+                    len(open_),
+                )
                 % {"n": len(open_), "ids": ", ".join(str(c.pk) for c in open_)},
             )
         ]
@@ -114,7 +123,11 @@ def tasks_closed(programme: Programme) -> Unmet:
     return [
         (
             "tasks_open",
-            _("%(n)d task(s) are not complete: %(ids)s.")
+            ngettext(
+                "%(n)d task is not complete: %(ids)s.",
+                "%(n)d tasks are not complete: %(ids)s.",
+                len(open_),
+            )
             % {"n": len(open_), "ids": ", ".join(str(t.pk) for t in open_)},
         )
     ]

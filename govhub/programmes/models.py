@@ -6,11 +6,12 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProgrammeStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("programme status", "Closed")
 
 
 class Programme(models.Model):
@@ -103,7 +104,7 @@ class Contribution(models.Model):
 class DecisionAction(models.TextChoices):
     ADVANCE = "advance", _("Advanced")
     RETURN = "return", _("Returned")
-    CLOSE = "close", _("Closed")
+    CLOSE = "close", pgettext_lazy("step decision", "Closed")
 
 
 class StepDecision(models.Model):

@@ -8,7 +8,7 @@ from django.http import Http404
 
 from govhub.organisations.api import MembershipInfo, memberships_for
 from govhub.programmes.governance import snapshot_model
-from govhub.programmes.models import Contribution, Programme, ProgrammeStatus, Visibility
+from govhub.programmes.models import Programme, ProgrammeStatus
 
 
 def is_public(programme: Programme) -> bool:
@@ -32,21 +32,6 @@ def can_view_programme(user: Any, programme: Programme) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return _participates(memberships_for(user), programme)
-
-
-def can_view_contribution(
-    user: Any, contribution: Contribution, memberships: list[MembershipInfo]
-) -> bool:
-    """Public ones to all who see the programme; restricted to participants; drafts to the
-    authoring organisation only."""
-    if contribution.visibility == Visibility.PUBLIC:
-        return True
-    if _is_staff(user):
-        return True
-    own = {m.organisation_id for m in memberships}
-    if contribution.visibility == Visibility.DRAFT:
-        return contribution.organisation_id in own
-    return bool(own)  # restricted: people acting for any organisation
 
 
 def access_programme(user: Any, programme_id: int) -> Programme:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
@@ -19,8 +20,11 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from govhub.core.api import InvalidInput, NotFound
 from govhub.organisations.api import memberships_for
+from govhub.programmes import outcomes
 from govhub.programmes.governance import GovernanceModel, current_model, snapshot_model
 from govhub.programmes.models import (
     Contribution,
@@ -52,17 +56,31 @@ def programme_list(
     return qs.filter(public)
 
 
+def commission_organisation_ids(programme: Programme) -> set[int]:
+    """The organisations nominated to the programme's commission (step 2). One query."""
+    return {
+        int(data["organisation_id"])
+        for data in Contribution.objects.filter(
+            programme=programme, step=2, type="commission_member"
+        ).values_list("data", flat=True)
+    }
+
+
 def contribution_list(*, programme: Programme, viewer: Any) -> QuerySet[Contribution]:
-    """The programme's contributions the viewer may see, oldest first."""
+    """The programme's contributions the viewer may see, oldest first: public ones to all,
+    restricted ones to people acting for an organisation, private drafts to their authoring
+    organisation and to the commission's organisations."""
     qs = Contribution.objects.filter(programme=programme).select_related("organisation", "author")
     if getattr(viewer, "is_authenticated", False) and viewer.is_staff:
         return qs
-    own = [m.organisation_id for m in memberships_for(viewer)]
+    own = {m.organisation_id for m in memberships_for(viewer)}
     visible = Q(visibility=Visibility.PUBLIC)
     if own:
         visible |= Q(visibility=Visibility.RESTRICTED) | Q(
             visibility=Visibility.DRAFT, organisation_id__in=own
         )
+        if own & commission_organisation_ids(programme):
+            visible |= Q(visibility=Visibility.DRAFT)
     return qs.filter(visible)
 
 
@@ -180,8 +198,8 @@ def decision_list(*, programme: Programme) -> QuerySet[StepDecision]:
 
 
 def programme_version(programme_id: int) -> str:
-    """Changes whenever the programme's page could: a new artefact, decision or document
-    (artefacts and decisions are append-only), or the deadline passing. One query."""
+    """Changes whenever the programme's page could: a new artefact, decision, document or
+    next cycle (all append-only), or the deadline passing. One query."""
     decisions = (
         StepDecision.objects.filter(programme=OuterRef("pk"))
         .values("programme")
@@ -194,11 +212,17 @@ def programme_version(programme_id: int) -> str:
         .annotate(last=Max("id"))
         .values("last")
     )
+    cycles = (
+        Programme.objects.filter(previous_cycle=OuterRef("pk"))
+        .values("previous_cycle")
+        .annotate(last=Max("id"))
+        .values("last")
+    )
     row = (
         Programme.objects.filter(pk=programme_id)
-        .annotate(d=Subquery(decisions), c=Subquery(contributions))
+        .annotate(d=Subquery(decisions), c=Subquery(contributions), n=Subquery(cycles))
         .values_list(
-            "current_step", "status", "document_id", "d", "c", "lead_agency_id", "deadline"
+            "current_step", "status", "document_id", "d", "c", "n", "lead_agency_id", "deadline"
         )
         .first()
     )
@@ -207,3 +231,76 @@ def programme_version(programme_id: int) -> str:
     deadline = row[-1]
     overdue = deadline is not None and deadline < timezone.now()
     return f"{row!r}:{overdue}"
+
+
+# What the steps produce: versions of the programme document and the review's achievement.
+
+
+def draft_versions(*, programme: Programme, viewer: Any) -> list[Contribution]:
+    """The document's versions (step 6 drafts) the viewer may see, oldest first."""
+    return list(
+        contribution_list(programme=programme, viewer=viewer).filter(type="draft").order_by("id")
+    )
+
+
+@dataclass(frozen=True)
+class DraftDiff:
+    old: Contribution
+    new: Contribution
+    changes: list[outcomes.ClauseChange]
+
+
+def _version(draft: Contribution) -> int:
+    return int(draft.data.get("version", 0))
+
+
+def draft_diff(
+    *, programme: Programme, viewer: Any, old: int | None = None, new: int | None = None
+) -> DraftDiff:
+    """Compare two versions of the document (by default the last two the viewer may see)."""
+    versions = {_version(d): d for d in draft_versions(programme=programme, viewer=viewer)}
+    if len(versions) < 2 and (old is None or new is None):
+        raise NotFound(
+            _("There are not two versions of the document to compare."), code="no_versions"
+        )
+    numbers = sorted(versions)
+    new = numbers[-1] if new is None else new
+    old = max((n for n in numbers if n < new), default=numbers[0]) if old is None else old
+    missing = [n for n in (old, new) if n not in versions]
+    if missing:
+        raise NotFound(
+            _("There is no version %(number)d of the document that you may see.")
+            % {"number": missing[0]},
+            code="version_not_found",
+        )
+    if old == new:
+        raise InvalidInput(_("Choose two different versions."), code="same_version")
+    a, b = versions[old], versions[new]
+    return DraftDiff(
+        old=a,
+        new=b,
+        changes=outcomes.diff_clauses(a.data.get("clauses", []), b.data.get("clauses", [])),
+    )
+
+
+def achievement(*, programme: Programme, viewer: Any) -> list[outcomes.IndicatorAchievement]:
+    """Every adopted indicator against its latest reported value (what the viewer may see).
+    Two queries."""
+    rows = list(
+        contribution_list(programme=programme, viewer=viewer)
+        .filter(type__in=("objective", "adoption", "progress_report"))
+        .order_by("id")
+        .values_list("id", "type", "title", "data", "created_at")
+    )
+    adoptions = [data for _id, kind, _t, data, _at in rows if kind == "adoption"]
+    adopted = set(adoptions[-1]["objective_ids"]) if adoptions else None
+    return outcomes.achievement(
+        objectives=[(pk, t, data) for pk, kind, t, data, _at in rows if kind == "objective"],
+        adopted_ids=adopted,
+        measurements=[
+            (at.isoformat(), m)
+            for _pk, kind, _t, data, at in rows
+            if kind == "progress_report"
+            for m in data.get("measurements", [])
+        ],
+    )

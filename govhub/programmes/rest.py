@@ -273,3 +273,139 @@ def programme_issue(request: HttpRequest, programme_id: int, payload: IssueIn) -
         legal_status=payload.legal_status,
         organisation_id=payload.organisation_id,
     )
+
+
+class NewCycleIn(Schema):
+    title: str = Field("", max_length=200, description="Defaults to '<title> (cycle N)'")
+    organisation_id: int | None = Field(None, description="The organisation you act for")
+
+
+@router.post(
+    "/programmes/{programme_id}/new-cycle",
+    response={201: ProgrammeOut},
+    summary="Step 10: close the programme and open a new cycle linked to it",
+)
+def programme_new_cycle(
+    request: HttpRequest, programme_id: int, payload: NewCycleIn
+) -> Status[Programme]:
+    successor = actions.programme_new_cycle(
+        actor=request.user,
+        programme_id=programme_id,
+        title=payload.title,
+        organisation_id=payload.organisation_id,
+    )
+    return Status(201, successor)
+
+
+class ClauseOut(Schema):
+    text: str
+    objective_ids: list[int]
+
+
+class DraftOut(Schema):
+    id: int
+    version: int
+    title: str
+    organisation_id: int
+    visibility: Visibility
+    created_at: datetime
+    clauses: list[ClauseOut]
+
+    @staticmethod
+    def resolve_version(obj: Contribution) -> int:
+        return int(obj.data.get("version", 0))
+
+    @staticmethod
+    def resolve_clauses(obj: Contribution) -> list[dict[str, Any]]:
+        return list(obj.data.get("clauses", []))
+
+
+@router.get(
+    "/programmes/{programme_id}/drafts",
+    response=list[DraftOut],
+    auth=None,
+    openapi_extra=PUBLIC_OPERATION,
+    summary="Step 6: the versions of the programme document you may see",
+)
+def draft_list(request: HttpRequest, programme_id: int) -> Any:
+    viewer = optional_viewer(request)
+    programme = permissions.access_programme(viewer, programme_id)
+    return queries.draft_versions(programme=programme, viewer=viewer)
+
+
+class DiffFilters(Schema):
+    from_: int | None = Field(None, alias="from", ge=1, description="Default: the one before")
+    to: int | None = Field(None, ge=1, description="Default: the latest version")
+
+
+class SegmentOut(Schema):
+    op: str
+    text: str
+
+
+class ClauseChangeOut(Schema):
+    op: str = Field(..., description="equal, insert, delete or replace")
+    old_number: int | None
+    new_number: int | None
+    old_text: str
+    new_text: str
+    old_objective_ids: list[int]
+    new_objective_ids: list[int]
+    segments: list[SegmentOut] = Field(..., description="Word-level changes of a replace")
+
+
+class DraftDiffOut(Schema):
+    from_version: int
+    to_version: int
+    changes: list[ClauseChangeOut]
+
+
+@router.get(
+    "/programmes/{programme_id}/drafts/diff",
+    response=DraftDiffOut,
+    auth=None,
+    openapi_extra=PUBLIC_OPERATION,
+    summary="Step 6: what changed between two versions of the programme document",
+)
+def draft_diff(
+    request: HttpRequest,
+    programme_id: int,
+    filters: DiffFilters = Query(...),  # type: ignore[type-arg]  # noqa: B008
+) -> dict[str, Any]:
+    viewer = optional_viewer(request)
+    programme = permissions.access_programme(viewer, programme_id)
+    diff = queries.draft_diff(programme=programme, viewer=viewer, old=filters.from_, new=filters.to)
+    return {
+        "from_version": int(diff.old.data["version"]),
+        "to_version": int(diff.new.data["version"]),
+        "changes": diff.changes,
+    }
+
+
+class AchievementOut(Schema):
+    objective_id: int
+    objective: str
+    indicator: str
+    unit: str
+    baseline: float
+    target: float
+    target_date: str | None
+    latest: float | None
+    measured_at: str | None
+    achievement_pct: float | None = Field(
+        ..., description="(latest - baseline) / (target - baseline) * 100"
+    )
+    status: str = Field(..., description="met, partly_met, not_met, no_data or undefined")
+
+
+@router.get(
+    "/programmes/{programme_id}/achievement",
+    response=list[AchievementOut],
+    auth=None,
+    openapi_extra=PUBLIC_OPERATION,
+    summary="Step 10: every adopted indicator against its latest reported value",
+)
+def achievement(request: HttpRequest, programme_id: int) -> Any:
+    viewer = optional_viewer(request)
+    programme = permissions.access_programme(viewer, programme_id)
+    return queries.achievement(programme=programme, viewer=viewer)

@@ -20,4 +20,9 @@ urlpatterns = [
     path("<int:programme_id>/steps/<int:number>/advance/", views_steps.advance, name="advance"),
     path("<int:programme_id>/steps/<int:number>/return/", views_steps.send_back, name="return"),
     path("<int:programme_id>/steps/<int:number>/issue/", views_steps.issue, name="issue"),
+    path(
+        "<int:programme_id>/steps/<int:number>/new-cycle/",
+        views_steps.new_cycle,
+        name="new_cycle",
+    ),
 ]

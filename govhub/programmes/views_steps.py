@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from govhub.core.api import DomainError, NotFound, public, signed_in
@@ -24,6 +24,7 @@ from govhub.programmes.forms import (
     AdvanceForm,
     ContributionForm,
     IssueForm,
+    NewCycleForm,
     ReturnForm,
     add_domain_error,
     type_label,
@@ -90,6 +91,7 @@ def _step_page(
     advance_form: AdvanceForm | None = None,
     return_form: ReturnForm | None = None,
     issue_form: IssueForm | None = None,
+    cycle_form: NewCycleForm | None = None,
     unmet: list[str] | None = None,
 ) -> HttpResponse:
     """Render a step's page; forms passed in (with their errors) replace the blank ones."""
@@ -123,6 +125,9 @@ def _step_page(
     )
     decisions = list(queries.decision_list(programme=programme))
     state = step_state(programme, number)
+    last_step = number == model.step_count
+    if keepers and last_step and cycle_form is None:
+        cycle_form = NewCycleForm(prefix="cycle", memberships=keepers)
     return render(
         request,
         "programmes/step.html",
@@ -150,9 +155,63 @@ def _step_page(
             "advance_form": advance_form,
             "return_form": return_form,
             "issue_form": issue_form,
+            "cycle_form": cycle_form,
             "unmet": unmet or [],
+            **_outputs(request, programme, model, number),
         },
     )
+
+
+DRAFT_STEP, REVIEW_STEP = 6, 10
+CHANGE_LABELS = {
+    "equal": gettext_lazy("Unchanged"),
+    "insert": gettext_lazy("Added"),
+    "delete": gettext_lazy("Removed"),
+    "replace": gettext_lazy("Changed"),
+}
+STATUS_LABELS = {
+    "met": gettext_lazy("Met"),
+    "partly_met": gettext_lazy("Partly met"),
+    "not_met": gettext_lazy("Not met"),
+    "no_data": gettext_lazy("No measurement yet"),
+    "undefined": gettext_lazy("Target equals baseline"),
+}
+
+
+def _number_param(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 6 else None
+
+
+def _outputs(
+    request: HttpRequest, programme: Programme, model: GovernanceModel, number: int
+) -> dict[str, Any]:
+    """What the step produced, computed: the document's versions and their diff (step 6),
+    the achievement of every adopted indicator (step 10). Seed model only."""
+    if model.version != seed_version():
+        return {}
+    if number == DRAFT_STEP:
+        versions = queries.draft_versions(programme=programme, viewer=request.user)
+        if len(versions) < 2:
+            return {}
+        try:
+            diff = queries.draft_diff(
+                programme=programme,
+                viewer=request.user,
+                old=_number_param(request, "from"),
+                new=_number_param(request, "to"),
+            )
+        except DomainError as exc:
+            return {"versions": versions, "diff_error": exc.message}
+        return {
+            "versions": versions,
+            "diff": diff,
+            "changes": [(c, CHANGE_LABELS[c.op]) for c in diff.changes],
+        }
+    if number == REVIEW_STEP:
+        rows = queries.achievement(programme=programme, viewer=request.user)
+        return {"achievement": [(r, STATUS_LABELS[r.status]) for r in rows]}
+    return {}
 
 
 def _programme_and_model(
@@ -351,3 +410,38 @@ def issue(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
             messages.success(request, gettext("The document was issued and signed."))
             return HttpResponseRedirect(reverse("programmes:detail", args=[programme.pk]))
     return _step_page(request, programme, model, number, issue_form=form)
+
+
+@signed_in("people acting for a government body that takes part in the last step")
+@require_POST
+def new_cycle(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
+    """Close the programme after its review and open the next cycle, linked to it."""
+    gate = _gate_request(request, programme_id, number)
+    if isinstance(gate, HttpResponse):
+        return gate
+    programme, model, keepers = gate.programme, gate.model, gate.keepers
+    if number != model.step_count:
+        return _not_taking_part(request, programme, number)
+    form = NewCycleForm(request.POST, prefix="cycle", memberships=keepers)
+    unmet: list[str] = []
+    if form.is_valid():
+        try:
+            successor = actions.programme_new_cycle(
+                actor=request.user,
+                programme_id=programme.pk,
+                title=form.cleaned_data["title"],
+                organisation_id=form.acting_for(),
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            if exc.code == "gate_conditions_unmet" and isinstance(exc.details, list):
+                unmet = [str(d.get("message", "")) for d in exc.details if isinstance(d, dict)]
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                gettext("The programme is closed and its next cycle is open at step 1."),
+            )
+            return HttpResponseRedirect(reverse("programmes:detail", args=[successor.pk]))
+    return _step_page(request, programme, model, number, cycle_form=form, unmet=unmet)

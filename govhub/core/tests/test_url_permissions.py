@@ -71,7 +71,10 @@ def test_every_api_operation_requires_auth_or_is_declared_public():
         ("/programmes", "GET"),
         ("/programmes/analytics", "GET"),
         ("/programmes/{programme_id}", "GET"),
+        ("/programmes/{programme_id}/achievement", "GET"),
         ("/programmes/{programme_id}/analytics", "GET"),
         ("/programmes/{programme_id}/contributions", "GET"),
         ("/programmes/{programme_id}/decisions", "GET"),
+        ("/programmes/{programme_id}/drafts", "GET"),
+        ("/programmes/{programme_id}/drafts/diff", "GET"),
     ]

@@ -373,7 +373,7 @@ def test_advancing_with_unmet_gate_conditions_lists_them():
     assert "The step cannot close yet." in page
     assert "Still needed before the step can close:" in page
     for sector in ("government", "business", "civil society"):
-        assert f"at least 1 member(s) from the {sector} sector" in page
+        assert f"at least 1 member from the {sector} sector" in page
     assert "exactly one chair" in page
     assert Programme.objects.get(pk=programme.pk).current_step == 2
     assert StepDecision.objects.count() == 0
@@ -615,3 +615,76 @@ def test_cached_programme_page_shows_the_overdue_flag_once_the_deadline_passes()
         page = client.get(f"/programmes/{programme.pk}/").content.decode()
     # then: the cached copy from before the deadline is not served
     assert "badge-overdue" in page
+
+
+# What steps 6 and 10 produce
+
+
+def test_the_development_step_compares_two_versions_of_the_document():
+    # given: two drafts of the lead agency at step 6
+    _person, ministry = _member("ministry_agency")
+    programme = ProgrammeFactory(current_step=6, lead_agency=ministry)
+    for version, clauses in ((1, ["Sirens.", "A hotline."]), (2, ["Sirens.", "A free hotline."])):
+        _contribution(
+            programme,
+            ministry,
+            type="draft",
+            title=f"Draft {version}",
+            data={"version": version, "clauses": [{"text": t} for t in clauses]},
+        )
+    client = Client()
+    # when: anyone opens the step, then asks for the reverse comparison
+    page = _page(client.get(f"/programmes/{programme.pk}/steps/6/"))
+    reverse = _page(client.get(f"/programmes/{programme.pk}/steps/6/?from=2&to=1"))
+    bad = _page(client.get(f"/programmes/{programme.pk}/steps/6/?from=1&to=7"))
+    # then: the latest two by default, with the inserted word marked; the reverse deletes it
+    assert "Changes from version 1 to version 2" in page
+    assert "<ins>free </ins>" in page
+    assert "<del>free </del>" in reverse
+    assert "There is no version 7 of the document that you may see." in bad
+
+
+def test_the_review_step_shows_achievement_and_closes_into_a_new_cycle():
+    # given: a programme at step 10 with an adopted indicator, measured, and a review
+    person, ministry = _member("ministry_agency")
+    programme = ProgrammeFactory(current_step=10, lead_agency=ministry, title="Care at home")
+    objective = _contribution(
+        programme,
+        ministry,
+        step=3,
+        type="objective",
+        title="More carers",
+        data={"indicators": [{"name": "Carers", "unit": "people", "baseline": 100, "target": 300}]},
+    )
+    _contribution(
+        programme, ministry, step=3, type="adoption", data={"objective_ids": [objective.pk]}
+    )
+    _contribution(
+        programme,
+        ministry,
+        step=9,
+        type="progress_report",
+        data={
+            "task_id": 1,
+            "percent": 100,
+            "measurements": [{"objective_id": objective.pk, "indicator": "Carers", "value": 250}],
+        },
+    )
+    _contribution(programme, ministry, type="review", title="Review")
+    client = signed_in_client(person)
+    # when
+    page = _page(client.get(f"/programmes/{programme.pk}/steps/10/"))
+    response = client.post(
+        f"/programmes/{programme.pk}/steps/10/new-cycle/", {"cycle-title": ""}, follow=True
+    )
+    # then: 75 % of the way from 100 to 300; the next cycle opens, linked both ways
+    assert "Achievement of the objectives" in page
+    assert "75 %" in page
+    assert "Close and open the next cycle" in page
+    successor = Programme.objects.get(previous_cycle=programme)
+    assert successor.title == "Care at home (cycle 2)"
+    assert response.redirect_chain[-1][0] == f"/programmes/{successor.pk}/"
+    assert "The programme is closed and its next cycle is open at step 1." in _page(response)
+    programme.refresh_from_db()
+    assert programme.status == "closed"
+    assert "Care at home (cycle 2)" in _page(Client().get(f"/programmes/{programme.pk}/"))
