@@ -41,7 +41,7 @@ SQLITE_FILE = VAR_BENCH / "govhub-bench.sqlite3"
 SERVER_LOG = VAR_BENCH / "server.log"
 
 EXTRA_ORGANISATIONS = 974  # + 26 demo organisations = 1,000
-BENCH_PROGRAMMES = 12_000  # step-1 programmes for the advance scenario
+BENCH_PROGRAMMES = 12_000  # step-1 programmes for the advance scenarios (4 slices)
 IDS_PER_RUN = 3_000  # ids one wrk run of `advance` may consume (a generous bound)
 TOKEN_USER = "business@demo.example"  # noqa: S105 (an email address, not a secret)
 
@@ -199,6 +199,17 @@ SCENARIOS: list[Scenario] = [
         check=expect_json_key("current_step"),
         target_p99_ms=100,
         description="POST advance: a gate decision (1 -> 2) on a new programme each time",
+    ),
+    Scenario(
+        "advance_4",
+        "/api/v1/programmes/{first_ready}/advance",
+        check_path="/api/v1/programmes/{first_ready}",
+        setup=token_of("local_body@demo.example"),
+        lua=advance_script,
+        connections=4,
+        check=expect_json_key("current_step"),
+        target_p99_ms=100,
+        description="the same gate decisions, 4 at a time (officials deciding at once)",
     ),
 ]
 

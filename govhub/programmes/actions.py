@@ -4,7 +4,7 @@ one audit entry."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -282,19 +282,12 @@ def _step_days(step: int) -> int:
     return int(days.get(str(step), days.get("default", 30)))
 
 
-def _decider(
-    actor: Any,
-    programme: Programme,
-    model: GovernanceModel,
-    named: Any,
-    *,
-    step: int | None = None,
-) -> MembershipInfo:
+def _decider(locked: Locked, named: Any, *, step: int | None = None) -> MembershipInfo:
     """An authorised government actor of the current step (or `step`) decides its gate."""
     membership = acting_organisation(
-        memberships=memberships_for(actor),
-        model=model,
-        step=programme.current_step if step is None else step,
+        memberships=locked.memberships,
+        model=locked.model,
+        step=locked.programme.current_step if step is None else step,
         named=named,
     )
     if membership.sector != "government":
@@ -344,20 +337,34 @@ def _move(
     return programme
 
 
-def _locked(actor: Any, programme_id: int) -> tuple[Programme, GovernanceModel]:
-    """The programme, locked for this transaction, and its model; 404 if the actor cannot
-    see it. Call inside `transaction.atomic()`."""
+@dataclass(frozen=True)
+class Locked:
+    """A programme locked for the current transaction, its model, and the actor's
+    memberships (read once: every gate action needs them for access and for acting)."""
+
+    programme: Programme
+    model: GovernanceModel
+    memberships: list[MembershipInfo]
+
+
+def _locked(actor: Any, programme_id: int) -> Locked:
+    """The programme, locked for this transaction; 404 if the actor cannot see it. Call
+    inside `transaction.atomic()`."""
     programme = Programme.objects.select_for_update().filter(pk=programme_id).first()
-    if programme is None or not permissions.can_view_programme(actor, programme):
+    memberships = memberships_for(actor)
+    if programme is None or not permissions.can_view_programme(
+        actor, programme, memberships=memberships
+    ):
         raise NotFound(_("No such programme."), code="programme_not_found")
-    return programme, snapshot_model(programme.model_snapshot)
+    return Locked(programme, snapshot_model(programme.model_snapshot), memberships)
 
 
 def programme_advance(*, actor: Any, programme_id: int, organisation_id: Any = None) -> Programme:
     """Close the current step's gate and move on (from the last step: close the programme)."""
     with transaction.atomic():
-        programme, model = _locked(actor, programme_id)
-        membership = _decider(actor, programme, model, organisation_id)
+        locked = _locked(actor, programme_id)
+        programme, model = locked.programme, locked.model
+        membership = _decider(locked, organisation_id)
         if programme.status != ProgrammeStatus.ACTIVE:
             raise Conflict(_("The programme is closed."), code="programme_closed")
         unmet = unmet_conditions(programme, seed_model=model.version == seed_version())
@@ -383,8 +390,9 @@ def programme_return(
 ) -> Programme:
     """Send the programme back to an earlier step, saying why."""
     with transaction.atomic():
-        programme, model = _locked(actor, programme_id)
-        membership = _decider(actor, programme, model, organisation_id)
+        locked = _locked(actor, programme_id)
+        programme = locked.programme
+        membership = _decider(locked, organisation_id)
         if programme.status != ProgrammeStatus.ACTIVE:
             raise Conflict(_("The programme is closed."), code="programme_closed")
         if not isinstance(to_step, int) or not 1 <= to_step < programme.current_step:
@@ -431,14 +439,15 @@ def programme_issue(
     from govhub.core.api import document_issue
 
     with transaction.atomic():
-        programme, model = _locked(actor, programme_id)
+        locked = _locked(actor, programme_id)
+        programme, model = locked.programme, locked.model
         if model.version != seed_version() or programme.current_step != ISSUANCE_STEP:
             raise Conflict(
                 _("The document is issued at step %(step)d.") % {"step": ISSUANCE_STEP},
                 code="not_issuance_step",
             )
         membership = acting_organisation(
-            memberships=memberships_for(actor),
+            memberships=locked.memberships,
             model=model,
             step=ISSUANCE_STEP,
             named=organisation_id,
@@ -481,7 +490,8 @@ def programme_new_cycle(
     if len(title) > 200:
         raise InvalidInput(_("The title must have 1 to 200 characters."), code="invalid_title")
     with transaction.atomic():
-        programme, model = _locked(actor, programme_id)
+        locked = _locked(actor, programme_id)
+        programme, model = locked.programme, locked.model
         last = model.step_count
         if programme.current_step != last:
             raise Conflict(
@@ -491,7 +501,7 @@ def programme_new_cycle(
             )
         if programme.next_cycles.exists():
             raise Conflict(_("This programme already has a next cycle."), code="cycle_exists")
-        membership = _decider(actor, programme, model, organisation_id, step=last)
+        membership = _decider(locked, organisation_id, step=last)
         if programme.status == ProgrammeStatus.ACTIVE:
             unmet = unmet_conditions(programme, seed_model=model.version == seed_version())
             if unmet:

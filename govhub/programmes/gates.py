@@ -73,7 +73,8 @@ def needs(
     step: int, types: tuple[str, ...], code: str, message: str
 ) -> Callable[[Programme], Unmet]:
     def condition(programme: Programme) -> Unmet:
-        return [] if _of(programme, step, *types) else [(code, message)]
+        found = programme.contributions.filter(step=step, type__in=types).exists()
+        return [] if found else [(code, message)]
 
     return condition
 

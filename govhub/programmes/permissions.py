@@ -25,13 +25,16 @@ def _participates(memberships: list[MembershipInfo], programme: Programme) -> bo
     return any(model.may_take_part(m.kind, programme.current_step) for m in memberships)
 
 
-def can_view_programme(user: Any, programme: Programme) -> bool:
-    """Public past step 1; at step 1, people acting for a participating organisation."""
+def can_view_programme(
+    user: Any, programme: Programme, *, memberships: list[MembershipInfo] | None = None
+) -> bool:
+    """Public past step 1; at step 1, people acting for a participating organisation
+    (`memberships`: the user's, when the caller has them already)."""
     if is_public(programme) or _is_staff(user):
         return True
     if not getattr(user, "is_authenticated", False):
         return False
-    return _participates(memberships_for(user), programme)
+    return _participates(memberships_for(user) if memberships is None else memberships, programme)
 
 
 def access_programme(user: Any, programme_id: int) -> Programme:
