@@ -78,11 +78,11 @@ def _sync_countries(countries: dict[str, sources.Country]) -> _Tally:
     return tally
 
 
-def _sync_editions(now: Any) -> set[int]:
-    """Create or relabel the edition rows; returns the years whose row changed."""
+def _sync_editions(years: set[int], now: Any) -> set[int]:
+    """Create or relabel the edition rows of `years`; returns the years whose row changed."""
     existing = {e.year: e for e in Edition.objects.all()}
     changed: set[int] = set()
-    for year in sources.EDITIONS:
+    for year in sorted(years):
         source = sources.authoritative_file(year)
         edition = existing.get(year)
         if edition is None:
@@ -127,14 +127,18 @@ def indices_import(*, dataset: sources.Dataset | None = None, actor: Any = None)
     data = dataset if dataset is not None else sources.load()
     now = timezone.now()
     with transaction.atomic():
+        in_data = {score.year for score in data.scores}
         tally = _sync_countries(data.countries)
         countries_changed = tally.created + tally.updated + tally.removed > 0
-        years = _sync_editions(now)
+        years = _sync_editions(in_data, now)
         score_tally, score_years = _sync_scores(data.scores)
         tally.add(score_tally)
         years |= score_years
+        dropped = Edition.objects.exclude(year__in=in_data)  # their scores went above
+        years |= set(dropped.values_list("year", flat=True))
+        dropped.delete()
         if countries_changed:  # every edition's groups depend on the classifications
-            years |= set(sources.EDITIONS)
+            years |= in_data
         if years:
             Edition.objects.filter(year__in=years).update(imported_at=now)
         result = ImportResult(

@@ -110,3 +110,16 @@ def test_a_dropped_row_is_removed_and_a_country_change_touches_every_edition(dat
     assert result.editions_changed == sources.EDITIONS
     assert Country.objects.get(iso3="DNK").income is None
     assert not Score.objects.filter(country_id="SSD", edition_id=2005).exists()
+
+
+def test_an_edition_no_longer_in_the_data_is_removed(dataset):
+    # given
+    actions.indices_import(dataset=dataset)
+    scores = [s for s in dataset.scores if s.year != 2005]
+    # when
+    result = actions.indices_import(dataset=dataclasses.replace(dataset, scores=scores))
+    # then
+    assert (result.created, result.updated, result.removed) == (0, 0, 193)
+    assert result.editions_changed == (2005,)
+    assert not Edition.objects.filter(year=2005).exists()
+    assert Score.objects.count() == 193 * 9

@@ -1,0 +1,332 @@
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from govhub.core.api import InvalidInput, NotFound
+from govhub.indices import actions, queries, sources
+from govhub.indices.sources import Country, Dataset, Score
+
+pytestmark = pytest.mark.django_db
+
+
+def _country(iso3, name, region, subregion, income, *, ldc=False, lldc=False, sids=False):
+    return Country(iso3, name, "", region, subregion, income, ldc, lldc, sids)
+
+
+COUNTRIES = {
+    "AAA": _country("AAA", "Alpha", "Europe", "Northern Europe", "High income"),
+    "BBB": _country("BBB", "Beta", "Europe", "Southern Europe", "High income"),
+    "CCC": _country("CCC", "Gamma", "Africa", "Eastern Africa", "Low income", ldc=True, lldc=True),
+    "DDD": _country("DDD", "Delta", "Africa", "Western Africa", "Low income", ldc=True, sids=True),
+    "EEE": _country("EEE", "Epsilon", "Asia", "Western Asia", "Upper middle income"),
+}
+
+
+def _scores(year: int, values: dict[str, tuple[int | None, float | None, float | None]]):
+    # (published rank, EGDI, EPI) per country; the other components are not needed here
+    return [Score(k, year, r, e, None, None, None, p) for k, (r, e, p) in values.items()]
+
+
+SCORES = [
+    # 2010: the Survey's average divides by the scored countries; Beta and Gamma tie
+    *_scores(2010, {"AAA": (1, 0.8, 0.5), "BBB": (2, 0.6, 0.4), "CCC": (3, 0.6, 0.0),
+                    "DDD": (4, 0.2, 0.1), "EEE": (None, None, None)}),
+    # 2012: the average counts every Member State, the unscored as 0
+    *_scores(2012, {"AAA": (1, 0.9, 0.6), "BBB": (2, 0.7, 0.5), "CCC": (3, 0.5, 0.2),
+                    "DDD": (None, None, None), "EEE": (4, 0.3, 0.1)}),
+    *_scores(2024, {"AAA": (1, 0.95, 0.9), "BBB": (2, 0.8, 0.9), "CCC": (4, 0.4, 0.1),
+                    "DDD": (5, 0.3, None), "EEE": (3, 0.5, 0.5)}),
+]  # fmt: skip
+
+
+@pytest.fixture
+def small() -> Dataset:
+    dataset = Dataset(countries=dict(COUNTRIES), scores=list(SCORES), unmatched=[])
+    actions.indices_import(dataset=dataset)
+    return dataset
+
+
+def _ranks(rows):
+    return [(r.iso3, r.rank) for r in rows]
+
+
+def test_ranking_competition_ties_and_unranked_last(small):
+    # when
+    rows = queries.ranking(2010)
+    # then
+    assert _ranks(rows) == [("AAA", 1), ("BBB", 2), ("CCC", 2), ("DDD", 4), ("EEE", None)]
+    assert [r.published_rank for r in rows] == [1, 2, 3, 4, None]
+    unranked = rows[-1]
+    assert (unranked.egdi, unranked.epi, unranked.group, unranked.country) == (
+        None,
+        None,
+        None,
+        "Epsilon",
+    )
+    assert rows[2].epi == 0.0  # a published zero stays a zero
+
+
+def test_ranking_dense(small):
+    # then
+    assert _ranks(queries.ranking(2010, method="dense")) == [
+        ("AAA", 1),
+        ("BBB", 2),
+        ("CCC", 2),
+        ("DDD", 3),
+        ("EEE", None),
+    ]
+
+
+def test_ranking_filters_keep_the_world_rank(small):
+    # then
+    assert _ranks(queries.ranking(2010, region="Africa")) == [("CCC", 2), ("DDD", 4)]
+    assert _ranks(queries.ranking(2010, subregion="eastern africa")) == [("CCC", 2)]
+    assert _ranks(queries.ranking(2010, region="asia")) == [("EEE", None)]
+
+
+def test_ranking_top_keeps_ties_and_drops_unranked(small):
+    # then
+    assert _ranks(queries.ranking(2010, top=1)) == [("AAA", 1)]
+    assert _ranks(queries.ranking(2010, top=2)) == [("AAA", 1), ("BBB", 2), ("CCC", 2)]
+    assert _ranks(queries.ranking(2010, region="Asia", top=3)) == []
+
+
+def test_groups_and_rating_classes(small):
+    # when
+    rows = {r.iso3: r for r in queries.ranking(2024)}
+    # then
+    assert (rows["AAA"].group, rows["AAA"].rating_class) == ("very_high", "VH")
+    assert (rows["BBB"].group, rows["BBB"].rating_class) == ("very_high", "V1")
+    assert (rows["EEE"].group, rows["EEE"].rating_class) == ("high", "H1")
+    assert (rows["DDD"].group, rows["DDD"].rating_class) == ("middle", "M1")
+    assert queries.ranking(2010)[0].rating_class is None  # rating classes start in 2020
+
+
+def test_bad_input_has_stable_codes(small):
+    cases = [
+        (lambda: queries.ranking(2011), NotFound, "edition_not_found"),
+        (lambda: queries.ranking(2010, region="Atlantis"), InvalidInput, "unknown_region"),
+        (lambda: queries.ranking(2010, subregion="Nowhere"), InvalidInput, "unknown_subregion"),
+        (lambda: queries.ranking(2010, method="olympic"), InvalidInput, "invalid_method"),
+        (lambda: queries.ranking(2010, top=0), InvalidInput, "invalid_top"),
+        (lambda: queries.aggregates(2010, "continent"), InvalidInput, "invalid_group_by"),
+        (lambda: queries.aggregates(2010, denominator="some"), InvalidInput, "invalid_denominator"),
+        (lambda: queries.aggregates(2010, index="xyz"), InvalidInput, "invalid_index"),
+        (lambda: queries.compare(2010, 2030), NotFound, "edition_not_found"),
+        (lambda: queries.compare(2010, 2024, by="world", country="AAA"),  # type: ignore[call-overload]
+         InvalidInput, "invalid_compare"),
+        (lambda: queries.compare_groups(2010, 2024, by="planet"), InvalidInput,
+         "invalid_group_by"),
+        (lambda: queries.compare_groups(2005, 2024, by="world"), NotFound, "edition_not_found"),
+        (lambda: queries.compare(2010, 2024, country="ZZZ"), NotFound, "country_not_found"),
+        (lambda: queries.country_profile("ZZZ"), NotFound, "country_not_found"),
+        (lambda: queries.leaders(2009), NotFound, "edition_not_found"),
+    ]  # fmt: skip
+    for call, error, code in cases:
+        with pytest.raises(error) as info:
+            call()
+        assert info.value.code == code
+    with pytest.raises(NotFound) as info:
+        queries.ranking(2011)
+    assert info.value.status == 404
+    assert info.value.message == "No edition 2011 of the Survey; editions: 2010, 2012, 2024."
+
+
+def test_aggregates_state_their_denominator(small):
+    # when: 2010's default leaves the unscored country out
+    (scored,) = queries.aggregates(2010)
+    (everyone,) = queries.aggregates(2010, denominator="all")
+    # then
+    assert (scored.group, scored.denominator, scored.members, scored.count) == (
+        "World",
+        "scored",
+        5,
+        4,
+    )
+    assert scored.mean == pytest.approx(0.55)
+    assert (scored.median, scored.min, scored.max) == (0.6, 0.2, 0.8)
+    assert (everyone.denominator, everyone.count) == ("all", 5)
+    assert everyone.mean == pytest.approx(0.44)
+    assert everyone.min == 0.0
+
+
+def test_aggregates_by_region_income_and_flags(small):
+    # when: 2012's default counts the unscored (Delta) as 0
+    regions = queries.aggregates(2012, "region")
+    incomes = queries.aggregates(2024, "income")
+    ldc = queries.aggregates(2012, "ldc", denominator="scored")
+    # then
+    assert [(a.group, a.denominator, a.count) for a in regions] == [
+        ("Africa", "all", 2),
+        ("Asia", "all", 1),
+        ("Europe", "all", 2),
+    ]
+    assert [a.mean for a in regions] == pytest.approx([0.25, 0.3, 0.8])
+    assert [a.group for a in incomes] == ["High income", "Upper middle income", "Low income"]
+    assert [(a.group, a.denominator, a.members, a.count, a.mean) for a in ldc] == [
+        ("LDC", "scored", 2, 1, 0.5),
+        ("non-LDC", "scored", 3, 3, pytest.approx(0.6333333)),
+    ]
+    epi = queries.aggregates(2024, "sids", index="epi", denominator="scored")
+    assert [(a.group, a.index, a.count) for a in epi] == [
+        ("SIDS", "epi", 0),
+        ("non-SIDS", "epi", 4),
+    ]
+    assert epi[0].mean is None
+
+
+def test_compare_groups_in_points_and_per_cent(small):
+    # when
+    (world,) = queries.compare(2010, 2024, by="world")
+    regions = queries.compare(2010, 2012, by="region", denominator="scored")
+    # then: each mean with its edition's own denominator
+    assert (world.denominator_from, world.denominator_to) == ("scored", "all")
+    assert (world.count_from, world.count_to) == (4, 5)
+    assert world.mean_from == pytest.approx(0.55)
+    assert world.mean_to == pytest.approx(0.59)
+    assert world.change == pytest.approx(0.04)
+    assert world.change_pct == pytest.approx(7.272727)
+    africa = regions[0]
+    assert (africa.group, africa.denominator_from, africa.denominator_to) == (
+        "Africa",
+        "scored",
+        "scored",
+    )
+    assert (africa.mean_from, africa.mean_to) == pytest.approx((0.4, 0.5))
+    assert africa.change_pct == pytest.approx(25.0)
+    asia = regions[1]
+    assert (asia.group, asia.count_from, asia.mean_from, asia.change, asia.change_pct) == (
+        "Asia",
+        0,
+        None,
+        None,
+        None,
+    )
+
+
+def test_compare_countries(small):
+    # when
+    rows = queries.compare(2010, 2024)
+    # then: by rank in the later edition; rank_change > 0 means up
+    assert [(r.iso3, r.rank_from, r.rank_to, r.rank_change) for r in rows] == [
+        ("AAA", 1, 1, 0),
+        ("BBB", 2, 2, 0),
+        ("EEE", None, 3, None),
+        ("CCC", 2, 4, -2),
+        ("DDD", 4, 5, -1),
+    ]
+    assert (rows[0].change, rows[0].change_pct) == pytest.approx((0.15, 18.75))
+    assert (rows[2].egdi_from, rows[2].change, rows[2].change_pct) == (None, None, None)
+    (gamma,) = queries.compare(2010, 2024, country="ccc")
+    assert (gamma.iso3, gamma.egdi_from, gamma.egdi_to) == ("CCC", 0.6, 0.4)
+    assert gamma.change == pytest.approx(-0.2)
+
+
+def test_leaders_overall_and_within_a_region(small):
+    # when
+    epi = queries.leaders(2024, index="epi", top=1)
+    asia = queries.leaders(2024, region="Asia", top=5)
+    # then: ties with the last place are kept
+    assert [(x.iso3, x.position, x.world_position, x.value) for x in epi] == [
+        ("AAA", 1, 1, 0.9),
+        ("BBB", 1, 1, 0.9),
+    ]
+    assert [(x.iso3, x.position, x.world_position, x.index) for x in asia] == [
+        ("EEE", 1, 3, "egdi")
+    ]
+    africa = queries.leaders(2012, region="africa", top=5)
+    assert [(x.iso3, x.position) for x in africa] == [("CCC", 1)]  # Delta was not scored
+
+
+def test_country_profile_and_editions(small):
+    # when
+    profile = queries.country_profile("eee")
+    # then
+    assert profile.country.name == "Epsilon"
+    assert [(r.year, r.rank, r.egdi) for r in profile.editions] == [
+        (2010, None, None),
+        (2012, 4, 0.3),
+        (2024, 3, 0.5),
+    ]
+    assert [(e.year, e.members, e.scored, e.default_denominator) for e in queries.editions()] == [
+        (2010, 5, 4, "scored"),
+        (2012, 5, 4, "all"),
+        (2024, 5, 5, "all"),
+    ]
+
+
+def test_one_query_per_read_and_a_new_import_is_seen_at_once(small):
+    # given
+    queries.ranking(2024)
+    # when
+    with CaptureQueriesContext(connection) as ctx:
+        queries.ranking(2024, region="Europe")
+        queries.aggregates(2024, "region")
+        queries.compare(2012, 2024, by="income")
+        queries.country_profile("AAA")
+    # then
+    assert len(ctx.captured_queries) == 4
+    # when the data change, without clearing any cache
+    scores = [dataclasses.replace(s, egdi=0.99) if s == SCORES[-1] else s for s in small.scores]
+    actions.indices_import(dataset=dataclasses.replace(small, scores=scores))
+    # then
+    assert queries.ranking(2024)[0].iso3 == "EEE"
+
+
+def test_no_data_means_no_editions():
+    # then
+    assert queries.editions() == []
+    with pytest.raises(NotFound) as info:
+        queries.ranking(2024)
+    assert info.value.message == "No edition 2024 of the Survey; editions: none imported."
+
+
+@pytest.mark.parametrize(
+    ("year", "denominator", "count", "mean"),
+    [
+        # the world averages the Survey itself reports (see compute.WORLD_AVERAGE)
+        (2005, "scored", 179, 0.4267),
+        (2008, "scored", 182, 0.4514),
+        (2010, "scored", 183, 0.4406),
+        (2012, "all", 193, 0.4882),
+    ],
+)
+def test_real_data_reproduces_the_survey_world_averages(year, denominator, count, mean):
+    # given
+    actions.indices_import()
+    # when
+    (world,) = queries.aggregates(year)
+    # then
+    assert (world.denominator, world.count) == (denominator, count)
+    assert world.mean == pytest.approx(mean, abs=0.00005)
+
+
+def test_real_data_ranks_agree_with_the_published_ones_except_published_tie_breaks():
+    # given
+    actions.indices_import()
+    # when
+    differ = {
+        (year, r.iso3): (r.rank, r.published_rank)
+        for year in sources.EDITIONS
+        for r in queries.ranking(year)
+        if r.rank != r.published_rank
+    }
+    # then: in 2020 the Survey broke ties of the 4-decimal EGDI; competition ranks share them
+    assert differ == {
+        (2020, "HUN"): (51, 52),
+        (2020, "MKD"): (71, 72),
+        (2020, "AND"): (79, 80),
+        (2020, "TLS"): (133, 134),
+    }
+    top = queries.ranking(2024, top=3)
+    assert [(r.iso3, r.rank, r.egdi) for r in top] == [
+        ("DNK", 1, 0.98474),
+        ("EST", 2, 0.97274),
+        ("SGP", 3, 0.96912),
+    ]
+    assert len(queries.ranking(2005)) == 193
+    assert [r.iso3 for r in queries.ranking(2005) if r.rank is None][:3] == ["CAF", "PRK", "COD"]
