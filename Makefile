@@ -31,6 +31,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	mkdir -p var
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/govhub migrate --no-input -v 0
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/govhub indices import
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/govhub demo
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/govhub serve --port $(PORT)
 
