@@ -79,7 +79,40 @@ def world(transactional_db: Any) -> dict[str, Any]:
             organisation=ministry,
         )
     commission = ProgrammeFactory(title="Clean rivers", current_step=2, initiator=ngo)
+    reviewed = ProgrammeFactory(
+        title="Home care at scale", current_step=10, initiator=ngo, lead_agency=ministry
+    )
+    objective = Contribution.objects.create(
+        programme=reviewed,
+        step=3,
+        type="objective",
+        title="More carers",
+        organisation=ngo,
+        author=author,
+        data={"indicators": [{"name": "Carers", "unit": "people", "baseline": 10, "target": 50}]},
+    )
+    for step, kind, title, data in (
+        (3, "adoption", "Adopted", {"objective_ids": [objective.pk]}),
+        (6, "draft", "Draft 1", {"version": 1, "clauses": [{"text": "Train carers."}]}),
+        (6, "draft", "Draft 2", {"version": 2, "clauses": [{"text": "Train 40 carers."}]}),
+        (
+            9,
+            "progress_report",
+            "Half way",
+            {"measurements": [{"objective_id": objective.pk, "indicator": "Carers", "value": 30}]},
+        ),
+    ):
+        Contribution.objects.create(
+            programme=reviewed,
+            step=step,
+            type=kind,
+            title=title,
+            organisation=ministry,
+            author=author,
+            data=data,
+        )
     return {
+        "reviewed": reviewed,
         "ngo": ngo,
         "ministry": ministry,
         "fresh": fresh,
@@ -126,6 +159,20 @@ def _in_language(page: Any, code: str, path: str) -> None:
         "rtl" if code == DARI else "ltr",
         code,
     )
+
+
+def test_the_review_step_shows_achievement_and_the_diff_marks_changes(
+    page: Any, world: dict[str, Any]
+):
+    reviewed = world["reviewed"].pk
+    page.goto(f"/programmes/{reviewed}/steps/6/")
+    # the inserted words are underlined, not only coloured
+    inserted = page.locator("table.diff ins").first
+    assert inserted.inner_text().strip() == "40"
+    assert "underline" in inserted.evaluate("e => getComputedStyle(e).textDecorationLine")
+    page.goto(f"/programmes/{reviewed}/steps/10/")
+    row = page.get_by_role("row").filter(has_text="Carers")
+    assert "50 %" in row.inner_text()  # (30 - 10) / (50 - 10)
 
 
 def test_a_cso_member_adds_a_contribution_through_the_form(page: Any, world: dict[str, Any]):
@@ -189,6 +236,7 @@ def test_programme_pages_have_no_accessibility_violations(
     # The list, a programme page and a step page, anonymously, then as a CSO member (with the
     # contribution form, "my organisation's work" and the form to expose a problem).
     ongoing, fresh = world["ongoing"].pk, world["fresh"].pk
+    reviewed = world["reviewed"].pk
     reports = []
     for path in (
         "/",
@@ -197,6 +245,8 @@ def test_programme_pages_have_no_accessibility_violations(
         f"/programmes/{ongoing}/",
         f"/programmes/{ongoing}/steps/1/",
         f"/programmes/{ongoing}/steps/3/",
+        f"/programmes/{reviewed}/steps/6/",  # the diff between two versions
+        f"/programmes/{reviewed}/steps/10/",  # achievement of the objectives
     ):
         _in_language(page, language, path)
         reports.append(axe_report(page))
