@@ -116,7 +116,9 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions serialise writers up front, so the audit chain never forks;
-    # WAL lets readers run beside the one writer.
+    # WAL lets readers run beside the one writer; GovHub's backend queues the writers
+    # (govhub/core/db/sqlite3/base.py) instead of letting SQLite's busy handler nap.
+    DATABASES["default"]["ENGINE"] = "govhub.core.db.sqlite3"
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",

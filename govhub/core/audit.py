@@ -54,9 +54,13 @@ def audit_record(
     changes: dict[str, Any] | None = None,
     target_label: str = "",
 ) -> AuditEntry:
-    """Append one entry to the audit log, inside the caller's transaction."""
+    """Append one entry to the audit log, inside the caller's transaction.
+
+    No savepoint of its own: if the entry cannot be written, the error reaches the caller's
+    transaction, which then rolls back whole (a change is never kept without its entry).
+    """
     ctx = context.current()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
         entry = AuditEntry(
             sequence=head.last_sequence + 1,
