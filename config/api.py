@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from govhub.accounts.api import ApiTokenAuth
 from govhub.core.documents.rest import router as documents_router
 from govhub.core.rest import install_error_handlers
+from govhub.indices.rest import router as indices_router
 from govhub.organisations.rest import router as organisations_router
 from govhub.programmes.rest import router as programmes_router
 
@@ -29,3 +30,4 @@ api.add_router("", organisations_router)
 api.add_router("", "govhub.programmes.rest_analytics.router")  # before: /programmes/{id}
 api.add_router("", programmes_router)
 api.add_router("", documents_router)
+api.add_router("", indices_router)

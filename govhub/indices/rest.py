@@ -1,0 +1,597 @@
+"""REST: the UN E-Government Survey indices (rankings, aggregates, comparisons, profiles).
+
+Every read is public and also answers as CSV with `?format=csv`: the same field names as the
+JSON, one header row, missing values as empty cells (null in JSON, never 0). The data change
+only on import, so each read carries `Cache-Control: public, max-age=300` and an ETag made
+of `queries.data_version()`, the language and the request's parameters (If-None-Match ->
+304), and each process keeps its rendered bodies per data version: a repeated read costs the
+one small version query.
+
+Route order: `{int:year}` matches digits only, so `/indices/editions`, `/indices/compare`,
+`/indices/countries/{iso3}` and `/indices/self-assessment` are never read as a year (a test
+requests each of them).
+"""
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, cast
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from govhub.core.api import InvalidInput
+from govhub.core.rest import PUBLIC_OPERATION
+from govhub.indices import compute, queries
+
+router = Router(tags=["indices"])
+
+FORMATS = ("json", "csv")
+CACHE_CONTROL = "public, max-age=300"
+
+
+def _enum(values: tuple[str, ...] | list[str]) -> dict[str, Any]:
+    return {"enum": list(values)}
+
+
+# A public read that also answers as CSV (`?format=csv`) and with 304 to a known ETag.
+PUBLIC_READ: dict[str, Any] = {
+    **PUBLIC_OPERATION,
+    "responses": {
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
+        304: {"description": "Not modified (the ETag sent in If-None-Match still holds)"},
+    },
+}
+
+
+# --- schemas ------------------------------------------------------------------------------
+
+
+class FormatQuery(Schema):
+    format: str = Field(
+        "json",
+        description="json, or csv: text/csv with a header row, missing values empty",
+        json_schema_extra=_enum(FORMATS),
+    )
+
+
+class AreaQuery(FormatQuery):
+    region: str | None = Field(None, description="A region, e.g. Europe (any case)")
+    subregion: str | None = Field(None, description="A sub-region, e.g. Northern Europe")
+
+
+class RankingQuery(AreaQuery):
+    top: int | None = Field(None, description="The first N ranked (and any tied with the Nth)")
+    method: str = Field(
+        "competition",
+        description="Ties: competition (1, 2, 2, 4, as the Survey) or dense (1, 2, 2, 3)",
+        json_schema_extra=_enum(queries.METHODS),
+    )
+
+
+class LeadersQuery(AreaQuery):
+    index: str = Field("egdi", json_schema_extra=_enum(queries.INDICES))
+    top: int = Field(10, description="The first N (and any tied with the Nth)")
+
+
+class AggregatesQuery(FormatQuery):
+    by: str = Field("world", json_schema_extra=_enum(queries.GROUP_BYS))
+    denominator: str | None = Field(
+        None,
+        description="scored (leave unscored out) or all (unscored count as 0); "
+        "default: what the edition's own averages used",
+        json_schema_extra=_enum(queries.DENOMINATORS),
+    )
+    index: str = Field("egdi", json_schema_extra=_enum(queries.INDICES))
+
+
+class CompareQuery(FormatQuery):
+    year_from: int = Field(..., alias="from", description="The earlier edition")
+    year_to: int = Field(..., alias="to", description="The later edition")
+    by: str | None = Field(
+        None,
+        description="Compare group means; without it, every country (rank and EGDI)",
+        json_schema_extra=_enum(queries.GROUP_BYS),
+    )
+    country: str | None = Field(None, description="Only this country (ISO3); not with `by`")
+    denominator: str | None = Field(None, json_schema_extra=_enum(queries.DENOMINATORS))
+    index: str = Field("egdi", json_schema_extra=_enum(queries.INDICES))
+
+
+class EditionOut(Schema):
+    year: int
+    source: str
+    imported_at: datetime
+    default_denominator: str
+    members: int
+    scored: int
+    rating_classes: bool
+
+
+class RowOut(Schema):
+    year: int
+    rank: int | None = Field(description="World rank by EGDI; null when not scored")
+    published_rank: int | None = Field(description="The rank the Survey printed")
+    iso3: str
+    country: str
+    region: str
+    subregion: str
+    income: str | None
+    egdi: float | None
+    osi: float | None
+    hci: float | None
+    tii: float | None
+    epi: float | None
+    group: str | None = Field(description="very_high, high, middle or low")
+    rating_class: str | None = Field(description="From 2020: VH, V3 ... L1")
+
+
+class LeaderOut(Schema):
+    position: int
+    world_position: int
+    year: int
+    index: str
+    value: float
+    iso3: str
+    country: str
+    region: str
+    subregion: str
+
+
+class AggregateOut(Schema):
+    year: int
+    by: str
+    group: str
+    index: str
+    denominator: str = Field(description="What `count` and `mean` divided by: scored or all")
+    members: int
+    count: int
+    mean: float | None
+    median: float | None
+    min: float | None
+    max: float | None
+
+
+class GroupChangeOut(Schema):
+    by: str
+    group: str
+    index: str
+    year_from: int
+    year_to: int
+    denominator_from: str
+    denominator_to: str
+    count_from: int
+    count_to: int
+    mean_from: float | None
+    mean_to: float | None
+    change: float | None = Field(description="Points: mean_to - mean_from")
+    change_pct: float | None = Field(description="Per cent of mean_from")
+
+
+class CountryChangeOut(Schema):
+    iso3: str
+    country: str
+    region: str
+    subregion: str
+    year_from: int
+    year_to: int
+    rank_from: int | None
+    rank_to: int | None
+    rank_change: int | None = Field(description="Places moved up: rank_from - rank_to")
+    egdi_from: float | None
+    egdi_to: float | None
+    change: float | None
+    change_pct: float | None
+
+
+class CountryOut(Schema):
+    iso3: str
+    name: str
+    m49: str
+    region: str
+    subregion: str
+    income: str | None
+    ldc: bool
+    lldc: bool
+    sids: bool
+
+
+class ProfileOut(Schema):
+    country: CountryOut
+    editions: list[RowOut]
+
+
+class SelfAssessmentIn(Schema):
+    year: int = Field(..., description="The edition to rank against")
+    osi: float | None = Field(None, ge=0, le=1, description="OSI if known (0..1)")
+    hci: float | None = Field(None, ge=0, le=1, description="HCI if known (0..1)")
+    tii: float | None = Field(None, ge=0, le=1, description="TII if known (0..1)")
+    stage_counts: dict[str, int] | None = Field(
+        None,
+        description="OSI from features found per stage: emerging, enhanced, transactional, "
+        "connected (or the 2003-2008 five stages); needs stage_maxima",
+    )
+    stage_maxima: dict[str, int] | None = Field(None, description="Features assessed per stage")
+    hci_components: dict[str, float] | None = Field(
+        None,
+        description="HCI from its component indices (0..1): adult_literacy, gross_enrolment, "
+        "expected_schooling, mean_schooling (the last two from 2014)",
+    )
+    hci_raw: dict[str, float] | None = Field(
+        None,
+        description="HCI from raw values: adult_literacy and gross_enrolment in %, "
+        "expected_schooling and mean_schooling in years",
+    )
+    tii_indicators: dict[str, float] | None = Field(
+        None,
+        description="TII from the edition's telecom indicators per 100 inhabitants, e.g. "
+        "internet_users, fixed_broadband, active_mobile_broadband, mobile_cellular",
+    )
+
+
+class SelfAssessmentOut(Schema):
+    osi: float
+    hci: float
+    tii: float
+    egdi: float
+    group: str
+    rating_class: str | None
+    rank: int = Field(description="Where this EGDI would stand among the edition's scores")
+    out_of: int
+    year: int
+    notes: list[str]
+
+
+# --- one way to answer a read: JSON or CSV, cached, with an ETag ---------------------------
+
+
+class _Rendered:
+    """This process's rendered bodies by data version and request; emptied past a budget."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.size = 0
+        self.bodies: dict[tuple[Any, ...], bytes] = {}
+
+    def get(self, key: tuple[Any, ...]) -> bytes | None:
+        return self.bodies.get(key)
+
+    def put(self, key: tuple[Any, ...], body: bytes) -> None:
+        if self.size + len(body) > self.budget:  # old versions and rare requests go too
+            self.bodies.clear()
+            self.size = 0
+        self.bodies[key] = body
+        self.size += len(body)
+
+
+_rendered = _Rendered(budget=8 * 1024 * 1024)  # the 2024 ranking in JSON is 56 kB
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def records(rows: Any, schema: type[Schema]) -> list[dict[str, Any]]:
+    """Rows (dataclasses) as JSON-ready dicts with the schema's fields, in its order."""
+    fields = tuple(schema.model_fields)
+    return [{f: _plain(getattr(row, f)) for f in fields} for row in rows]
+
+
+def to_csv(fields: tuple[str, ...], rows: list[dict[str, Any]]) -> str:
+    """A header row, then one line per record; None as an empty cell, booleans as JSON's."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(fields)
+    for row in rows:
+        cells = (row[f] for f in fields)
+        writer.writerow(
+            "" if v is None else ("true" if v else "false") if isinstance(v, bool) else v
+            for v in cells
+        )
+    return out.getvalue()
+
+
+def _format(value: str) -> str:
+    if value not in FORMATS:
+        raise InvalidInput(
+            _("Unknown format %(value)r; use json or csv.") % {"value": value},
+            code="invalid_format",
+        )
+    return value
+
+
+def _answer(
+    request: HttpRequest,
+    *,
+    fmt: str,
+    key: tuple[Any, ...],
+    filename: str,
+    schema: type[Schema],
+    build: Callable[[], tuple[Any, list[dict[str, Any]]]],
+) -> HttpResponse:
+    """Render `build()` (the JSON body and the CSV records) once per data version."""
+    fmt = _format(fmt)
+    version = queries.data_version()
+    whole = (version, get_language() or "", fmt, *key)
+    digest = hashlib.blake2b(repr(whole).encode(), digest_size=12).hexdigest()
+    etag = f'W/"{digest}"'
+    if _matches(request.headers.get("If-None-Match", ""), etag):
+        response = HttpResponse(status=304)
+    else:
+        body = _rendered.get(whole)
+        if body is None:
+            document, rows = build()
+            if fmt == "csv":
+                body = to_csv(tuple(schema.model_fields), rows).encode()
+            else:
+                body = json.dumps(document, ensure_ascii=False).encode()
+            _rendered.put(whole, body)
+        response = HttpResponse(body, content_type=f"{_content_type(fmt)}; charset=utf-8")
+        if fmt == "csv":
+            response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response["ETag"] = etag
+    response["Cache-Control"] = CACHE_CONTROL
+    return response
+
+
+def _matches(header: str, etag: str) -> bool:
+    """If-None-Match's weak comparison: W/"x" and "x" are the same tag."""
+    return etag.removeprefix("W/") in {tag.strip().removeprefix("W/") for tag in header.split(",")}
+
+
+def _content_type(fmt: str) -> str:
+    return "text/csv" if fmt == "csv" else "application/json"
+
+
+def _table(
+    rows: Callable[[], Any], schema: type[Schema]
+) -> Callable[[], tuple[Any, list[dict[str, Any]]]]:
+    """A build for `_answer` whose JSON body is the CSV's records."""
+
+    def build() -> tuple[Any, list[dict[str, Any]]]:
+        table = records(rows(), schema)
+        return table, table
+
+    return build
+
+
+# --- reads --------------------------------------------------------------------------------
+
+
+@router.get(
+    "/indices/editions",
+    response=list[EditionOut],
+    auth=None,
+    openapi_extra=PUBLIC_READ,
+    summary="Imported Survey editions",
+)
+def editions(
+    request: HttpRequest,
+    params: FormatQuery = Query(...),  # type: ignore[type-arg]  # noqa: B008
+) -> HttpResponse:
+    return _answer(
+        request,
+        fmt=params.format,
+        key=("editions",),
+        filename="egdi-editions",
+        schema=EditionOut,
+        build=_table(queries.editions, EditionOut),
+    )
+
+
+@router.get(
+    "/indices/compare",
+    response=list[GroupChangeOut] | list[CountryChangeOut],
+    auth=None,
+    openapi_extra=PUBLIC_READ,
+    summary="Change between two editions: per group with `by`, else per country",
+)
+def compare(
+    request: HttpRequest,
+    params: CompareQuery = Query(...),  # type: ignore[type-arg]  # noqa: B008
+) -> HttpResponse:
+    p = params
+    schema = CountryChangeOut if p.by is None else GroupChangeOut
+    what = p.by or ((p.country or "").strip().upper() or "countries")
+    return _answer(
+        request,
+        fmt=p.format,
+        key=("compare", p.year_from, p.year_to, p.by, p.country, p.denominator, p.index),
+        filename=f"{p.index}-{p.year_from}-{p.year_to}-{_slug(what)}",
+        schema=schema,
+        build=_table(
+            # Either overload: queries.compare refuses `by` with `country` (invalid_compare).
+            lambda: cast(Any, queries.compare)(
+                p.year_from,
+                p.year_to,
+                by=p.by,
+                country=p.country,
+                denominator=p.denominator,
+                index=p.index,
+            ),
+            schema,
+        ),
+    )
+
+
+@router.get(
+    "/indices/countries/{iso3}",
+    response=ProfileOut,
+    auth=None,
+    openapi_extra=PUBLIC_READ,
+    summary="A Member State's classifications and its row in every edition",
+)
+def country_profile(
+    request: HttpRequest,
+    iso3: str,
+    params: FormatQuery = Query(...),  # type: ignore[type-arg]  # noqa: B008
+) -> HttpResponse:
+    def build() -> tuple[Any, list[dict[str, Any]]]:
+        profile = queries.country_profile(iso3)
+        rows = records(profile.editions, RowOut)
+        return {"country": records([profile.country], CountryOut)[0], "editions": rows}, rows
+
+    return _answer(
+        request,
+        fmt=params.format,
+        key=("country", iso3),
+        filename=f"egdi-{_slug(iso3).upper()}",
+        schema=RowOut,
+        build=build,
+    )
+
+
+@router.get(
+    "/indices/{int:year}",
+    response=list[RowOut],
+    auth=None,
+    openapi_extra=PUBLIC_READ,
+    summary="One edition's countries by world rank (unscored last, rank null)",
+)
+def ranking(
+    request: HttpRequest,
+    year: int,
+    params: RankingQuery = Query(...),  # type: ignore[type-arg]  # noqa: B008
+) -> HttpResponse:
+    p = params
+    return _answer(
+        request,
+        fmt=p.format,
+        key=("ranking", year, p.region, p.subregion, p.top, p.method),
+        filename=f"egdi-{year}",
+        schema=RowOut,
+        build=_table(
+            lambda: queries.ranking(
+                year, region=p.region, subregion=p.subregion, top=p.top, method=p.method
+            ),
+            RowOut,
+        ),
+    )
+
+
+@router.get(
+    "/indices/{int:year}/aggregates",
+    response=list[AggregateOut],
+    auth=None,
+    openapi_extra=PUBLIC_READ,
+    summary="Mean, median, min and max per group, each row stating its denominator",
+)
+def aggregates(
+    request: HttpRequest,
+    year: int,
+    params: AggregatesQuery = Query(...),  # type: ignore[type-arg]  # noqa: B008
+) -> HttpResponse:
+    p = params
+    return _answer(
+        request,
+        fmt=p.format,
+        key=("aggregates", year, p.by, p.denominator, p.index),
+        filename=f"{_slug(p.index)}-{year}-by-{_slug(p.by)}",
+        schema=AggregateOut,
+        build=_table(
+            lambda: queries.aggregates(year, p.by, denominator=p.denominator, index=p.index),
+            AggregateOut,
+        ),
+    )
+
+
+@router.get(
+    "/indices/{int:year}/leaders",
+    response=list[LeaderOut],
+    auth=None,
+    openapi_extra=PUBLIC_READ,
+    summary="The leaders on one index (e.g. e-participation), world or in an area",
+)
+def leaders(
+    request: HttpRequest,
+    year: int,
+    params: LeadersQuery = Query(...),  # type: ignore[type-arg]  # noqa: B008
+) -> HttpResponse:
+    p = params
+    return _answer(
+        request,
+        fmt=p.format,
+        key=("leaders", year, p.index, p.top, p.region, p.subregion),
+        filename=f"{_slug(p.index)}-{year}-leaders",
+        schema=LeaderOut,
+        build=_table(
+            lambda: queries.leaders(
+                year, index=p.index, top=p.top, region=p.region, subregion=p.subregion
+            ),
+            LeaderOut,
+        ),
+    )
+
+
+def _slug(text: str) -> str:
+    """Letters, digits and dashes only: safe inside a Content-Disposition filename."""
+    kept = "".join(c if c.isascii() and c.isalnum() else "-" for c in text.strip().lower())
+    return "-".join(part for part in kept.split("-") if part)[:40] or "x"
+
+
+# --- self-assessment ----------------------------------------------------------------------
+
+
+@router.post(
+    "/indices/self-assessment",
+    response=SelfAssessmentOut,
+    auth=None,
+    openapi_extra=PUBLIC_OPERATION,
+    summary="Compute OSI, HCI, TII and EGDI from your inputs and rank them (stores nothing)",
+)
+def self_assessment(request: HttpRequest, body: SelfAssessmentIn) -> compute.SelfAssessment:
+    return self_assess(body)
+
+
+def self_assess(body: SelfAssessmentIn) -> compute.SelfAssessment:
+    """Components from values or raw inputs, ranked among the edition's published EGDIs."""
+    sources = {
+        "osi": (body.osi, body.stage_counts),
+        "hci": (body.hci, body.hci_components, body.hci_raw),
+        "tii": (body.tii, body.tii_indicators),
+    }
+    if missing := [name for name, given in sources.items() if all(v is None for v in given)]:
+        raise InvalidInput(
+            _(
+                "Not enough to compute the EGDI: give %(missing)s, each as a value (0..1) or "
+                "raw inputs (osi: stage_counts with stage_maxima; hci: hci_components or "
+                "hci_raw; tii: tii_indicators)."
+            )
+            % {"missing": ", ".join(missing)},
+            code="insufficient_input",
+        )
+    published = {row.iso3: row.egdi for row in queries.ranking(body.year)}
+    try:
+        return compute.self_assess(
+            year=body.year,
+            published=published,
+            osi=body.osi,
+            hci=body.hci,
+            tii=body.tii,
+            tii_indicators=body.tii_indicators,
+            hci_components=_hci_components(body.hci_components, body.hci_raw),
+            stage_counts=body.stage_counts,
+            stage_maxima=body.stage_maxima,
+        )
+    except ValueError as exc:
+        raise InvalidInput(str(exc), code="invalid_self_assessment") from exc
+
+
+def _hci_components(
+    indices: Mapping[str, float] | None, raw: Mapping[str, float] | None
+) -> Mapping[str, float] | None:
+    if indices is not None and raw is not None:
+        raise InvalidInput(
+            _("Give hci_components or hci_raw, not both."), code="invalid_self_assessment"
+        )
+    if raw is None:
+        return indices
+    try:
+        return {name: compute.hci_component_index(name, value) for name, value in raw.items()}
+    except ValueError as exc:
+        raise InvalidInput(str(exc), code="invalid_self_assessment") from exc
