@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include(("govhub.core.urls", "core"))),
     path("organisations/", include("govhub.organisations.urls")),
     path("programmes/", include("govhub.programmes.urls")),
+    path("indices/", include("govhub.indices.urls")),
     path("account/", include("govhub.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
