@@ -239,3 +239,18 @@ def test_govhub_serve_runs_the_production_server(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_pages_and_api_answers_go_out_compressed_to_clients_that_accept_it():
+    import gzip
+
+    plain = Client().get("/")
+    packed = Client().get("/", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert b"GovHub: e-governance" in gzip.decompress(packed.content)
+    assert len(packed.content) < len(plain.content)
+    spec = Client().get("/api/v1/openapi.json", headers={"Accept-Encoding": "gzip"})
+    assert spec["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(spec.content))["openapi"].startswith("3.")
