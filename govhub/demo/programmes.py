@@ -124,6 +124,17 @@ def _to_step_7(people: People, orgs: Orgs, pid: int, objective: int) -> None:
         "Programme draft",
         clauses=[{"text": "Connect every school by 2028.", "objective_ids": [objective]}],
     )
+    _add(  # a second version: the step page shows what changed
+        ministry,
+        pid,
+        digital,
+        "draft",
+        "Programme draft, revised after consultation",
+        clauses=[
+            {"text": "Connect every school and health post by 2028.", "objective_ids": [objective]},
+            {"text": "Publish the coverage map every quarter.", "objective_ids": [objective]},
+        ],
+    )
     _advance(ministry, pid, digital)  # 6 -> 7
     _add(
         people["local_body"],

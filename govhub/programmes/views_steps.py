@@ -52,6 +52,17 @@ class Artefact:
     visibility: str
     visibility_label: str
     created_at: datetime
+    clauses: list[dict[str, Any]]  # a draft's, shown as the numbered text they are
+    achievement: list[tuple[dict[str, Any], str]]  # a review's record, with status labels
+
+
+# Shown as text rather than as data: a draft's clauses, a review's recorded achievement.
+READABLE = {"draft": ("clauses", "version"), "review": ("achievement",)}
+
+
+def _data_shown(kind: str, data: dict[str, Any]) -> str:
+    rest = {k: v for k, v in data.items() if k not in READABLE.get(kind, ())}
+    return json.dumps(rest, indent=2, ensure_ascii=False) if rest else ""
 
 
 def _artefacts(contributions: Iterable[Contribution]) -> list[Artefact]:
@@ -63,7 +74,15 @@ def _artefacts(contributions: Iterable[Contribution]) -> list[Artefact]:
             type=type_label(c.type),
             title=c.title,
             body=c.body,
-            data=json.dumps(c.data, indent=2, ensure_ascii=False) if c.data else "",
+            data=_data_shown(c.type, c.data),
+            clauses=list(c.data.get("clauses", [])) if c.type == "draft" else [],
+            achievement=[
+                (row, str(STATUS_LABELS.get(row.get("status", ""), "")))
+                for row in c.data.get("achievement", [])
+                if isinstance(row, dict)
+            ]
+            if c.type == "review"
+            else [],
             organisation=c.organisation.display_name(language),
             organisation_id=c.organisation_id,
             visibility=c.visibility,

@@ -639,6 +639,10 @@ def test_the_development_step_compares_two_versions_of_the_document():
     bad = _page(client.get(f"/programmes/{programme.pk}/steps/6/?from=1&to=7"))
     # then: the latest two by default, with the inserted word marked; the reverse deletes it
     assert "Changes from version 1 to version 2" in page
+    assert (
+        '<ol class="clauses"><li dir="auto">Sirens.</li><li dir="auto">A free hotline.</li>' in page
+    )
+    assert '&quot;clauses&quot;' not in page  # the text, not its JSON
     assert "<ins>free </ins>" in page
     assert "<del>free </del>" in reverse
     assert "There is no version 7 of the document that you may see." in bad
