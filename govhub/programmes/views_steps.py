@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -328,6 +329,14 @@ def _gate_request(
     return GateRequest(programme, model, keepers)
 
 
+def _refused(form: forms.Form, error: DomainError) -> list[str]:
+    """Show a refused gate decision on its form; the unmet conditions, if that was why."""
+    add_domain_error(form, error)
+    if error.code == "gate_conditions_unmet" and isinstance(error.details, list):
+        return [str(d.get("message", "")) for d in error.details if isinstance(d, dict)]
+    return []
+
+
 @signed_in("people acting for a government body that takes part in the current step")
 @require_POST
 def advance(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
@@ -348,9 +357,7 @@ def advance(request: HttpRequest, programme_id: int, number: int) -> HttpRespons
         except NotFound as exc:
             raise Http404 from exc
         except DomainError as exc:
-            if exc.code == "gate_conditions_unmet" and isinstance(exc.details, list):
-                unmet = [str(d.get("message", "")) for d in exc.details if isinstance(d, dict)]
-            add_domain_error(form, exc)
+            unmet = _refused(form, exc)
         else:
             if moved.status == ProgrammeStatus.CLOSED:
                 messages.success(request, gettext("The programme is complete and closed."))
@@ -454,9 +461,7 @@ def new_cycle(request: HttpRequest, programme_id: int, number: int) -> HttpRespo
         except NotFound as exc:
             raise Http404 from exc
         except DomainError as exc:
-            if exc.code == "gate_conditions_unmet" and isinstance(exc.details, list):
-                unmet = [str(d.get("message", "")) for d in exc.details if isinstance(d, dict)]
-            add_domain_error(form, exc)
+            unmet = _refused(form, exc)
         else:
             messages.success(
                 request,
