@@ -585,12 +585,16 @@ def hci(components: Mapping[str, float | None], year: int) -> float | None:
     return math.fsum(w * _unit(used[n] or 0.0, n) for n, w in weights.items())
 
 
+#: From this edition the published HCI is min-max normalised across countries.
+HCI_NORMALISED_FROM = 2012
+
+
 def hci_index(
     components: Mapping[K, Mapping[str, float | None]], year: int
 ) -> dict[K, float | None]:
     """HCI of every country; from 2012 the composites are min-max normalised across them."""
     composite = {k: hci(row, year) for k, row in components.items()}
-    return minmax(composite) if year >= 2012 else composite
+    return minmax(composite) if year >= HCI_NORMALISED_FROM else composite
 
 
 # --- checks against the published tables ---------------------------------------------------
@@ -713,7 +717,8 @@ def self_assess(
 
     Each component comes from its value (0..1) if given, else from raw inputs: OSI from
     services per stage (`stage_counts` with `stage_maxima`), HCI from its 0..1 component
-    indices, TII from raw indicators per 100 inhabitants (standardised against
+    indices (from 2012 the raw composite: a note says it is not normalised as the published
+    HCI is), TII from raw indicators per 100 inhabitants (standardised against
     `tii_reference` if given, else approximated). `published` = {ISO3: EGDI} of the
     edition (None = unscored); the rank is the competition rank among them plus this one,
     a published value within 1e-9 of this EGDI counting as a tie.
@@ -733,6 +738,12 @@ def self_assess(
         if hci is None:
             needed = sorted(method.hci_weights)
             raise ValueError(f"the {year} HCI needs all of {needed}")
+        if year >= HCI_NORMALISED_FROM:
+            # Normalising needs every country's composite, which the shipped data lack.
+            notes.append(
+                f"HCI not normalised: the published {year} HCI is the composite min-max "
+                "normalised across countries; this is the raw weighted composite"
+            )
     if tii is None and tii_indicators is not None:
         tii = _self_tii(method, tii_indicators, tii_reference, notes)
     if missing := [n for n, v in (("OSI", osi), ("HCI", hci), ("TII", tii)) if v is None]:

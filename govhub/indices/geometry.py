@@ -26,10 +26,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from govhub.indices import compute
+
 WORLD_JSON = Path(__file__).resolve().parent / "data" / "world.json"
 
-#: EGDI groups of the UN E-Government Survey, highest first (CSS class ``g-<group>``).
-EGDI_GROUPS: tuple[str, ...] = ("very_high", "high", "middle", "low")
+#: EGDI groups of the UN E-Government Survey, highest first (CSS class ``g-<group>``); a
+#: state's group is ``compute.egdi_group`` of its EGDI.
+EGDI_GROUPS: tuple[str, ...] = compute.GROUPS
 #: CSS class of a member state without a value for the chosen edition.
 NO_DATA_CLASS = "g-none"
 #: CSS class for the non-member areas drawn as background (``World.other``).
@@ -117,23 +120,6 @@ def load_world() -> World:
         source=str(raw["source"]),
         licence=str(raw["licence"]),
     )
-
-
-def egdi_group(egdi: float | None) -> str | None:
-    """The UN survey's EGDI group: very high >= 0.75, high >= 0.50, middle >= 0.25, else low.
-
-    ``None`` stays ``None`` (no value). The merged multi-year table writes a missing value as
-    0: the caller should turn those into ``None`` first.
-    """
-    if egdi is None:
-        return None
-    if egdi >= 0.75:
-        return "very_high"
-    if egdi >= 0.50:
-        return "high"
-    if egdi >= 0.25:
-        return "middle"
-    return "low"
 
 
 def css_class(group: str | None) -> str:

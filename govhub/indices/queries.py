@@ -2,7 +2,13 @@
 
 The whole table (1,930 scores, 193 countries) is small, so each process keeps one snapshot
 of it, keyed by `data_version()`: a call costs that one cheap query plus Python work, and a
-new import is seen at once by every process without any invalidation message.
+new import is seen at once by every process without any invalidation message. Inside
+`one_version()` every read uses the same snapshot, found with a single version query (one
+REST call: its ETag and its body come from the same data).
+
+Results hold no translated text: group labels are the data's own words ("World", "Unknown",
+"Africa", "High income", "LDC"), so a result memoised for one request serves any language
+and an API's keys never change with Accept-Language; pages translate them when rendering.
 
 `rank` is the world rank computed from the EGDI by `compute.rank` over every scored country
 of the edition ("competition" 1, 2, 2, 4 by default, "dense" 1, 2, 2, 3 on request); it equals
@@ -14,7 +20,9 @@ values are None, never 0.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, cast, overload
@@ -31,6 +39,8 @@ GROUP_BYS: tuple[str, ...] = ("world", "region", "subregion", "income", "ldc", "
 INDICES: tuple[str, ...] = ("egdi", "osi", "hci", "tii", "epi")
 DENOMINATORS: tuple[str, ...] = ("scored", "all")
 METHODS: tuple[str, ...] = ("competition", "dense")
+WORLD = "World"  # the one group of by="world"
+UNKNOWN = "Unknown"  # the group of a country without a value for the grouping (no income)
 INCOME_ORDER = ("High income", "Upper middle income", "Lower middle income", "Low income")
 FLAG_LABELS = {
     "ldc": ("LDC", "non-LDC"),
@@ -125,21 +135,27 @@ class GroupChange:
 
 @dataclass(frozen=True)
 class CountryChange:
-    """A country's change; `rank_change` > 0 means it moved up (rank_from - rank_to)."""
+    """A country's change of `index` and of its world EGDI rank between two editions.
+
+    `mean_from`/`mean_to` are the country's value of `index` in each edition (named like a
+    group's means, so group and country rows read alike); `rank_from`/`rank_to` are always
+    the world EGDI rank, whatever `index`; `rank_change` > 0 means it moved up.
+    """
 
     iso3: str
     country: str
     region: str
     subregion: str
+    index: str
     year_from: int
     year_to: int
     rank_from: int | None
     rank_to: int | None
     rank_change: int | None
-    egdi_from: float | None
-    egdi_to: float | None
-    change: float | None
-    change_pct: float | None
+    mean_from: float | None
+    mean_to: float | None
+    change: float | None  # points: mean_to - mean_from
+    change_pct: float | None  # per cent of mean_from
 
 
 @dataclass(frozen=True)
@@ -185,6 +201,7 @@ class _Snapshot:
 _MEMO_LIMIT = 2000
 _lock = threading.Lock()
 _snapshot: _Snapshot | None = None
+_pinned: ContextVar[_Snapshot | None] = ContextVar("indices_snapshot", default=None)
 
 
 def data_version() -> str:
@@ -217,14 +234,32 @@ def _load(version: str) -> _Snapshot:
 
 
 def _data() -> _Snapshot:
+    pinned = _pinned.get()
+    if pinned is not None:
+        return pinned
     global _snapshot
     version = data_version()
     snap = _snapshot
     if snap is None or snap.version != version:
         with _lock:
-            snap = _load(version)
-            _snapshot = snap
+            snap = _snapshot  # another thread may have loaded it while this one waited
+            if snap is None or snap.version != version:
+                snap = _load(version)
+                _snapshot = snap
     return snap
+
+
+@contextmanager
+def one_version() -> Iterator[str]:
+    """Every read inside the block uses one snapshot (one version query); yields its version."""
+    if (pinned := _pinned.get()) is not None:
+        yield pinned.version
+        return
+    token = _pinned.set(_data())
+    try:
+        yield cast(_Snapshot, _pinned.get()).version
+    finally:
+        _pinned.reset(token)
 
 
 def clear_cache() -> None:
@@ -267,6 +302,18 @@ def _denominator(year: int, denominator: str | None) -> compute.Denominator:
     )
 
 
+def comparison_denominator(
+    year_from: int, year_to: int, denominator: str | None = None
+) -> compute.Denominator:
+    """One denominator for both sides of a comparison (a mean over the scored countries
+    against one counting the unscored as 0 would compare two different things): the one
+    given, else the editions' common default, else "scored"."""
+    if denominator is not None:
+        return _denominator(year_from, denominator)
+    first, second = compute.default_denominator(year_from), compute.default_denominator(year_to)
+    return first if first == second else "scored"
+
+
 def _area(snap: _Snapshot, value: str | None, attr: str, code: str) -> str | None:
     """Match a region or sub-region name ignoring case; InvalidInput listing the names."""
     if value is None:
@@ -283,6 +330,27 @@ def _top(top: int | None) -> int | None:
     if top is not None and top < 1:
         raise InvalidInput(_("top must be at least 1."), code="invalid_top")
     return top
+
+
+def area_names(region: str | None, subregion: str | None) -> tuple[str | None, str | None]:
+    """A region and a sub-region as the data spell them (matched ignoring case and spaces);
+    InvalidInput for an unknown one."""
+    snap = _data()
+    return (
+        _area(snap, region, "region", "unknown_region"),
+        _area(snap, subregion, "subregion", "unknown_subregion"),
+    )
+
+
+def country_code(iso3: str) -> str:
+    """A Member State's ISO3 code in upper case; NotFound for an unknown code."""
+    return _country(_data(), iso3)
+
+
+def bounded_top(top: int | None) -> int | None:
+    """`top` checked (at least 1) and capped at the number of countries, which every larger
+    value selects alike."""
+    return None if _top(top) is None else min(cast(int, top), len(_data().countries))
 
 
 # --- building rows ------------------------------------------------------------------------
@@ -389,13 +457,14 @@ def _rows(snap: _Snapshot, year: int, method: str) -> list[Row]:
 
 
 def _labels(c: CountryInfo, by: str) -> str:
+    """The group of a country, untranslated (see the module doc)."""
     if by == "world":
-        return _("World")
+        return WORLD
     if by in FLAG_LABELS:
         yes, no = FLAG_LABELS[by]
         return yes if getattr(c, by) else no
     value = getattr(c, by)
-    return str(value) if value else _("Unknown")
+    return str(value) if value else UNKNOWN
 
 
 def _group_order(by: str, label: str) -> tuple[int, str]:
@@ -420,7 +489,7 @@ def aggregates(
     """Mean, median, min and max of an index per group; the denominator is stated per row.
 
     `denominator` "scored" leaves unscored countries out; "all" counts them as 0 (what the
-    Survey's own 2012 average did). By default each edition's own (`compute`).
+    Survey's own 2012 average did). By default the edition's own (`compute`).
     """
     return _aggregates(_data(), year, by, denominator, index)
 
@@ -464,25 +533,26 @@ def _change(before: float | None, after: float | None) -> tuple[float | None, fl
     return change, (change / before * 100 if before else None)
 
 
-def _country_change(snap: _Snapshot, iso3: str, y1: int, y2: int) -> CountryChange:
+def _country_change(snap: _Snapshot, iso3: str, y1: int, y2: int, index: str) -> CountryChange:
     c = snap.countries[iso3]
     r1 = _world_ranks(snap, y1, "egdi", "competition").get(iso3)
     r2 = _world_ranks(snap, y2, "egdi", "competition").get(iso3)
-    e1 = snap.scores[y1].get(iso3, (None,) * 6)[1]
-    e2 = snap.scores[y2].get(iso3, (None,) * 6)[1]
-    change, pct = _change(e1, e2)
+    v1 = snap.scores[y1].get(iso3, (None,) * 6)[_FIELD[index]]
+    v2 = snap.scores[y2].get(iso3, (None,) * 6)[_FIELD[index]]
+    change, pct = _change(v1, v2)
     return CountryChange(
         iso3=iso3,
         country=c.name,
         region=c.region,
         subregion=c.subregion,
+        index=index,
         year_from=y1,
         year_to=y2,
         rank_from=r1,
         rank_to=r2,
         rank_change=r1 - r2 if r1 is not None and r2 is not None else None,
-        egdi_from=e1,
-        egdi_to=e2,
+        mean_from=cast(float | None, v1),
+        mean_to=cast(float | None, v2),
         change=change,
         change_pct=pct,
     )
@@ -498,20 +568,22 @@ def _country(snap: _Snapshot, iso3: str) -> str:
 
 
 def compare_countries(
-    year_from: int, year_to: int, *, country: str | None = None
+    year_from: int, year_to: int, *, country: str | None = None, index: str = "egdi"
 ) -> list[CountryChange]:
-    """Each country's (or only `country`'s) change of rank and EGDI, by rank in `year_to`."""
+    """Each country's (or only `country`'s) change of `index` and of its world EGDI rank,
+    by EGDI rank in `year_to`."""
     snap = _data()
     _year(snap, year_from)
     _year(snap, year_to)
+    index = _choice(index, INDICES, _("index"), "invalid_index")
     if country is not None:
-        return [_country_change(snap, _country(snap, country), year_from, year_to)]
+        return [_country_change(snap, _country(snap, country), year_from, year_to, index)]
 
     def make() -> list[CountryChange]:
-        rows = [_country_change(snap, iso3, year_from, year_to) for iso3 in snap.countries]
+        rows = [_country_change(snap, k, year_from, year_to, index) for k in snap.countries]
         return sorted(rows, key=lambda r: (r.rank_to is None, r.rank_to or 0, r.country))
 
-    return list(snap.cached(("compare", year_from, year_to), make))
+    return list(snap.cached(("compare", year_from, year_to, index), make))
 
 
 def compare_groups(
@@ -524,13 +596,16 @@ def compare_groups(
 ) -> list[GroupChange]:
     """Each group's change of mean, in points and in per cent of the earlier mean.
 
-    Each mean states its denominator: the edition's own unless `denominator` is given.
+    Both means use one denominator (`comparison_denominator`: the one given, else the two
+    editions' common default, else "scored"); each row states it for both sides.
     """
     snap = _data()
     _year(snap, year_from)
-    before = {a.group: a for a in _aggregates(snap, year_from, by, denominator, index)}
+    _year(snap, year_to)
+    used = comparison_denominator(year_from, year_to, denominator)
+    before = {a.group: a for a in _aggregates(snap, year_from, by, used, index)}
     result = []
-    for a in _aggregates(snap, year_to, by, denominator, index):
+    for a in _aggregates(snap, year_to, by, used, index):
         b = before.get(a.group)
         change, pct = _change(b.mean if b else None, a.mean)
         result.append(
@@ -540,7 +615,7 @@ def compare_groups(
                 index=a.index,
                 year_from=year_from,
                 year_to=year_to,
-                denominator_from=b.denominator if b else _denominator(year_from, denominator),
+                denominator_from=used,
                 denominator_to=a.denominator,
                 count_from=b.count if b else 0,
                 count_to=a.count,
@@ -592,7 +667,7 @@ def compare(
             _("Compare either one country or groups, not both."), code="invalid_compare"
         )
     if by is None:
-        return compare_countries(year_from, year_to, country=country)
+        return compare_countries(year_from, year_to, country=country, index=index)
     return compare_groups(year_from, year_to, by=by, denominator=denominator, index=index)
 
 
@@ -636,6 +711,13 @@ def leaders(
             )
         )
     return result
+
+
+def published_egdi(year: int) -> dict[str, float]:
+    """{ISO3: published EGDI} of the countries an edition scored; NotFound for no edition."""
+    snap = _data()
+    _year(snap, year)
+    return {iso3: v[1] for iso3, v in snap.scores[year].items() if v[1] is not None}
 
 
 def country_profile(iso3: str) -> CountryProfile:

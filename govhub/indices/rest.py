@@ -3,9 +3,15 @@
 Every read is public and also answers as CSV with `?format=csv`: the same field names as the
 JSON, one header row, missing values as empty cells (null in JSON, never 0). The data change
 only on import, so each read carries `Cache-Control: public, max-age=300` and an ETag made
-of `queries.data_version()`, the language and the request's parameters (If-None-Match ->
-304), and each process keeps its rendered bodies per data version: a repeated read costs the
-one small version query.
+of GovHub's release (a deploy may render differently), `queries.data_version()` and the
+request's parameters in canonical form (If-None-Match -> 304, `*` included), and each
+process keeps its rendered bodies per data version: a repeated read costs the one small
+version query. Bodies hold no translated text (group labels are the data's own words), so
+neither the ETag nor the cache depends on the language.
+
+Cache keys are built from validated, canonical values only (the region as the data spell
+it, the ISO3 code in upper case, `top` capped at the number of countries), so spelling
+variants of one request share one entry; the cache's budget counts keys and bodies.
 
 Route order: `{int:year}` matches digits only, so `/indices/editions`, `/indices/compare`,
 `/indices/countries/{iso3}` and `/indices/self-assessment` are never read as a year (a test
@@ -13,21 +19,23 @@ requests each of them).
 """
 
 import csv
+import functools
 import hashlib
+import importlib.metadata
 import io
 import json
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, cast
+from typing import Annotated, Any, Literal, TypeVar, cast, get_args
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from pydantic import field_validator
 
 from govhub.core.api import InvalidInput
 from govhub.core.rest import PUBLIC_OPERATION
-from govhub.indices import compute, queries
+from govhub.indices import api, queries
 
 router = Router(tags=["indices"])
 
@@ -95,12 +103,21 @@ class CompareQuery(FormatQuery):
     year_to: int = Field(..., alias="to", description="The later edition")
     by: str | None = Field(
         None,
-        description="Compare group means; without it, every country (rank and EGDI)",
+        description="Compare group means; without it, every country (its value of `index` "
+        "and its world EGDI rank)",
         json_schema_extra=_enum(queries.GROUP_BYS),
     )
     country: str | None = Field(None, description="Only this country (ISO3); not with `by`")
-    denominator: str | None = Field(None, json_schema_extra=_enum(queries.DENOMINATORS))
-    index: str = Field("egdi", json_schema_extra=_enum(queries.INDICES))
+    denominator: str | None = Field(
+        None,
+        description="One denominator for both editions; default: their common default, else scored",
+        json_schema_extra=_enum(queries.DENOMINATORS),
+    )
+    index: str = Field(
+        "egdi",
+        description="The index compared; country rows keep the world EGDI rank",
+        json_schema_extra=_enum(queries.INDICES),
+    )
 
 
 class EditionOut(Schema):
@@ -146,7 +163,7 @@ class LeaderOut(Schema):
 class AggregateOut(Schema):
     year: int
     by: str
-    group: str
+    group: str = Field(description="The group as the data name it (World, Africa, LDC...)")
     index: str
     denominator: str = Field(description="What `count` and `mean` divided by: scored or all")
     members: int
@@ -159,11 +176,11 @@ class AggregateOut(Schema):
 
 class GroupChangeOut(Schema):
     by: str
-    group: str
+    group: str = Field(description="The group as the data name it (never translated)")
     index: str
     year_from: int
     year_to: int
-    denominator_from: str
+    denominator_from: str = Field(description="scored or all; the same on both sides")
     denominator_to: str
     count_from: int
     count_to: int
@@ -178,15 +195,20 @@ class CountryChangeOut(Schema):
     country: str
     region: str
     subregion: str
+    index: str = Field(description="The index that mean_from, mean_to and change are of")
     year_from: int
     year_to: int
-    rank_from: int | None
-    rank_to: int | None
+    rank_from: int | None = Field(
+        description="World rank by EGDI in year_from, whatever `index`; null when unscored"
+    )
+    rank_to: int | None = Field(description="World rank by EGDI in year_to, whatever `index`")
     rank_change: int | None = Field(description="Places moved up: rank_from - rank_to")
-    egdi_from: float | None
-    egdi_to: float | None
-    change: float | None
-    change_pct: float | None
+    mean_from: float | None = Field(
+        description="The country's value of `index` in year_from (named as in group rows)"
+    )
+    mean_to: float | None = Field(description="The country's value of `index` in year_to")
+    change: float | None = Field(description="Points: mean_to - mean_from")
+    change_pct: float | None = Field(description="Per cent of mean_from")
 
 
 class CountryOut(Schema):
@@ -206,32 +228,83 @@ class ProfileOut(Schema):
     editions: list[RowOut]
 
 
+StageName = Literal[
+    "emerging", "enhanced", "interactive", "transactional", "connected", "networked"
+]
+HciComponent = Literal["adult_literacy", "gross_enrolment", "expected_schooling", "mean_schooling"]
+TiiIndicator = Literal[
+    "internet_users",
+    "fixed_telephone",
+    "mobile_cellular",
+    "fixed_broadband",
+    "fixed_internet",
+    "wireless_broadband",
+    "active_mobile_broadband",
+    "personal_computers",
+    "online_population",
+    "television_sets",
+]
+Features = Annotated[int, Field(ge=0, le=100_000)]
+UnitValue = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+RawValue = Annotated[float, Field(ge=0, le=1_000, allow_inf_nan=False)]
+STAGE_NAMES: tuple[str, ...] = get_args(StageName)
+HCI_COMPONENTS: tuple[str, ...] = get_args(HciComponent)
+TII_INDICATORS: tuple[str, ...] = get_args(TiiIndicator)
+_KEYS = {
+    "stage_counts": STAGE_NAMES,
+    "stage_maxima": STAGE_NAMES,
+    "hci_components": HCI_COMPONENTS,
+    "hci_raw": HCI_COMPONENTS,
+    "tii_indicators": TII_INDICATORS,
+}
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
 class SelfAssessmentIn(Schema):
     year: int = Field(..., description="The edition to rank against")
     osi: float | None = Field(None, ge=0, le=1, description="OSI if known (0..1)")
     hci: float | None = Field(None, ge=0, le=1, description="HCI if known (0..1)")
     tii: float | None = Field(None, ge=0, le=1, description="TII if known (0..1)")
-    stage_counts: dict[str, int] | None = Field(
+    stage_counts: dict[StageName, Features] | None = Field(
         None,
         description="OSI from features found per stage: emerging, enhanced, transactional, "
         "connected (or the 2003-2008 five stages); needs stage_maxima",
     )
-    stage_maxima: dict[str, int] | None = Field(None, description="Features assessed per stage")
-    hci_components: dict[str, float] | None = Field(
+    stage_maxima: dict[StageName, Features] | None = Field(
+        None, description="Features assessed per stage"
+    )
+    hci_components: dict[HciComponent, UnitValue] | None = Field(
         None,
         description="HCI from its component indices (0..1): adult_literacy, gross_enrolment, "
         "expected_schooling, mean_schooling (the last two from 2014)",
     )
-    hci_raw: dict[str, float] | None = Field(
+    hci_raw: dict[HciComponent, RawValue] | None = Field(
         None,
         description="HCI from raw values: adult_literacy and gross_enrolment in %, "
         "expected_schooling and mean_schooling in years",
     )
-    tii_indicators: dict[str, float] | None = Field(
+    tii_indicators: dict[TiiIndicator, RawValue] | None = Field(
         None,
         description="TII from the edition's telecom indicators per 100 inhabitants, e.g. "
         "internet_users, fixed_broadband, active_mobile_broadband, mobile_cellular",
     )
+
+    @field_validator(*_KEYS, mode="before")
+    @classmethod
+    def _known_keys_only(cls, value: Any, info: Any) -> Any:
+        """Refuse an oversized or unknown key with one short error, before each entry would
+        be validated (and echoed back in the error's location) one by one."""
+        allowed = _KEYS[info.field_name]
+        if not isinstance(value, dict):
+            return value  # None, or a wrong type pydantic reports itself
+        if len(value) > len(allowed):
+            raise ValueError(f"at most {len(allowed)} entries, got {len(value)}")
+        if unknown := [k for k in value if k not in allowed]:
+            raise ValueError(f"unknown key {_clip(str(unknown[0]))!r}; use {', '.join(allowed)}")
+        return value
 
 
 class SelfAssessmentOut(Schema):
@@ -251,7 +324,8 @@ class SelfAssessmentOut(Schema):
 
 
 class _Rendered:
-    """This process's rendered bodies by data version and request; emptied past a budget."""
+    """This process's rendered bodies by data version and request; emptied past a budget
+    that counts the keys as well as the bodies."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
@@ -262,11 +336,14 @@ class _Rendered:
         return self.bodies.get(key)
 
     def put(self, key: tuple[Any, ...], body: bytes) -> None:
-        if self.size + len(body) > self.budget:  # old versions and rare requests go too
+        if key in self.bodies:
+            return
+        cost = len(body) + len(repr(key).encode())
+        if self.size + cost > self.budget:  # old versions and rare requests go too
             self.bodies.clear()
             self.size = 0
         self.bodies[key] = body
-        self.size += len(body)
+        self.size += cost
 
 
 _rendered = _Rendered(budget=8 * 1024 * 1024)  # the 2024 ranking in JSON is 56 kB
@@ -305,6 +382,15 @@ def _format(value: str) -> str:
     return value
 
 
+@functools.cache
+def release() -> str:
+    """GovHub's version as installed (part of every ETag: a deploy may render differently)."""
+    try:
+        return importlib.metadata.version("govhub")
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree, not installed
+        return "source"
+
+
 def _answer(
     request: HttpRequest,
     *,
@@ -314,34 +400,40 @@ def _answer(
     schema: type[Schema],
     build: Callable[[], tuple[Any, list[dict[str, Any]]]],
 ) -> HttpResponse:
-    """Render `build()` (the JSON body and the CSV records) once per data version."""
+    """Render `build()` (the JSON body and the CSV records) once per data version.
+
+    `key` holds the request's validated, canonical parameters; call inside
+    `queries.one_version()` so that canonicalising them, the ETag and the body all read one
+    snapshot (and the version is queried once).
+    """
     fmt = _format(fmt)
-    version = queries.data_version()
-    whole = (version, get_language() or "", fmt, *key)
-    digest = hashlib.blake2b(repr(whole).encode(), digest_size=12).hexdigest()
-    etag = f'W/"{digest}"'
-    if _matches(request.headers.get("If-None-Match", ""), etag):
-        response = HttpResponse(status=304)
-    else:
-        body = _rendered.get(whole)
-        if body is None:
-            document, rows = build()
+    with queries.one_version() as version:
+        whole = (release(), version, fmt, *key)
+        digest = hashlib.blake2b(repr(whole).encode(), digest_size=12).hexdigest()
+        etag = f'W/"{digest}"'
+        if _matches(request.headers.get("If-None-Match", ""), etag):
+            response = HttpResponse(status=304)
+        else:
+            body = _rendered.get(whole)
+            if body is None:
+                document, rows = build()
+                if fmt == "csv":
+                    body = to_csv(tuple(schema.model_fields), rows).encode()
+                else:
+                    body = json.dumps(document, ensure_ascii=False).encode()
+                _rendered.put(whole, body)
+            response = HttpResponse(body, content_type=f"{_content_type(fmt)}; charset=utf-8")
             if fmt == "csv":
-                body = to_csv(tuple(schema.model_fields), rows).encode()
-            else:
-                body = json.dumps(document, ensure_ascii=False).encode()
-            _rendered.put(whole, body)
-        response = HttpResponse(body, content_type=f"{_content_type(fmt)}; charset=utf-8")
-        if fmt == "csv":
-            response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+                response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     response["ETag"] = etag
     response["Cache-Control"] = CACHE_CONTROL
     return response
 
 
 def _matches(header: str, etag: str) -> bool:
-    """If-None-Match's weak comparison: W/"x" and "x" are the same tag."""
-    return etag.removeprefix("W/") in {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    """If-None-Match's weak comparison (W/"x" and "x" are the same tag); `*` matches any."""
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return "*" in tags or etag.removeprefix("W/") in tags
 
 
 def _content_type(fmt: str) -> str:
@@ -397,26 +489,28 @@ def compare(
 ) -> HttpResponse:
     p = params
     schema = CountryChangeOut if p.by is None else GroupChangeOut
-    what = p.by or ((p.country or "").strip().upper() or "countries")
-    return _answer(
-        request,
-        fmt=p.format,
-        key=("compare", p.year_from, p.year_to, p.by, p.country, p.denominator, p.index),
-        filename=f"{p.index}-{p.year_from}-{p.year_to}-{_slug(what)}",
-        schema=schema,
-        build=_table(
-            # Either overload: queries.compare refuses `by` with `country` (invalid_compare).
-            lambda: cast(Any, queries.compare)(
-                p.year_from,
-                p.year_to,
-                by=p.by,
-                country=p.country,
-                denominator=p.denominator,
-                index=p.index,
+    with queries.one_version():
+        country = None if p.country is None else queries.country_code(p.country)
+        what = _slug(p.by or country or "countries")
+        return _answer(
+            request,
+            fmt=p.format,
+            key=("compare", p.year_from, p.year_to, p.by, country, p.denominator, p.index),
+            filename=f"{_slug(p.index)}-{p.year_from}-{p.year_to}-{what}",
+            schema=schema,
+            build=_table(
+                # Either overload: queries.compare refuses `by` with `country` (invalid_compare).
+                lambda: cast(Any, queries.compare)(
+                    p.year_from,
+                    p.year_to,
+                    by=p.by,
+                    country=country,
+                    denominator=p.denominator,
+                    index=p.index,
+                ),
+                schema,
             ),
-            schema,
-        ),
-    )
+        )
 
 
 @router.get(
@@ -432,18 +526,20 @@ def country_profile(
     params: FormatQuery = Query(...),  # type: ignore[type-arg]  # noqa: B008
 ) -> HttpResponse:
     def build() -> tuple[Any, list[dict[str, Any]]]:
-        profile = queries.country_profile(iso3)
+        profile = queries.country_profile(code)
         rows = records(profile.editions, RowOut)
         return {"country": records([profile.country], CountryOut)[0], "editions": rows}, rows
 
-    return _answer(
-        request,
-        fmt=params.format,
-        key=("country", iso3),
-        filename=f"egdi-{_slug(iso3).upper()}",
-        schema=RowOut,
-        build=build,
-    )
+    with queries.one_version():
+        code = queries.country_code(iso3)
+        return _answer(
+            request,
+            fmt=params.format,
+            key=("country", code),
+            filename=f"egdi-{code}",
+            schema=RowOut,
+            build=build,
+        )
 
 
 @router.get(
@@ -459,19 +555,22 @@ def ranking(
     params: RankingQuery = Query(...),  # type: ignore[type-arg]  # noqa: B008
 ) -> HttpResponse:
     p = params
-    return _answer(
-        request,
-        fmt=p.format,
-        key=("ranking", year, p.region, p.subregion, p.top, p.method),
-        filename=f"egdi-{year}",
-        schema=RowOut,
-        build=_table(
-            lambda: queries.ranking(
-                year, region=p.region, subregion=p.subregion, top=p.top, method=p.method
+    with queries.one_version():
+        region, subregion = queries.area_names(p.region, p.subregion)
+        top = queries.bounded_top(p.top)
+        return _answer(
+            request,
+            fmt=p.format,
+            key=("ranking", year, region, subregion, top, p.method),
+            filename=f"egdi-{year}",
+            schema=RowOut,
+            build=_table(
+                lambda: queries.ranking(
+                    year, region=region, subregion=subregion, top=top, method=p.method
+                ),
+                RowOut,
             ),
-            RowOut,
-        ),
-    )
+        )
 
 
 @router.get(
@@ -513,19 +612,22 @@ def leaders(
     params: LeadersQuery = Query(...),  # type: ignore[type-arg]  # noqa: B008
 ) -> HttpResponse:
     p = params
-    return _answer(
-        request,
-        fmt=p.format,
-        key=("leaders", year, p.index, p.top, p.region, p.subregion),
-        filename=f"{_slug(p.index)}-{year}-leaders",
-        schema=LeaderOut,
-        build=_table(
-            lambda: queries.leaders(
-                year, index=p.index, top=p.top, region=p.region, subregion=p.subregion
+    with queries.one_version():
+        region, subregion = queries.area_names(p.region, p.subregion)
+        top = cast(int, queries.bounded_top(p.top))
+        return _answer(
+            request,
+            fmt=p.format,
+            key=("leaders", year, p.index, top, region, subregion),
+            filename=f"{_slug(p.index)}-{year}-leaders",
+            schema=LeaderOut,
+            build=_table(
+                lambda: queries.leaders(
+                    year, index=p.index, top=top, region=region, subregion=subregion
+                ),
+                LeaderOut,
             ),
-            LeaderOut,
-        ),
-    )
+        )
 
 
 def _slug(text: str) -> str:
@@ -536,6 +638,12 @@ def _slug(text: str) -> str:
 
 # --- self-assessment ----------------------------------------------------------------------
 
+V = TypeVar("V")
+
+
+def _named(values: Mapping[Any, V] | None) -> dict[str, V] | None:
+    return None if values is None else {str(k): v for k, v in values.items()}
+
 
 @router.post(
     "/indices/self-assessment",
@@ -544,54 +652,15 @@ def _slug(text: str) -> str:
     openapi_extra=PUBLIC_OPERATION,
     summary="Compute OSI, HCI, TII and EGDI from your inputs and rank them (stores nothing)",
 )
-def self_assessment(request: HttpRequest, body: SelfAssessmentIn) -> compute.SelfAssessment:
-    return self_assess(body)
-
-
-def self_assess(body: SelfAssessmentIn) -> compute.SelfAssessment:
-    """Components from values or raw inputs, ranked among the edition's published EGDIs."""
-    sources = {
-        "osi": (body.osi, body.stage_counts),
-        "hci": (body.hci, body.hci_components, body.hci_raw),
-        "tii": (body.tii, body.tii_indicators),
-    }
-    if missing := [name for name, given in sources.items() if all(v is None for v in given)]:
-        raise InvalidInput(
-            _(
-                "Not enough to compute the EGDI: give %(missing)s, each as a value (0..1) or "
-                "raw inputs (osi: stage_counts with stage_maxima; hci: hci_components or "
-                "hci_raw; tii: tii_indicators)."
-            )
-            % {"missing": ", ".join(missing)},
-            code="insufficient_input",
-        )
-    published = {row.iso3: row.egdi for row in queries.ranking(body.year)}
-    try:
-        return compute.self_assess(
-            year=body.year,
-            published=published,
-            osi=body.osi,
-            hci=body.hci,
-            tii=body.tii,
-            tii_indicators=body.tii_indicators,
-            hci_components=_hci_components(body.hci_components, body.hci_raw),
-            stage_counts=body.stage_counts,
-            stage_maxima=body.stage_maxima,
-        )
-    except ValueError as exc:
-        raise InvalidInput(str(exc), code="invalid_self_assessment") from exc
-
-
-def _hci_components(
-    indices: Mapping[str, float] | None, raw: Mapping[str, float] | None
-) -> Mapping[str, float] | None:
-    if indices is not None and raw is not None:
-        raise InvalidInput(
-            _("Give hci_components or hci_raw, not both."), code="invalid_self_assessment"
-        )
-    if raw is None:
-        return indices
-    try:
-        return {name: compute.hci_component_index(name, value) for name, value in raw.items()}
-    except ValueError as exc:
-        raise InvalidInput(str(exc), code="invalid_self_assessment") from exc
+def self_assessment(request: HttpRequest, body: SelfAssessmentIn) -> api.SelfAssessment:
+    return api.self_assess(
+        year=body.year,
+        osi=body.osi,
+        hci=body.hci,
+        tii=body.tii,
+        stage_counts=_named(body.stage_counts),
+        stage_maxima=_named(body.stage_maxima),
+        hci_components=_named(body.hci_components),
+        hci_raw=_named(body.hci_raw),
+        tii_indicators=_named(body.tii_indicators),
+    )

@@ -178,7 +178,8 @@ def _domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            return view(request, *args, **kwargs)
+            with queries.one_version():  # the page's reads share one snapshot and one query
+                return view(request, *args, **kwargs)
         except DomainError as exc:
             return error_response(request, status=exc.status, code=exc.code, message=exc.message)
 
@@ -346,6 +347,22 @@ def _denominator_note(year: int) -> str:
     return gettext(
         "Means count every Member State, an unscored one as 0, as the Survey did in %(year)s."
     ) % {"year": year}
+
+
+def _comparison_note(denominator: str, year_from: int, year_to: int) -> str:
+    """How both means of a comparison divide (one way for both editions, see queries)."""
+    years = {"from": year_from, "to": year_to}
+    if denominator == "scored":
+        return (
+            gettext("Both means divide by the scored Member States only, in %(from)s as in %(to)s.")
+            % years
+        )
+    return (
+        gettext(
+            "Both means count every Member State, an unscored one as 0, in %(from)s as in %(to)s."
+        )
+        % years
+    )
 
 
 # --- the map --------------------------------------------------------------------------------
@@ -714,6 +731,7 @@ def _comparison(
             "count_to": group.count_to,
             "change": _signed(group.change),
             "change_pct": _signed(group.change_pct, 1),
+            "denominator_note": _comparison_note(group.denominator_from, year_from, year_to),
         },
     }
 

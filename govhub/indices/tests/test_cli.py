@@ -168,11 +168,48 @@ def test_compare_groups_and_one_country(imported):
         "rank_from": 105,
         "rank_to": 97,
         "rank_change": 8,
-        "egdi_from": 0.5883,
-        "egdi_to": 0.66776,
+        "index": "egdi",
+        "mean_from": 0.5883,
+        "mean_to": 0.66776,
         "change": 0.07946,
         "change_pct": 13.506714,
     }
+
+
+def test_compare_countries_on_another_index_keeps_the_egdi_rank(imported):
+    # when
+    (india,) = json.loads(
+        _run(
+            "compare", "--from", "2022", "--to", "2024", "--country", "IND", "--index", "epi",
+            "--format", "json",
+        )
+    )  # fmt: skip
+    # then: the E-Participation Index changed; the ranks are still the world EGDI ranks
+    assert (india["index"], india["rank_from"], india["rank_to"]) == ("epi", 105, 97)
+    assert (india["mean_from"], india["mean_to"]) == (0.5909, 0.6575)
+    assert india["change"] == round(0.6575 - 0.5909, 6)
+
+
+def test_methodology_reports_each_editions_egdi_gap_and_the_rebuilt_tii():
+    # when: no import needed, it reads the shipped files
+    lines = _run("methodology").splitlines()
+    # then
+    assert lines[0] == "2005: 179 countries, max |mean(OSI, HCI, TII) - EGDI| = 0.000007"
+    assert lines[2] == (
+        "2010: 183 countries, max |mean(OSI, HCI, TII) - EGDI| = 0.003990; "
+        "with the edition's weights 0.34/0.33/0.33: 0.000008"
+    )
+    assert [line[:4] for line in lines[:10]] == [
+        "2005", "2008", "2010", "2012", "2014", "2016", "2018", "2020", "2022", "2024",
+    ]  # fmt: skip
+    assert lines[10:] == [
+        "TII 2012 rebuilt from 4 of 5 series (internet_users, fixed_broadband, mobile_cellular, "
+        "fixed_telephone; 2010 data, else the year before): 182 countries, Pearson r with the "
+        "published TII = 0.987",
+        "TII 2012 rebuilt from 4 of 5 series (internet_users, fixed_broadband, mobile_cellular, "
+        "fixed_telephone; 2011 data, else the year before): 183 countries, Pearson r with the "
+        "published TII = 0.979",
+    ]
 
 
 def test_country_in_every_format(imported):

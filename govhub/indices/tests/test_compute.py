@@ -426,6 +426,77 @@ def test_tii_on_a_subset_of_the_editions_indicators():
         c.tii(data, 2012, only=(c.ACTIVE_MOBILE_BROADBAND,))
 
 
+_telecom = st.one_of(
+    st.none(), st.floats(min_value=0, max_value=500, allow_nan=False, allow_infinity=False)
+)
+
+
+@st.composite
+def _tii_tables(draw, years=tuple(c.EDITIONS)):
+    """An edition and its raw indicator table: some countries lack a series."""
+    year = draw(st.sampled_from(years))
+    row = st.fixed_dictionaries(dict.fromkeys(c.EDITIONS[year].tii_indicators, _telecom))
+    table = draw(st.dictionaries(st.text(min_size=1, max_size=4), row, min_size=1, max_size=25))
+    return year, table
+
+
+@given(_tii_tables())
+def test_tii_stays_within_0_and_1_and_is_none_without_every_series(year_and_table):
+    # given
+    year, table = year_and_table
+    # when
+    result = c.tii(table, year)
+    # then
+    assert set(result) == set(table)
+    for key, row in table.items():
+        value = result[key]
+        if None in row.values():
+            assert value is None
+        else:
+            assert value is not None
+            assert 0.0 <= value <= 1.0
+
+
+@given(_tii_tables(years=tuple(y for y in c.EDITIONS if y >= 2012)))
+def test_tii_from_2012_spans_exactly_0_to_1_when_the_composites_spread(year_and_table):
+    # given
+    year, table = year_and_table
+    # when
+    present = [v for v in c.tii(table, year).values() if v is not None]
+    # then: the composite is min-max normalised from 2012 on
+    if len(set(present)) > 1:
+        assert (min(present), max(present)) == (0.0, 1.0)
+
+
+@given(_tii_tables(), st.integers(0, 2**32 - 1))
+def test_tii_does_not_depend_on_the_order_of_countries_or_of_their_series(year_and_table, seed):
+    # given
+    year, table = year_and_table
+    shuffle = random.Random(seed).shuffle
+    countries = list(table.items())
+    shuffle(countries)
+    reordered = {}
+    for key, row in countries:
+        series = list(row.items())
+        shuffle(series)
+        reordered[key] = dict(series)
+    # when / then
+    assert c.tii(reordered, year) == c.tii(table, year)
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=4), _telecom, min_size=1, max_size=30))
+def test_epi_stays_within_0_and_1_and_the_highest_is_1(raw):
+    # when
+    result = c.epi(raw)
+    # then
+    present = {k: v for k, v in raw.items() if v is not None}
+    assert {k for k, v in result.items() if v is None} == set(raw) - set(present)
+    out = [result[k] for k in present]
+    assert all(v is not None and 0.0 <= v <= 1.0 for v in out)
+    if present and max(present.values()) > 0:
+        assert max(v for v in out if v is not None) == 1.0
+
+
 def test_hci_weights_by_edition():
     # given
     parts = {c.ADULT_LITERACY: 0.9, c.GROSS_ENROLMENT: 0.6}
@@ -521,7 +592,33 @@ def test_self_assessment_from_raw_inputs_says_what_it_approximated():
     assert result.tii == pytest.approx(0.525)
     assert result.egdi == pytest.approx(0.725)
     assert (result.group, result.rating_class, result.rank) == ("high", "HV", 4)
-    assert len(result.notes) == 2
+    assert [note.split(":")[0] for note in result.notes] == [
+        "OSI approximated by the share of points (assumes min raw 0, max all)",
+        "HCI not normalised",
+        "TII approximated",
+    ]
+
+
+@pytest.mark.parametrize(("year", "noted"), [(2010, False), (2012, True), (2024, True)])
+def test_self_assessed_hci_from_components_says_it_is_not_normalised_from_2012(year, noted):
+    # given
+    components = dict.fromkeys(c.EDITIONS[year].hci_weights, 0.8)
+    # when
+    result = c.self_assess(
+        year=year, published=PUBLISHED, osi=0.5, tii=0.5, hci_components=components
+    )
+    given = c.self_assess(year=year, published=PUBLISHED, osi=0.5, tii=0.5, hci=0.8)
+    # then: the raw composite, and a note that the published HCI is normalised across countries
+    assert result.hci == pytest.approx(0.8)
+    assert result.notes == (
+        (
+            f"HCI not normalised: the published {year} HCI is the composite min-max normalised "
+            "across countries; this is the raw weighted composite",
+        )
+        if noted
+        else ()
+    )
+    assert given.notes == ()
 
 
 def test_self_assessment_with_reference_countries_uses_the_editions_tii():

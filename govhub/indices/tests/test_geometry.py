@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from govhub.indices import compute, geometry
 from govhub.indices.geometry import (
     EGDI_GROUPS,
     NO_DATA_CLASS,
     WORLD_JSON,
     MapEntry,
     css_class,
-    egdi_group,
     load_world,
     render_map,
 )
@@ -128,21 +128,22 @@ def test_load_world_is_cached_and_read_only():
 
 
 @pytest.mark.parametrize(
-    ("value", "group"),
+    ("value", "css"),
     [
-        (None, None),
-        (0.0, "low"),
-        (0.2499, "low"),
-        (0.25, "middle"),
-        (0.4999, "middle"),
-        (0.5, "high"),
-        (0.7499, "high"),
-        (0.75, "very_high"),
-        (1.0, "very_high"),
+        (None, "g-none"),
+        (0.0, "g-low"),
+        (0.25, "g-middle"),
+        (0.5, "g-high"),
+        (0.75, "g-high"),  # the Survey's "greater than 0.75" for very high
+        (0.7501, "g-very_high"),
+        (1.0, "g-very_high"),
     ],
 )
-def test_egdi_group_thresholds(value, group):
-    assert egdi_group(value) == group
+def test_map_classes_follow_the_one_egdi_group_rule_of_compute(value, css):
+    # then: the map has no rule of its own, so it cannot disagree at a boundary
+    assert not hasattr(geometry, "egdi_group")
+    assert css_class(compute.egdi_group(value)) == css
+    assert EGDI_GROUPS == compute.GROUPS
 
 
 def test_css_class():

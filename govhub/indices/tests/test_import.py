@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
-import time
 
 import pytest
 
@@ -20,15 +18,10 @@ def dataset() -> sources.Dataset:
     return sources.load()
 
 
-def test_first_import_loads_everything_in_under_ten_seconds(capsys):
-    # when
-    started = time.perf_counter()
+def test_first_import_loads_everything():
+    # when (its time is measured by `make bench`, not here)
     result = actions.indices_import()
-    seconds = time.perf_counter() - started
     # then
-    with capsys.disabled():
-        sys.stdout.write(f"\nfull import (load + write): {seconds:.2f} s\n")
-    assert seconds < 10
     assert (result.created, result.updated, result.removed, result.unchanged) == (ROWS, 0, 0, 0)
     assert result.editions_changed == sources.EDITIONS
     assert result.unmatched == ()

@@ -12,16 +12,9 @@ from collections import defaultdict
 import pytest
 
 from govhub.indices import compute as c
-from govhub.indices import sources
+from govhub.indices import methodology, sources
 
 DATA = sources.DATA_DIR
-OWID = DATA / "itu-inputs" / "owid_ict-adoption-per-100-people.csv"
-OWID_COLUMNS = {
-    c.FIXED_TELEPHONE: "Fixed telephone subscriptions (per 100 people)",
-    c.FIXED_BROADBAND: "Fixed broadband subscriptions (per 100 people)",
-    c.MOBILE_CELLULAR: "Mobile cellular subscriptions (per 100 people)",
-    c.INTERNET_USERS: "Individuals using the Internet (% of population)",
-}
 MERGED_COLUMNS = (
     "Online Service Index",
     "Human Capital Index",
@@ -37,10 +30,7 @@ def dataset():
 
 @pytest.fixture(scope="module")
 def rows_by_year(dataset):
-    rows = defaultdict(list)
-    for s in dataset.scores:
-        rows[s.year].append((s.osi, s.hci, s.tii, s.egdi))
-    return rows
+    return methodology.egdi_rows(dataset)
 
 
 def _complete(rows):
@@ -137,42 +127,36 @@ def test_every_published_egdi_is_its_editions_formula_up_to_published_rounding(
     assert len(beyond[2024]) == 67
 
 
-def _owid_series():
-    series: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
-    with OWID.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            for name, column in OWID_COLUMNS.items():
-                if row[column]:
-                    series[(row["Code"], name)][int(row["Year"])] = float(row[column])
-    return series
-
-
-def _latest(series, iso3, name, year):
-    """The value for `year`, else the year before (the Survey used the latest available)."""
-    values = series.get((iso3, name), {})
-    return values.get(year, values.get(year - 1))
-
-
 @pytest.mark.parametrize(("data_year", "floor"), [(2010, 0.98), (2011, 0.97)])
 def test_tii_2012_rebuilt_from_four_itu_series_tracks_the_published_tii(
     dataset, data_year, floor, record_property
 ):
     # given: the four of the five 2012 series that OWID carries (no fixed Internet
     # subscriptions), current WDI revisions, for the Member States scored on TII in 2012
-    series = _owid_series()
-    published = {s.iso3: s.tii for s in dataset.scores if s.year == 2012 and s.tii is not None}
-    indicators = {
-        iso3: {name: _latest(series, iso3, name, data_year) for name in OWID_COLUMNS}
-        for iso3 in published
-    }
     # when
-    rebuilt = c.tii(indicators, 2012, only=OWID_COLUMNS)
-    keys = sorted(published)
-    r = c.correlation([rebuilt[k] for k in keys], [published[k] for k in keys])
+    check = methodology.tii_2012_check(dataset, data_year)
     # then
-    compared = sum(rebuilt[k] is not None for k in keys)
-    record_property(f"tii_2012_pearson_r_with_{data_year}_data", r)
-    record_property(f"tii_2012_countries_with_{data_year}_data", compared)
-    assert compared >= 180
-    assert r is not None
-    assert r > floor
+    record_property(f"tii_2012_pearson_r_with_{data_year}_data", check.r)
+    record_property(f"tii_2012_countries_with_{data_year}_data", check.countries)
+    assert check.indicators == (
+        c.INTERNET_USERS,
+        c.FIXED_BROADBAND,
+        c.MOBILE_CELLULAR,
+        c.FIXED_TELEPHONE,
+    )
+    assert check.countries >= 180
+    assert check.r is not None
+    assert check.r > floor
+
+
+def test_the_latest_value_falls_back_to_the_year_before():
+    # given
+    series = {
+        ("AAA", c.INTERNET_USERS): {2009: 1.0, 2010: 2.0},
+        ("BBB", c.INTERNET_USERS): {2009: 3.0},
+    }
+    # then
+    assert methodology.latest(series, "AAA", c.INTERNET_USERS, 2010) == 2.0
+    assert methodology.latest(series, "BBB", c.INTERNET_USERS, 2010) == 3.0
+    assert methodology.latest(series, "BBB", c.INTERNET_USERS, 2012) is None
+    assert methodology.latest(series, "CCC", c.INTERNET_USERS, 2010) is None

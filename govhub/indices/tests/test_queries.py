@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from govhub.core.api import InvalidInput, NotFound
 from govhub.indices import actions, queries, sources
@@ -183,8 +186,8 @@ def test_compare_groups_in_points_and_per_cent(small):
     # when
     (world,) = queries.compare(2010, 2024, by="world")
     regions = queries.compare(2010, 2012, by="region", denominator="scored")
-    # then: each mean with its edition's own denominator
-    assert (world.denominator_from, world.denominator_to) == ("scored", "all")
+    # then: 2010's default ("scored") and 2024's ("all") differ, so both sides use "scored"
+    assert (world.denominator_from, world.denominator_to) == ("scored", "scored")
     assert (world.count_from, world.count_to) == (4, 5)
     assert world.mean_from == pytest.approx(0.55)
     assert world.mean_to == pytest.approx(0.59)
@@ -208,6 +211,27 @@ def test_compare_groups_in_points_and_per_cent(small):
     )
 
 
+def test_compare_groups_use_one_denominator_for_both_editions(small):
+    # when: 2010 divided by the scored countries, 2012 counted the unscored Delta as 0
+    (mixed_defaults,) = queries.compare_groups(2010, 2012, by="world")
+    (same_defaults,) = queries.compare_groups(2012, 2024, by="world")
+    (chosen,) = queries.compare_groups(2010, 2012, by="world", denominator="all")
+    # then: like is compared with like, and each row says how
+    assert (mixed_defaults.denominator_from, mixed_defaults.denominator_to) == ("scored",) * 2
+    assert (mixed_defaults.count_from, mixed_defaults.count_to) == (4, 4)
+    assert (mixed_defaults.mean_from, mixed_defaults.mean_to) == pytest.approx((0.55, 0.6))
+    assert mixed_defaults.change_pct == pytest.approx(9.090909)
+    assert (same_defaults.denominator_from, same_defaults.denominator_to) == ("all", "all")
+    assert (chosen.denominator_from, chosen.denominator_to) == ("all", "all")
+    assert (chosen.mean_from, chosen.mean_to) == pytest.approx((0.44, 0.48))
+    assert [queries.comparison_denominator(*years) for years in [(2005, 2012), (2012, 2014)]] == [
+        "scored",
+        "all",
+    ]
+    # and a single edition keeps its own default
+    assert queries.aggregates(2012)[0].denominator == "all"
+
+
 def test_compare_countries(small):
     # when
     rows = queries.compare(2010, 2024)
@@ -220,10 +244,82 @@ def test_compare_countries(small):
         ("DDD", 4, 5, -1),
     ]
     assert (rows[0].change, rows[0].change_pct) == pytest.approx((0.15, 18.75))
-    assert (rows[2].egdi_from, rows[2].change, rows[2].change_pct) == (None, None, None)
+    assert (rows[2].mean_from, rows[2].change, rows[2].change_pct) == (None, None, None)
     (gamma,) = queries.compare(2010, 2024, country="ccc")
-    assert (gamma.iso3, gamma.egdi_from, gamma.egdi_to) == ("CCC", 0.6, 0.4)
+    assert (gamma.iso3, gamma.index, gamma.mean_from, gamma.mean_to) == ("CCC", "egdi", 0.6, 0.4)
     assert gamma.change == pytest.approx(-0.2)
+
+
+def test_compare_countries_on_another_index_keeps_the_world_egdi_rank(small):
+    # when
+    rows = queries.compare(2010, 2024, index="epi")
+    (gamma,) = queries.compare(2010, 2024, country="CCC", index="epi")
+    # then: values and change are the EPI's; ranks and order are still by EGDI
+    assert [(r.iso3, r.index, r.rank_from, r.rank_to) for r in rows] == [
+        ("AAA", "epi", 1, 1),
+        ("BBB", "epi", 2, 2),
+        ("EEE", "epi", None, 3),
+        ("CCC", "epi", 2, 4),
+        ("DDD", "epi", 4, 5),
+    ]
+    assert (rows[0].mean_from, rows[0].mean_to) == (0.5, 0.9)
+    assert (rows[0].change, rows[0].change_pct) == pytest.approx((0.4, 80.0))
+    assert (rows[-1].mean_from, rows[-1].mean_to, rows[-1].change) == (0.1, None, None)
+    assert (gamma.mean_from, gamma.mean_to) == (0.0, 0.1)
+    assert gamma.change == pytest.approx(0.1)
+    assert gamma.change_pct is None  # no per cent of a zero
+    with pytest.raises(InvalidInput) as info:
+        queries.compare(2010, 2024, index="gdp")
+    assert info.value.code == "invalid_index"
+
+
+def test_group_labels_are_the_same_in_every_language(small, russian_world):
+    # given: results memoised while a Russian request was served
+    no_income = {**COUNTRIES, "EEE": dataclasses.replace(COUNTRIES["EEE"], income=None)}
+    actions.indices_import(dataset=dataclasses.replace(small, countries=no_income))
+    with translation.override("ru"):
+        assert translation.gettext("World") == "Мир"
+        russian = (
+            queries.aggregates(2010),
+            queries.aggregates(2024, "income"),
+            queries.compare_groups(2010, 2012, by="world"),
+        )
+    # when: an English request reads the same results
+    with translation.override("en"):
+        english = (
+            queries.aggregates(2010),
+            queries.aggregates(2024, "income"),
+            queries.compare_groups(2012, 2024, by="world"),
+        )
+    # then: untranslated labels, so the groups of two memoised editions still match
+    assert russian[:2] == english[:2]
+    assert [a.group for a in english[0]] == ["World"]
+    assert [a.group for a in english[1]] == ["High income", "Low income", "Unknown"]
+    assert [(g.group, g.mean_from is None) for g in (*russian[2], *english[2])] == [
+        ("World", False),
+        ("World", False),
+    ]
+
+
+def test_published_egdi_lists_the_scored_countries_only(small):
+    # then
+    assert queries.published_egdi(2012) == {"AAA": 0.9, "BBB": 0.7, "CCC": 0.5, "EEE": 0.3}
+    with pytest.raises(NotFound):
+        queries.published_egdi(2011)
+
+
+def test_canonical_parameters(small):
+    # then
+    assert queries.area_names(" eUrOpE ", "northern europe") == ("Europe", "Northern Europe")
+    assert queries.area_names(None, None) == (None, None)
+    assert queries.country_code(" aaa ") == "AAA"
+    assert [queries.bounded_top(t) for t in (None, 1, 5, 6, 10**9)] == [None, 1, 5, 5, 5]
+    with pytest.raises(InvalidInput):
+        queries.area_names("Atlantis", None)
+    with pytest.raises(InvalidInput):
+        queries.bounded_top(0)
+    with pytest.raises(NotFound):
+        queries.country_code("ZZZ")
 
 
 def test_leaders_overall_and_within_a_region(small):
@@ -275,6 +371,45 @@ def test_one_query_per_read_and_a_new_import_is_seen_at_once(small):
     actions.indices_import(dataset=dataclasses.replace(small, scores=scores))
     # then
     assert queries.ranking(2024)[0].iso3 == "EEE"
+
+
+def test_one_version_query_for_every_read_inside_one_version(small):
+    # given
+    queries.ranking(2024)
+    # when
+    with CaptureQueriesContext(connection) as ctx, queries.one_version() as version:
+        queries.ranking(2024, region="Europe")
+        queries.aggregates(2024, "region")
+        with queries.one_version() as inner:
+            queries.country_profile("AAA")
+    # then
+    assert len(ctx.captured_queries) == 1
+    assert version == inner == queries.data_version()
+
+
+def test_a_new_version_is_loaded_once_however_many_threads_ask(monkeypatch):
+    # given: a new data version and a slow load, so the threads pile up at the lock
+    loads = []
+
+    def slow_load(version):
+        loads.append(version)
+        time.sleep(0.05)
+        return queries._Snapshot(version, {}, {}, {})
+
+    monkeypatch.setattr(queries, "data_version", lambda: "v2")
+    monkeypatch.setattr(queries, "_load", slow_load)
+    queries.clear_cache()
+    seen = []
+    threads = [threading.Thread(target=lambda: seen.append(queries._data())) for _ in range(8)]
+    # when
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then
+    assert loads == ["v2"]
+    assert len({id(snap) for snap in seen}) == 1
+    queries.clear_cache()
 
 
 def test_no_data_means_no_editions():

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 import csv
+import importlib.metadata
 import io
 import json
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -273,8 +275,9 @@ def test_compare_countries_rank_from_and_rank_to(api_client):
         "KOR": (1, 4, -3),
         "SSD": (None, 192, None),
     }
-    assert (by_iso3["DNK"]["egdi_from"], by_iso3["DNK"]["egdi_to"]) == (0.78722, 0.98474)
-    assert (by_iso3["SSD"]["egdi_from"], by_iso3["SSD"]["change"]) == (None, None)
+    assert (by_iso3["DNK"]["mean_from"], by_iso3["DNK"]["mean_to"]) == (0.78722, 0.98474)
+    assert (by_iso3["DNK"]["index"], by_iso3["SSD"]["mean_from"]) == ("egdi", None)
+    assert by_iso3["SSD"]["change"] is None
     table = _same_as_json(api_client, "/indices/compare", rows, **{"from": 2010, "to": 2024})
     south_sudan = next(r for r in table if r["iso3"] == "SSD")
     assert (south_sudan["rank_from"], south_sudan["rank_to"]) == ("", "192")
@@ -285,12 +288,46 @@ def test_compare_one_country(api_client):
     rows = _ok(api_client, "/indices/compare", **{"from": 2012, "to": 2024, "country": "kor"})
     # then
     assert [
-        (r["iso3"], r["rank_from"], r["rank_to"], r["egdi_from"], r["egdi_to"]) for r in rows
+        (r["iso3"], r["rank_from"], r["rank_to"], r["mean_from"], r["mean_to"]) for r in rows
     ] == [("KOR", 1, 4, 0.92832, 0.96789)]
     response = api_client.get(
         "/indices/compare", **{"from": 2012, "to": 2024, "country": "kor", "format": "csv"}
     )
     assert response["Content-Disposition"] == 'attachment; filename="egdi-2012-2024-kor.csv"'
+
+
+def test_compare_countries_on_the_index_asked_for(api_client):
+    # when
+    params = {"from": 2010, "to": 2012}
+    epi = _ok(api_client, "/indices/compare", **params, index="epi")
+    egdi = _ok(api_client, "/indices/compare", **params)
+    response = api_client.get("/indices/compare", **params, index="epi", format="csv")
+    # then: the EPI's values and change, the world EGDI ranks, in the same order
+    denmark = next(r for r in epi if r["iso3"] == "DNK")
+    assert {k: denmark[k] for k in ("index", "rank_from", "rank_to")} == {
+        "index": "epi",
+        "rank_from": 7,
+        "rank_to": 4,
+    }
+    assert (denmark["mean_from"], denmark["mean_to"]) == (0.64285, 0.5526)
+    assert denmark["change"] == pytest.approx(0.5526 - 0.64285)
+    assert [r["iso3"] for r in epi] == [r["iso3"] for r in egdi]
+    assert [r["rank_to"] for r in epi] == [r["rank_to"] for r in egdi]
+    assert response["Content-Disposition"] == 'attachment; filename="epi-2010-2012-countries.csv"'
+    assert {r["index"] for r in _csv(response)} == {"epi"}
+
+
+def test_compare_groups_default_to_one_denominator_for_both_editions(api_client):
+    # when: 2010 averaged over the scored countries, 2012 over all (the unscored as 0)
+    rows = _ok(api_client, "/indices/compare", **{"from": 2010, "to": 2012, "by": "region"})
+    # then: both sides over the scored countries, so Africa's change is its own
+    africa = rows[0]
+    assert (africa["group"], africa["denominator_from"], africa["denominator_to"]) == (
+        "Africa",
+        "scored",
+        "scored",
+    )
+    assert round(africa["change_pct"], 1) == 7.7
 
 
 def test_compare_refuses_groups_and_a_country_together(api_client):
@@ -431,9 +468,10 @@ def test_self_assessment_from_raw_inputs(api_client):
     assert body["egdi"] == pytest.approx((0.625 + 0.93 + 0.75) / 3)
     assert body["rank"] == 1 + sum(v > body["egdi"] for v in published)
     assert (body["group"], body["rating_class"]) == ("very_high", "V1")
-    assert len(body["notes"]) == 2
+    assert len(body["notes"]) == 3
     assert body["notes"][0].startswith("OSI approximated")
-    assert body["notes"][1].startswith("TII approximated")
+    assert body["notes"][1].startswith("HCI not normalised")
+    assert body["notes"][2].startswith("TII approximated")
 
 
 def test_self_assessment_from_hci_component_indices(api_client):
@@ -471,16 +509,18 @@ def test_self_assessment_explains_insufficient_input(api_client):
         ({"year": 2024, "osi": "high", "hci": 0.5, "tii": 0.5}, 400, "invalid_input"),
         ({**RAW, "stage_maxima": None}, 400, "invalid_self_assessment"),
         ({**RAW, "stage_counts": {"emerging": 11}}, 400, "invalid_self_assessment"),
-        (
-            {**RAW, "stage_counts": {"x": 1}, "stage_maxima": {"x": 2}},
-            400,
-            "invalid_self_assessment",
-        ),
-        ({**RAW, "hci_raw": {"adult_literacy": -1}}, 400, "invalid_self_assessment"),
+        ({**RAW, "stage_counts": {"x": 1}, "stage_maxima": {"x": 2}}, 400, "invalid_input"),
+        ({**RAW, "stage_counts": {"emerging": -1}}, 400, "invalid_input"),
+        ({**RAW, "stage_maxima": {"emerging": 10**9}}, 400, "invalid_input"),
+        ({**RAW, "hci_raw": {"adult_literacy": -1}}, 400, "invalid_input"),
+        ({**RAW, "hci_raw": {"adult_literacy": 1e300}}, 400, "invalid_input"),
         ({**RAW, "hci_raw": {"adult_literacy": 90}}, 400, "invalid_self_assessment"),
         ({**RAW, "hci_components": {"adult_literacy": 0.9}}, 400, "invalid_self_assessment"),
+        ({**RAW, "hci_components": {"adult_literacy": 1.5}}, 400, "invalid_input"),
         ({**RAW, "tii_indicators": {"internet_users": 90}}, 400, "invalid_self_assessment"),
-        ({**RAW, "tii_indicators": {"unknown": 1}}, 400, "invalid_self_assessment"),
+        ({**RAW, "tii_indicators": {"unknown": 1}}, 400, "invalid_input"),
+        ({**RAW, "tii_indicators": {"internet_users": 1e6}}, 400, "invalid_input"),
+        ({**RAW, "tii_indicators": ["internet_users"]}, 400, "invalid_input"),
     ],
 )
 def test_self_assessment_refuses_bad_input_with_a_code(api_client, body, status, code):
@@ -491,14 +531,55 @@ def test_self_assessment_refuses_bad_input_with_a_code(api_client, body, status,
 
 
 def test_self_assessment_refuses_a_non_finite_raw_value(api_client):
-    # when: Python's json accepts NaN, so a client can send it
-    response = Client().post(
-        "/api/v1/indices/self-assessment",
-        '{"year": 2024, "osi": 0.5, "hci": 0.5, "tii_indicators": {"internet_users": NaN}}',
-        content_type="application/json",
-    )
-    # then
-    _error(response, 400, "invalid_self_assessment")
+    # when: Python's json accepts NaN and Infinity, so a client can send them
+    for value in ("NaN", "Infinity"):
+        response = Client().post(
+            "/api/v1/indices/self-assessment",
+            '{"year": 2024, "osi": 0.5, "hci": 0.5, "tii_indicators": {"internet_users": '
+            + value
+            + "}}",
+            content_type="application/json",
+        )
+        # then
+        _error(response, 400, "invalid_input")
+
+
+@pytest.mark.parametrize(
+    "field", ["stage_counts", "stage_maxima", "hci_components", "hci_raw", "tii_indicators"]
+)
+def test_self_assessment_refuses_a_huge_input_at_once_with_a_short_message(api_client, field):
+    # given: 10,000 made-up names, and one name 100,000 characters long
+    many = {f"stage-{i}": 1 for i in range(10_000)}
+    long = {"x" * 100_000: 1}
+    # when
+    responses = [
+        _assess(api_client, {"year": 2024, "osi": 0.5, "hci": 0.5, "tii": 0.5, field: value})
+        for value in (many, long)
+    ]
+    # then: one error each, no entry echoed back
+    for response in responses:
+        _error(response, 400, "invalid_input")
+        assert len(response.content) < 1000
+        assert len(response.json()["error"]["details"]) == 1
+    assert "at most" in responses[0].json()["error"]["details"][0]["msg"]
+    assert "unknown key 'xxx" in responses[1].json()["error"]["details"][0]["msg"]
+
+
+def test_self_assessment_documents_the_known_keys(api_client):
+    # given
+    from govhub.indices import compute, rest
+
+    document = json.loads(Client().get("/api/v1/openapi.json").content)
+    body = document["components"]["schemas"]["SelfAssessmentIn"]["properties"]
+    # then: the schema's names are compute's
+    assert set(rest.STAGE_NAMES) == set(compute.STAGES) | set(compute.STAGES_2008)
+    assert set(rest.HCI_COMPONENTS) == set(compute.HCI_COMPONENTS)
+    assert set(rest.TII_INDICATORS) == {
+        n for e in compute.EDITIONS.values() for n in e.tii_indicators
+    }
+    stage_counts = json.dumps(body["stage_counts"])
+    assert '"propertyNames": {"enum": [' in stage_counts
+    assert '"maximum": 100000' in stage_counts
 
 
 # --- routes, errors, caching, OpenAPI -----------------------------------------------------
@@ -647,6 +728,112 @@ def test_a_new_import_changes_the_etag_and_the_answer(api_client):
     assert after["ETag"] != before["ETag"]
     editions = after.json()["editions"]
     assert (editions[0]["year"], editions[-1]["epi"]) == (2008, 0.5)
+
+
+def test_a_deploy_changes_the_etag_and_a_star_matches_any(api_client, monkeypatch):
+    # given
+    from govhub.indices import rest
+
+    before = api_client.get("/indices/2024/aggregates")["ETag"]
+    # when: another release of GovHub serves the same data
+    monkeypatch.setattr(rest, "release", lambda: "99.0.0")
+    after = api_client.get("/indices/2024/aggregates")["ETag"]
+    star = api_client.client.get("/api/v1/indices/2024", headers={"If-None-Match": "*"})
+    listed = api_client.client.get(
+        "/api/v1/indices/2024/aggregates", headers={"If-None-Match": f'"other", {after}'}
+    )
+    # then
+    assert after != before
+    assert (star.status_code, star.content) == (304, b"")
+    assert star["ETag"].startswith('W/"')
+    assert listed.status_code == 304
+
+
+def test_the_etag_says_what_release_served_it(api_client):
+    # given
+    from govhub.indices import rest
+
+    # then: the installed package's version, read once
+    assert rest.release() == importlib.metadata.version("govhub")
+
+
+def test_spellings_of_one_request_share_one_cached_body(api_client):
+    # given
+    from govhub.indices import rest
+
+    rest._rendered.bodies.clear()
+    variants: list[tuple[str, dict[str, Any]]] = [
+        ("/indices/2024", {"region": "Europe"}),
+        ("/indices/2024", {"region": "eUrOpE"}),
+        ("/indices/2024", {"region": " europe "}),
+        ("/indices/2024/leaders", {"region": "asia", "subregion": "WESTERN asia", "top": 500}),
+        ("/indices/2024/leaders", {"region": "Asia", "subregion": "Western Asia", "top": 10**9}),
+        ("/indices/countries/dnk", {}),
+        ("/indices/countries/DNK", {}),
+        ("/indices/compare", {"from": 2022, "to": 2024, "country": "kor"}),
+        ("/indices/compare", {"from": 2022, "to": 2024, "country": " KOR"}),
+    ]
+    # when
+    responses = [api_client.get(path, **params) for path, params in variants]
+    # then: four requests in nine spellings: four entries and four ETags
+    assert [r.status_code for r in responses] == [200] * len(variants)
+    assert len(rest._rendered.bodies) == 4
+    assert len({r["ETag"] for r in responses}) == 4
+    assert responses[0].content == responses[2].content
+    keys = [key[2:] for key in rest._rendered.bodies]
+    assert ("json", "ranking", 2024, "Europe", None, None, "competition") in keys
+    assert ("json", "country", "DNK") in keys
+
+
+def test_the_cache_budget_counts_keys_as_well_as_bodies():
+    # given
+    from govhub.indices import rest
+
+    cache = rest._Rendered(budget=100)
+    # when
+    cache.put(("k" * 60,), b"x" * 30)
+    cache.put(("k" * 60,), b"x" * 30)  # the same key again costs nothing more
+    # then
+    assert cache.size == 30 + len(repr(("k" * 60,)))
+    cache.put(("other",), b"y")
+    assert list(cache.bodies) == [("other",)]  # past the budget: emptied first
+
+
+def test_one_query_per_api_call(api_client):
+    # given: the snapshot is warm, the body not yet rendered
+    from govhub.indices import rest
+
+    api_client.get("/indices/2024")
+    rest._rendered.bodies.clear()
+    # when
+    with CaptureQueriesContext(connection) as ctx:
+        response = api_client.get("/indices/2024", region="Asia", top=5)
+    # then: the data version, once, for the ETag and the body alike
+    assert response.status_code == 200
+    assert len(ctx.captured_queries) == 1
+
+
+def test_a_russian_request_then_an_english_one_get_the_same_body(api_client, russian_world):
+    # given
+    from govhub.indices import queries, rest
+
+    queries.clear_cache()
+    rest._rendered.bodies.clear()
+    path = "/api/v1/indices/compare"
+    params = {"from": 2010, "to": 2012, "by": "world"}
+    # when
+    russian = api_client.client.get(path, params, headers={"Accept-Language": "ru"})
+    english = api_client.client.get(path, params, headers={"Accept-Language": "en"})
+    aggregates = [
+        api_client.client.get("/api/v1/indices/2012/aggregates", headers={"Accept-Language": lang})
+        for lang in ("ru", "en")
+    ]
+    # then: the keys of an API never change with the language
+    assert [(r["group"], r["mean_from"] is not None) for r in english.json()] == [("World", True)]
+    assert russian.content == english.content
+    assert russian["ETag"] == english["ETag"]
+    assert aggregates[0].content == aggregates[1].content
+    assert aggregates[1].json()[0]["group"] == "World"
 
 
 def test_openapi_documents_the_indices_with_csv_and_the_format_parameter():

@@ -342,6 +342,7 @@ def test_region_page_spread_of_groups_and_comparison_like_the_seed(client):
         "Mean OSI: 0.3191 in 2010 (47 Member States counted), 0.4880 in 2012 (47 counted)." in html
     )
     assert "Change: +0.1688 points (+52.9%)." in html
+    assert "Both means divide by the scored Member States only, in 2010 as in 2012." in html
     rows = _table_rows(html, "compare-table-caption")
     assert len(rows) == 47
     korea = next(r for r in rows if r.startswith("Republic of Korea"))
@@ -352,9 +353,31 @@ def test_region_page_spread_of_groups_and_comparison_like_the_seed(client):
     assert chart.count('class="ix-to"') == 47
 
 
+def test_region_comparison_uses_one_denominator_for_both_editions(client):
+    # when: 2010 averaged over the scored Member States, 2012 over all with the unscored as 0
+    html = _get(client, "/indices/regions/africa/?from=2010&to=2012")
+    # then: both over the scored ones, so Africa's change is +7.7 %, not the +1.7 % of mixing
+    assert "Change: +0.0211 points (+7.7%)." in html
+    assert "Both means divide by the scored Member States only, in 2010 as in 2012." in html
+
+
+def test_a_russian_page_then_an_english_one(client):
+    # when
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    russian = _get(client, "/indices/regions/africa/?from=2010&to=2012")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = _get(client, "/indices/regions/africa/?from=2010&to=2012")
+    # then: each in its language, with the same comparison
+    assert '<html lang="ru"' in russian
+    assert '<html lang="en"' in english
+    assert "Change: +0.0211 points (+7.7%)." in english
+    assert "+0,0211" in russian  # a decimal comma
+
+
 def test_region_comparison_defaults_to_the_two_latest_editions(client):
     html = _get(client, "/indices/regions/europe/")
     assert "Europe: E-Government Development Index, 2022 against 2024" in html
+    assert "Both means count every Member State, an unscored one as 0, in 2022 as in 2024." in html
     assert '<a href="/indices/regions/europe/northern-europe/?year=2024">' in html
 
 

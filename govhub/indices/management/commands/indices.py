@@ -6,11 +6,15 @@
     govhub indices aggregate --year Y --by world|region|subregion|income|ldc|lldc|sids
                              [--denominator scored|all] [--index egdi|osi|hci|tii|epi]
     govhub indices compare --from Y1 --to Y2 [--by ...] [--country ISO3] [--denominator ...]
+                           [--index ...]
     govhub indices leaders --year Y [--index ...] [--top N] [--region R] [--subregion S]
     govhub indices country ISO3
+    govhub indices methodology
 
 Every read takes `--format table|csv|json` (table: aligned plain text). Missing values
-show as "-" in tables, empty in CSV and null in JSON; they are never 0.
+show as "-" in tables, empty in CSV and null in JSON; they are never 0. `methodology`
+reads the shipped files, not the database: how far each edition's published EGDI is from
+its formula, and how well the 2012 TII rebuilt from the ITU series tracks the published one.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from govhub.core.api import DomainError
-from govhub.indices import actions, queries, sources
+from govhub.indices import actions, methodology, queries, sources
 
 FORMATS = ("table", "csv", "json")
 RANK_COLUMNS = (
@@ -76,8 +80,9 @@ COUNTRY_CHANGE_COLUMNS = (
     "rank_from",
     "rank_to",
     "rank_change",
-    "egdi_from",
-    "egdi_to",
+    "index",
+    "mean_from",
+    "mean_to",
     "change",
     "change_pct",
 )
@@ -151,6 +156,10 @@ class Command(BaseCommand):
         country = sub.add_parser("country", help="One country in every edition.")
         country.add_argument("iso3")
         self._format(country)
+        sub.add_parser(
+            "methodology",
+            help="Published EGDI against its formula per edition; the 2012 TII rebuilt.",
+        )
 
     @staticmethod
     def _format(parser: CommandParser) -> None:
@@ -176,6 +185,8 @@ class Command(BaseCommand):
         try:
             if verb == "import":
                 self._import()
+            elif verb == "methodology":
+                self.stdout.write("\n".join(methodology.report()))
             elif verb == "country":
                 self._country(options)
             else:
