@@ -49,11 +49,15 @@ def programme_list(
     public = Q(current_step__gt=1) | Q(status=ProgrammeStatus.CLOSED)
     if not getattr(viewer, "is_authenticated", False):
         return qs.filter(public)
-    # At step 1 every kind of the seed's model takes part, so any organisation's people see
-    # step-1 programmes; a model with a narrower step 1 is checked per programme on access.
-    if memberships_for(viewer):
-        return qs
-    return qs.filter(public)
+    # Step-1 programmes to the people of organisations whose kind takes part in step 1 of
+    # the programme's own model (under the seed's, every kind does).
+    kinds = {m.kind for m in memberships_for(viewer)}
+    if not kinds:
+        return qs.filter(public)
+    step_one = _at_steps(
+        models_by_version(), lambda m: [1] if any(m.may_take_part(k, 1) for k in kinds) else []
+    )
+    return qs.filter(public | (Q(status=ProgrammeStatus.ACTIVE) & step_one))
 
 
 def commission_organisation_ids(programme: Programme) -> set[int]:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from govhub.core.models import AuditEntry
@@ -120,3 +122,26 @@ def test_nul_characters_are_a_clear_400_not_a_database_error(api_client):
     )
     assert bad.status_code == 400
     assert bad.json()["error"]["code"] == "invalid_text"
+
+
+def test_step_one_programmes_of_a_narrower_model_are_listed_only_to_its_participants(api_client):
+    # given: a programme on a model where only ministries take part in step 1
+    from govhub.programmes.governance import current_model
+
+    raw = json.loads(json.dumps(current_model().raw))
+    raw["version"] = "ministries-first"
+    raw["participation"] = {
+        kind: [s for s in steps if s != 1] for kind, steps in raw["participation"].items()
+    }
+    raw["participation"]["ministry_agency"] = [1, *raw["participation"]["ministry_agency"]]
+    ProgrammeFactory(title="Internal", model_version=raw["version"], model_snapshot=raw)
+    ministry = OrganisationFactory(kind="ministry_agency")
+    business = OrganisationFactory(kind="business", subtype="medium")
+
+    def listed(org):
+        client = api_client.as_user(MembershipFactory(organisation=org).user)
+        return [p["title"] for p in client.get("/programmes").json()["items"]]
+
+    # then: the ministry's people see it; the business's people do not (nor can they open it)
+    assert listed(ministry) == ["Internal"]
+    assert listed(business) == []
