@@ -2,7 +2,8 @@
 sub-regions with the comparison between two editions, e-participation leaders.
 
 Views parse and check their parameters, call `queries`, and hand the templates plain,
-already formatted values (numbers with 4 decimals in the page's locale, translated labels).
+already formatted values (numbers with 4 decimals in the page's locale, labels translated
+at rendering time: `labels.py`). Each page reads one snapshot (`queries.one_version()`).
 Charts are inline SVG (`charts.py`, `geometry.py`), each with a table of the same numbers.
 Every page is cached for anonymous visitors, keyed by its parameters and versioned by
 `queries.data_version()`; a bad parameter gives a 404 or 400 page, never a 500 (only 200
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
@@ -21,11 +21,8 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.formats import number_format
-from django.utils.functional import Promise
 from django.utils.text import slugify
-from django.utils.translation import get_language_bidi, gettext, pgettext_lazy
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language_bidi, gettext
 from django.views.decorators.http import require_GET
 
 from govhub.core.api import (
@@ -36,105 +33,26 @@ from govhub.core.api import (
     error_response,
     public,
 )
-from govhub.indices import charts, compute, geometry, queries
+from govhub.indices import charts, geometry, queries
+from govhub.indices.labels import (
+    GROUP_LABELS,
+    GROUP_RANGES,
+    GROUPS,
+    INCOME_NAMES,
+    INDEX_ABBRS,
+    INDEX_NAMES,
+    NONE,
+    area_name,
+    comparison_note,
+    denominator_note,
+    fixed,
+    num,
+    signed,
+)
 
 CACHE_SECONDS = 600
-GROUPS = ("very_high", "high", "middle", "low")
-NONE = "none"  # the group key of "no data"
-
-#: The EGDI groups of the Survey (lower case: they read inside sentences).
-GROUP_LABELS: Mapping[str, Promise] = {
-    "very_high": pgettext_lazy("EGDI group", "very high"),
-    "high": pgettext_lazy("EGDI group", "high"),
-    "middle": pgettext_lazy("EGDI group", "middle"),
-    "low": pgettext_lazy("EGDI group", "low"),
-    NONE: _("no data"),
-}
-GROUP_RANGES: Mapping[str, Promise] = {
-    "very_high": _("EGDI above 0.75"),
-    "high": _("EGDI 0.50 to 0.75"),
-    "middle": _("EGDI 0.25 to under 0.50"),
-    "low": _("EGDI under 0.25"),
-    NONE: _("not scored in this edition"),
-}
-INDEX_ABBRS: Mapping[str, Promise] = {
-    "egdi": pgettext_lazy("index abbreviation", "EGDI"),
-    "osi": pgettext_lazy("index abbreviation", "OSI"),
-    "hci": pgettext_lazy("index abbreviation", "HCI"),
-    "tii": pgettext_lazy("index abbreviation", "TII"),
-    "epi": pgettext_lazy("index abbreviation", "EPI"),
-}
-INDEX_NAMES: Mapping[str, Promise] = {
-    "egdi": _("E-Government Development Index"),
-    "osi": _("Online Service Index"),
-    "hci": _("Human Capital Index"),
-    "tii": _("Telecommunication Infrastructure Index"),
-    "epi": _("E-Participation Index"),
-}
-#: The UN M49 regions and sub-regions of the data, so they can be translated.
-AREA_NAMES: Mapping[str, Promise] = {
-    "Africa": _("Africa"),
-    "Americas": _("Americas"),
-    "Asia": _("Asia"),
-    "Europe": _("Europe"),
-    "Oceania": _("Oceania"),
-    "Eastern Africa": _("Eastern Africa"),
-    "Middle Africa": _("Middle Africa"),
-    "Northern Africa": _("Northern Africa"),
-    "Southern Africa": _("Southern Africa"),
-    "Western Africa": _("Western Africa"),
-    "Caribbean": _("Caribbean"),
-    "Central America": _("Central America"),
-    "South America": _("South America"),
-    "Northern America": _("Northern America"),
-    "Central Asia": _("Central Asia"),
-    "Eastern Asia": _("Eastern Asia"),
-    "South-eastern Asia": _("South-eastern Asia"),
-    "Southern Asia": _("Southern Asia"),
-    "Western Asia": _("Western Asia"),
-    "Eastern Europe": _("Eastern Europe"),
-    "Northern Europe": _("Northern Europe"),
-    "Southern Europe": _("Southern Europe"),
-    "Western Europe": _("Western Europe"),
-    "Australia and New Zealand": _("Australia and New Zealand"),
-    "Melanesia": _("Melanesia"),
-    "Micronesia": _("Micronesia"),
-    "Polynesia": _("Polynesia"),
-}
-INCOME_NAMES: Mapping[str, Promise] = {
-    "High income": _("High income"),
-    "Upper middle income": _("Upper middle income"),
-    "Lower middle income": _("Lower middle income"),
-    "Low income": _("Low income"),
-}
 SORTS = ("rank", "name", *queries.INDICES)
 TOPS = (10, 20, 50)
-
-
-def area_name(name: str) -> str:
-    """A region or sub-region in the page's language (the data's English if unknown)."""
-    return str(AREA_NAMES.get(name, name))
-
-
-def _fixed(value: float, places: int) -> str:
-    """Rounded half up to `places` decimals in the page's locale (Django's own
-    `number_format` cuts a float's digits off rather than rounding them)."""
-    exact = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return number_format(exact, decimal_pos=places)
-
-
-def _num(value: float | None) -> str:
-    """4 decimals in the page's locale; "" for a missing value (templates say "no data")."""
-    return "" if value is None else _fixed(value, 4)
-
-
-def _signed(value: float | None, decimals: int = 4) -> str:
-    """A change with its sign, kept left to right inside right-to-left text."""
-    if value is None:
-        return ""
-    text = _fixed(value, decimals)
-    text = text if text.startswith("-") else f"+{text}"
-    return f"\u2066{text}\u2069" if get_language_bidi() else text
 
 
 def _query(**params: Any) -> str:
@@ -302,11 +220,11 @@ def _table_row(row: queries.Row, base: str) -> TableRow:
         region=area_name(row.region),
         subregion=area_name(row.subregion),
         rank=row.rank,
-        egdi=_num(row.egdi),
-        osi=_num(row.osi),
-        hci=_num(row.hci),
-        tii=_num(row.tii),
-        epi=_num(row.epi),
+        egdi=num(row.egdi),
+        osi=num(row.osi),
+        hci=num(row.hci),
+        tii=num(row.tii),
+        epi=num(row.epi),
         group=group,
         group_label=str(GROUP_LABELS[group]),
         rating_class=row.rating_class or "",
@@ -339,32 +257,6 @@ def _edition_options(years: list[int], chosen: int) -> list[tuple[int, bool]]:
     return [(y, y == chosen) for y in reversed(years)]
 
 
-def _denominator_note(year: int) -> str:
-    if compute.default_denominator(year) == "scored":
-        return gettext(
-            "Means divide by the scored Member States only, as the Survey did in %(year)s."
-        ) % {"year": year}
-    return gettext(
-        "Means count every Member State, an unscored one as 0, as the Survey did in %(year)s."
-    ) % {"year": year}
-
-
-def _comparison_note(denominator: str, year_from: int, year_to: int) -> str:
-    """How both means of a comparison divide (one way for both editions, see queries)."""
-    years = {"from": year_from, "to": year_to}
-    if denominator == "scored":
-        return (
-            gettext("Both means divide by the scored Member States only, in %(from)s as in %(to)s.")
-            % years
-        )
-    return (
-        gettext(
-            "Both means count every Member State, an unscored one as 0, in %(from)s as in %(to)s."
-        )
-        % years
-    )
-
-
 # --- the map --------------------------------------------------------------------------------
 
 
@@ -373,7 +265,7 @@ def _map_label(row: queries.Row) -> str:
         return gettext("%(country)s: no data") % {"country": row.country}
     return gettext("%(country)s: EGDI %(egdi)s, %(group)s") % {
         "country": row.country,
-        "egdi": _num(row.egdi),
+        "egdi": num(row.egdi),
         "group": GROUP_LABELS[row.group],
     }
 
@@ -417,8 +309,8 @@ def world_map(request: HttpRequest) -> HttpResponse:
             "editions": _edition_options(years, year),
             "groups": _group_counts(rows),
             "top": [_table_row(r, _country_base()) for r in rows[:10]],
-            "world_mean": _num(world_mean.mean),
-            "denominator_note": _denominator_note(year),
+            "world_mean": num(world_mean.mean),
+            "denominator_note": denominator_note(year),
             "ranking_url": reverse("indices:ranking") + _query(year=year),
             **_map_context(rows),
         },
@@ -527,14 +419,14 @@ def _components(row: queries.Row) -> tuple[charts.Chart, list[dict[str, str]]]:
     for index in queries.INDICES:
         value: float | None = getattr(row, index)
         mean = queries.aggregates(row.year, "world", index=index)[0].mean
-        text = _num(value) or gettext("no data")
+        text = num(value) or gettext("no data")
         bars.append(charts.Bar(label=str(INDEX_NAMES[index]), value=value, text=text))
         table.append(
             {
                 "abbr": str(INDEX_ABBRS[index]),
                 "name": str(INDEX_NAMES[index]),
-                "value": _num(value),
-                "mean": _num(mean),
+                "value": num(value),
+                "mean": num(mean),
             }
         )
     chart = charts.bars(bars, rtl=get_language_bidi(), maximum=1.0, label_width=250)
@@ -615,8 +507,8 @@ def regions(request: HttpRequest) -> HttpResponse:
             "level": level,
             "members": stats.members,
             "count": stats.count,
-            "mean": _num(stats.mean),
-            "median": _num(stats.median),
+            "mean": num(stats.mean),
+            "median": num(stats.median),
         }
 
     table = []
@@ -632,8 +524,8 @@ def regions(request: HttpRequest) -> HttpResponse:
             "year": year,
             "editions": _edition_options(years, year),
             "table": table,
-            "world": {"members": world.members, "count": world.count, "mean": _num(world.mean)},
-            "denominator_note": _denominator_note(year),
+            "world": {"members": world.members, "count": world.count, "mean": num(world.mean)},
+            "denominator_note": denominator_note(year),
         },
     )
 
@@ -683,11 +575,11 @@ def _change_rows(
                 "rank_to": new.rank,
                 "moved": moved,
                 "moved_abs": abs(moved) if moved else 0,
-                "value_from": _num(value_from),
-                "value_to": _num(value_to),
-                "change": _signed(change),
+                "value_from": num(value_from),
+                "value_to": num(value_to),
+                "change": signed(change),
                 "point": charts.Change(
-                    new.country, value_from, value_to, _signed(change) or gettext("no data")
+                    new.country, value_from, value_to, signed(change) or gettext("no data")
                 ),
             }
         )
@@ -710,7 +602,7 @@ def _comparison(
     )
     groups = queries.compare_groups(year_from, year_to, by=by, index=index)
     group = next(g for g in groups if g.group == area.name)
-    ticks = [_fixed(t, 2) for t in charts.CHANGE_TICKS]
+    ticks = [fixed(t, 2) for t in charts.CHANGE_TICKS]
     return {
         "year_from": year_from,
         "year_to": year_to,
@@ -725,13 +617,13 @@ def _comparison(
             [r["point"] for r in rows], rtl=get_language_bidi(), tick_labels=ticks
         ),
         "group": {
-            "mean_from": _num(group.mean_from),
-            "mean_to": _num(group.mean_to),
+            "mean_from": num(group.mean_from),
+            "mean_to": num(group.mean_to),
             "count_from": group.count_from,
             "count_to": group.count_to,
-            "change": _signed(group.change),
-            "change_pct": _signed(group.change_pct, 1),
-            "denominator_note": _comparison_note(group.denominator_from, year_from, year_to),
+            "change": signed(group.change),
+            "change_pct": signed(group.change_pct, 1),
+            "denominator_note": comparison_note(group.denominator_from, year_from, year_to),
         },
     }
 
@@ -771,7 +663,7 @@ def area(request: HttpRequest, region: str, subregion: str | None = None) -> Htt
     if sub_area is None:
         by_sub = {a.group: a for a in queries.aggregates(year, "subregion")}
         subregions = [
-            {"area": s, "members": by_sub[s.name].members, "mean": _num(by_sub[s.name].mean)}
+            {"area": s, "members": by_sub[s.name].members, "mean": num(by_sub[s.name].mean)}
             for s in _areas(queries.ranking(year)).get(region_area.name, [])
         ]
     world = queries.aggregates(year, "world")[0]
@@ -789,9 +681,9 @@ def area(request: HttpRequest, region: str, subregion: str | None = None) -> Htt
             "spread": spread,
             "members": stats.members,
             "scored": sum(1 for r in rows if r.egdi is not None),
-            "mean": _num(stats.mean),
-            "world_mean": _num(world.mean),
-            "denominator_note": _denominator_note(year),
+            "mean": num(stats.mean),
+            "world_mean": num(world.mean),
+            "denominator_note": denominator_note(year),
             "subregions": subregions,
             "ranking_url": reverse("indices:ranking") + _query(year=year, **{by: place.name}),
             "compare": _comparison(request, years, place, by),
@@ -826,13 +718,13 @@ def participation(request: HttpRequest) -> HttpResponse:
             "url": f"{base}{leader.iso3}/",
             "region": area_name(leader.region),
             "subregion": area_name(leader.subregion),
-            "epi": _num(leader.value),
+            "epi": num(leader.value),
         }
         for leader in leaders
     ]
     chart = charts.bars(
         [
-            charts.Bar(f"{leader.position}. {leader.country}", leader.value, _num(leader.value))
+            charts.Bar(f"{leader.position}. {leader.country}", leader.value, num(leader.value))
             for leader in leaders
         ],
         rtl=get_language_bidi(),
