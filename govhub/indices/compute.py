@@ -18,8 +18,8 @@ standardised across countries; from 2012 the composite is min-max normalised to 
 2020 every indicator is cut off at 120 first. HCI is a weighted mean of education indices.
 OSI is the min-max normalisation of the raw online-service score; EPI is raw over the maximum.
 
-Measured against the shipped tables (tests/test_methodology_data.py)
---------------------------------------------------------------------
+Measured against the shipped tables (`govhub indices methodology`; tests/test_methodology_data.py)
+----------------------------------------------------------------------------------------------
 Largest |mean(OSI, HCI, TII) - published EGDI| over the countries with all four values:
 2005 0.000007, 2008 0.013620, 2010 0.003990, 2012 0.000007, 2014 0.000023, 2016 0.000007,
 2018 0.000033, 2020 0.000033, 2022 0.000067, 2024 0.000037. With the 2008/2010 weights:

@@ -225,7 +225,7 @@ def _clip(text: str, limit: int = 40) -> str:
 
 
 class SelfAssessmentIn(Schema):
-    year: int = Field(..., description="The edition to rank against")
+    year: int = Field(..., ge=1900, le=9999, description="The edition to rank against")
     osi: float | None = Field(None, ge=0, le=1, description="OSI if known (0..1)")
     hci: float | None = Field(None, ge=0, le=1, description="HCI if known (0..1)")
     tii: float | None = Field(None, ge=0, le=1, description="TII if known (0..1)")

@@ -505,6 +505,7 @@ def test_self_assessment_explains_insufficient_input(api_client):
     [
         ({"osi": 0.5, "hci": 0.5, "tii": 0.5}, 400, "invalid_input"),  # no year
         ({"year": 1999, "osi": 0.5, "hci": 0.5, "tii": 0.5}, 404, "edition_not_found"),
+        ({"year": 10**4000, "osi": 0.5, "hci": 0.5, "tii": 0.5}, 400, "invalid_input"),
         ({"year": 2024, "osi": 1.5, "hci": 0.5, "tii": 0.5}, 400, "invalid_input"),
         ({"year": 2024, "osi": "high", "hci": 0.5, "tii": 0.5}, 400, "invalid_input"),
         ({**RAW, "stage_maxima": None}, 400, "invalid_self_assessment"),
