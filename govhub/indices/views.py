@@ -33,6 +33,7 @@ from govhub.core.api import (
     error_response,
     public,
 )
+from govhub.core.charts import Chart
 from govhub.indices import charts, geometry, queries
 from govhub.indices.labels import (
     GROUP_LABELS,
@@ -413,7 +414,7 @@ def _flags(info: queries.CountryInfo) -> list[tuple[str, str]]:
     ]
 
 
-def _components(row: queries.Row) -> tuple[charts.Chart, list[dict[str, str]]]:
+def _components(row: queries.Row) -> tuple[Chart, list[dict[str, str]]]:
     """The latest edition's indices as bars (0 to 1) and as table rows with the world mean."""
     bars, table = [], []
     for index in queries.INDICES:

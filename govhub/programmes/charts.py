@@ -10,7 +10,9 @@ Styling is by class (site.css): the content security policy forbids inline style
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from govhub.core.charts import Chart
 
 # Cell states of the participation heat map.
 TOOK_PART = "took_part"  # prescribed, and took part
@@ -26,45 +28,6 @@ CELL_WIDTH = 52
 MIN_ROW_HEIGHT = 52
 HEADER_HEIGHT = 30
 PAD = 8
-
-
-@dataclass(frozen=True)
-class Rect:
-    x: float
-    y: float
-    w: float
-    h: float
-    cls: str
-    pattern: str = ""  # a pattern's id: the rectangle is filled with it
-
-
-@dataclass(frozen=True)
-class Text:
-    x: float
-    y: float
-    text: str
-    cls: str = ""
-    anchor: str = "start"
-
-
-@dataclass
-class Chart:
-    width: float
-    height: float
-    rtl: bool
-    rects: list[Rect] = field(default_factory=list)
-    texts: list[Text] = field(default_factory=list)
-
-    def rect(self, x: float, y: float, w: float, h: float, cls: str, pattern: str = "") -> None:
-        """Add a rectangle given in left-to-right coordinates (mirrored on RTL pages)."""
-        left = self.width - x - w if self.rtl else x
-        self.rects.append(Rect(round(left, 1), round(y, 1), round(w, 1), round(h, 1), cls, pattern))
-
-    def text(self, x: float, y: float, text: str, cls: str = "", anchor: str = "start") -> None:
-        """Add a text whose anchor point is given in left-to-right coordinates."""
-        self.texts.append(
-            Text(round(self.width - x if self.rtl else x, 1), round(y, 1), text, cls, anchor)
-        )
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from govhub.core.charts import Chart
 from govhub.indices import charts
-from govhub.indices.charts import Bar, Change, Chart, RankPoint
+from govhub.indices.charts import Bar, Change, RankPoint
 
 
 def test_shapes_are_mirrored_on_right_to_left_pages():
