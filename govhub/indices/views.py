@@ -146,7 +146,8 @@ class Area:
     label: str  # in the page's language
     slug: str
     url: str
-    region: str = ""  # a sub-region's region
+    region: str = ""  # a sub-region's region, as in the data
+    region_label: str = ""  # and in the page's language
 
 
 def _areas(rows: Iterable[queries.Row]) -> dict[str, list[Area]]:
@@ -164,6 +165,7 @@ def _areas(rows: Iterable[queries.Row]) -> dict[str, list[Area]]:
                 slugify(sub),
                 reverse("indices:subregion", args=[slug, slugify(sub)]),
                 region,
+                area_name(region),
             )
             for sub in sorted(subs[region])
         ]
@@ -474,6 +476,7 @@ def country(request: HttpRequest, iso3: str) -> HttpResponse:
                 slugify(info.subregion),
                 reverse("indices:subregion", args=[region.slug, slugify(info.subregion)]),
                 info.region,
+                area_name(info.region),
             ),
             "income": str(INCOME_NAMES.get(info.income or "", info.income or "")),
             "flags": _flags(info),
