@@ -642,7 +642,7 @@ def test_the_development_step_compares_two_versions_of_the_document():
     assert (
         '<ol class="clauses"><li dir="auto">Sirens.</li><li dir="auto">A free hotline.</li>' in page
     )
-    assert '&quot;clauses&quot;' not in page  # the text, not its JSON
+    assert "&quot;clauses&quot;" not in page  # the text, not its JSON
     assert "<ins>free </ins>" in page
     assert "<del>free </del>" in reverse
     assert "There is no version 7 of the document that you may see." in bad
