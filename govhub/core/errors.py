@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -43,10 +44,16 @@ class RuleBroken(DomainError):
     default_code = "rule_broken"
 
 
+# NUL, which PostgreSQL cannot store, and unpaired UTF-16 surrogates (JSON may carry them as
+# "\ud800"), which no UTF-8 database can.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def contains_nul(value: Any) -> bool:
-    """Whether text anywhere in `value` holds a NUL character, which PostgreSQL cannot store."""
+    """Whether text anywhere in `value` holds a character no database can store: NUL or an
+    unpaired surrogate."""
     if isinstance(value, str):
-        return "\x00" in value
+        return _UNSTORABLE.search(value) is not None
     if isinstance(value, dict):
         return any(contains_nul(k) or contains_nul(v) for k, v in value.items())
     if isinstance(value, list | tuple):
@@ -55,8 +62,14 @@ def contains_nul(value: Any) -> bool:
 
 
 def reject_nul(*values: Any) -> None:
-    """Refuse input with NUL characters: a clear 400 instead of a database error."""
+    """Refuse text no database can store (NUL, unpaired surrogates): a clear 400 instead of
+    a database error."""
     from django.utils.translation import gettext
 
     if any(contains_nul(v) for v in values):
-        raise InvalidInput(gettext("The text contains a NUL character."), code="invalid_text")
+        raise InvalidInput(
+            gettext(
+                "The text contains a character that cannot be stored (NUL or a lone surrogate)."
+            ),
+            code="invalid_text",
+        )

@@ -122,6 +122,16 @@ def test_nul_characters_are_a_clear_400_not_a_database_error(api_client):
     )
     assert bad.status_code == 400
     assert bad.json()["error"]["code"] == "invalid_text"
+    # a lone surrogate ("\ud800" in JSON) cannot be stored in UTF-8 either (found by
+    # hypothesis on SQLite): a clear 400, not a 500
+    refused = client.send("POST", "/programmes", {"title": "Bad\ud800title"})  # its schema
+    assert (refused.status_code, refused.json()["error"]["code"]) == (400, "invalid_input")
+    lone = client.send(
+        "POST",
+        f"/programmes/{programme['id']}/contributions",
+        {"type": "problem", "title": "ok", "data": {"note": "\udfff"}},
+    )
+    assert (lone.status_code, lone.json()["error"]["code"]) == (400, "invalid_text")
 
 
 def test_step_one_programmes_of_a_narrower_model_are_listed_only_to_its_participants(api_client):
