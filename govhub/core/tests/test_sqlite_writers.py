@@ -66,16 +66,16 @@ def _take_turns(database: Path, hold: float) -> list[tuple[str, float]]:
 
 def test_a_second_writer_waits_for_the_first_and_starts_at_once_after_it(database: Path):
     delays = []
-    for _ in range(3):
+    for _ in range(5):
         events = _take_turns(database, hold=0.5)
         order = [name for name, _at in events]
         assert order == ["first began", "first committed", "second began", "second committed"]
         at = dict(events)
         delays.append(at["second began"] - at["first committed"])
     # After half a second of waiting, SQLite's busy handler naps 100 ms at a time: a waiter
-    # would start 0-100 ms late (three times under 40 ms: about 6 % of the time). The
-    # queue wakes it within a few milliseconds.
-    assert max(delays) < 0.04, delays
+    # starts 0-100 ms late, under 25 ms a quarter of the time (4 runs of 5: about 1.6 %).
+    # The queue wakes it within a few milliseconds; one slow run of a busy machine is allowed.
+    assert sum(d < 0.025 for d in delays) >= 4, delays
     assert (database.parent / "queue.sqlite3.writers").exists()
 
 
