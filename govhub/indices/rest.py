@@ -34,7 +34,7 @@ from ninja import Query, Router, Schema
 
 from govhub.core.api import InvalidInput
 from govhub.core.rest import PUBLIC_OPERATION
-from govhub.indices import api, queries
+from govhub.indices import api, queries, queries_groups
 from govhub.indices.rest_schemas import (
     FORMATS,
     AggregateOut,
@@ -248,8 +248,9 @@ def compare(
             filename=f"{_slug(p.index)}-{p.year_from}-{p.year_to}-{what}",
             schema=schema,
             build=_table(
-                # Either overload: queries.compare refuses `by` with `country` (invalid_compare).
-                lambda: cast(Any, queries.compare)(
+                # Either overload: queries_groups.compare refuses `by` with `country`
+                # (invalid_compare).
+                lambda: cast(Any, queries_groups.compare)(
                     p.year_from,
                     p.year_to,
                     by=p.by,
@@ -342,7 +343,7 @@ def aggregates(
         filename=f"{_slug(p.index)}-{year}-by-{_slug(p.by)}",
         schema=AggregateOut,
         build=_table(
-            lambda: queries.aggregates(year, p.by, denominator=p.denominator, index=p.index),
+            lambda: queries_groups.aggregates(year, p.by, denominator=p.denominator, index=p.index),
             AggregateOut,
         ),
     )
@@ -371,7 +372,7 @@ def leaders(
             filename=f"{_slug(p.index)}-{year}-leaders",
             schema=LeaderOut,
             build=_table(
-                lambda: queries.leaders(
+                lambda: queries_groups.leaders(
                     year, index=p.index, top=top, region=region, subregion=subregion
                 ),
                 LeaderOut,

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, get_args
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from govhub.indices import queries
+from govhub.indices import queries, queries_groups
 
 FORMATS = ("json", "csv")
 
@@ -49,12 +49,12 @@ class LeadersQuery(AreaQuery):
 
 
 class AggregatesQuery(FormatQuery):
-    by: str = Field("world", json_schema_extra=_enum(queries.GROUP_BYS))
+    by: str = Field("world", json_schema_extra=_enum(queries_groups.GROUP_BYS))
     denominator: str | None = Field(
         None,
         description="scored (leave unscored out) or all (unscored count as 0); "
         "default: what the edition's own averages used",
-        json_schema_extra=_enum(queries.DENOMINATORS),
+        json_schema_extra=_enum(queries_groups.DENOMINATORS),
     )
     index: str = Field("egdi", json_schema_extra=_enum(queries.INDICES))
 
@@ -66,13 +66,13 @@ class CompareQuery(FormatQuery):
         None,
         description="Compare group means; without it, every country (its value of `index` "
         "and its world EGDI rank)",
-        json_schema_extra=_enum(queries.GROUP_BYS),
+        json_schema_extra=_enum(queries_groups.GROUP_BYS),
     )
     country: str | None = Field(None, description="Only this country (ISO3); not with `by`")
     denominator: str | None = Field(
         None,
         description="One denominator for both editions; default: their common default, else scored",
-        json_schema_extra=_enum(queries.DENOMINATORS),
+        json_schema_extra=_enum(queries_groups.DENOMINATORS),
     )
     index: str = Field(
         "egdi",

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from govhub.core.api import InvalidInput, NotFound
-from govhub.indices import actions, queries, sources
+from govhub.indices import actions, queries, queries_groups, sources
 from govhub.indices.sources import Country, Dataset, Score
 
 pytestmark = pytest.mark.django_db
@@ -116,18 +116,20 @@ def test_bad_input_has_stable_codes(small):
         (lambda: queries.ranking(2010, subregion="Nowhere"), InvalidInput, "unknown_subregion"),
         (lambda: queries.ranking(2010, method="olympic"), InvalidInput, "invalid_method"),
         (lambda: queries.ranking(2010, top=0), InvalidInput, "invalid_top"),
-        (lambda: queries.aggregates(2010, "continent"), InvalidInput, "invalid_group_by"),
-        (lambda: queries.aggregates(2010, denominator="some"), InvalidInput, "invalid_denominator"),
-        (lambda: queries.aggregates(2010, index="xyz"), InvalidInput, "invalid_index"),
-        (lambda: queries.compare(2010, 2030), NotFound, "edition_not_found"),
-        (lambda: queries.compare(2010, 2024, by="world", country="AAA"),  # type: ignore[call-overload]
+        (lambda: queries_groups.aggregates(2010, "continent"), InvalidInput, "invalid_group_by"),
+        (lambda: queries_groups.aggregates(2010, denominator="some"), InvalidInput,
+         "invalid_denominator"),
+        (lambda: queries_groups.aggregates(2010, index="xyz"), InvalidInput, "invalid_index"),
+        (lambda: queries_groups.compare(2010, 2030), NotFound, "edition_not_found"),
+        (lambda: queries_groups.compare(2010, 2024, by="world", country="AAA"),  # type: ignore[call-overload]
          InvalidInput, "invalid_compare"),
-        (lambda: queries.compare_groups(2010, 2024, by="planet"), InvalidInput,
+        (lambda: queries_groups.compare_groups(2010, 2024, by="planet"), InvalidInput,
          "invalid_group_by"),
-        (lambda: queries.compare_groups(2005, 2024, by="world"), NotFound, "edition_not_found"),
-        (lambda: queries.compare(2010, 2024, country="ZZZ"), NotFound, "country_not_found"),
+        (lambda: queries_groups.compare_groups(2005, 2024, by="world"), NotFound,
+         "edition_not_found"),
+        (lambda: queries_groups.compare(2010, 2024, country="ZZZ"), NotFound, "country_not_found"),
         (lambda: queries.country_profile("ZZZ"), NotFound, "country_not_found"),
-        (lambda: queries.leaders(2009), NotFound, "edition_not_found"),
+        (lambda: queries_groups.leaders(2009), NotFound, "edition_not_found"),
     ]  # fmt: skip
     for call, error, code in cases:
         with pytest.raises(error) as info:
@@ -141,8 +143,8 @@ def test_bad_input_has_stable_codes(small):
 
 def test_aggregates_state_their_denominator(small):
     # when: 2010's default leaves the unscored country out
-    (scored,) = queries.aggregates(2010)
-    (everyone,) = queries.aggregates(2010, denominator="all")
+    (scored,) = queries_groups.aggregates(2010)
+    (everyone,) = queries_groups.aggregates(2010, denominator="all")
     # then
     assert (scored.group, scored.denominator, scored.members, scored.count) == (
         "World",
@@ -159,9 +161,9 @@ def test_aggregates_state_their_denominator(small):
 
 def test_aggregates_by_region_income_and_flags(small):
     # when: 2012's default counts the unscored (Delta) as 0
-    regions = queries.aggregates(2012, "region")
-    incomes = queries.aggregates(2024, "income")
-    ldc = queries.aggregates(2012, "ldc", denominator="scored")
+    regions = queries_groups.aggregates(2012, "region")
+    incomes = queries_groups.aggregates(2024, "income")
+    ldc = queries_groups.aggregates(2012, "ldc", denominator="scored")
     # then
     assert [(a.group, a.denominator, a.count) for a in regions] == [
         ("Africa", "all", 2),
@@ -174,7 +176,7 @@ def test_aggregates_by_region_income_and_flags(small):
         ("LDC", "scored", 2, 1, 0.5),
         ("non-LDC", "scored", 3, 3, pytest.approx(0.6333333)),
     ]
-    epi = queries.aggregates(2024, "sids", index="epi", denominator="scored")
+    epi = queries_groups.aggregates(2024, "sids", index="epi", denominator="scored")
     assert [(a.group, a.index, a.count) for a in epi] == [
         ("SIDS", "epi", 0),
         ("non-SIDS", "epi", 4),
@@ -184,8 +186,8 @@ def test_aggregates_by_region_income_and_flags(small):
 
 def test_compare_groups_in_points_and_per_cent(small):
     # when
-    (world,) = queries.compare(2010, 2024, by="world")
-    regions = queries.compare(2010, 2012, by="region", denominator="scored")
+    (world,) = queries_groups.compare(2010, 2024, by="world")
+    regions = queries_groups.compare(2010, 2012, by="region", denominator="scored")
     # then: 2010's default ("scored") and 2024's ("all") differ, so both sides use "scored"
     assert (world.denominator_from, world.denominator_to) == ("scored", "scored")
     assert (world.count_from, world.count_to) == (4, 5)
@@ -213,9 +215,9 @@ def test_compare_groups_in_points_and_per_cent(small):
 
 def test_compare_groups_use_one_denominator_for_both_editions(small):
     # when: 2010 divided by the scored countries, 2012 counted the unscored Delta as 0
-    (mixed_defaults,) = queries.compare_groups(2010, 2012, by="world")
-    (same_defaults,) = queries.compare_groups(2012, 2024, by="world")
-    (chosen,) = queries.compare_groups(2010, 2012, by="world", denominator="all")
+    (mixed_defaults,) = queries_groups.compare_groups(2010, 2012, by="world")
+    (same_defaults,) = queries_groups.compare_groups(2012, 2024, by="world")
+    (chosen,) = queries_groups.compare_groups(2010, 2012, by="world", denominator="all")
     # then: like is compared with like, and each row says how
     assert (mixed_defaults.denominator_from, mixed_defaults.denominator_to) == ("scored",) * 2
     assert (mixed_defaults.count_from, mixed_defaults.count_to) == (4, 4)
@@ -224,17 +226,16 @@ def test_compare_groups_use_one_denominator_for_both_editions(small):
     assert (same_defaults.denominator_from, same_defaults.denominator_to) == ("all", "all")
     assert (chosen.denominator_from, chosen.denominator_to) == ("all", "all")
     assert (chosen.mean_from, chosen.mean_to) == pytest.approx((0.44, 0.48))
-    assert [queries.comparison_denominator(*years) for years in [(2005, 2012), (2012, 2014)]] == [
-        "scored",
-        "all",
-    ]
+    assert [
+        queries_groups.comparison_denominator(*years) for years in [(2005, 2012), (2012, 2014)]
+    ] == ["scored", "all"]
     # and a single edition keeps its own default
-    assert queries.aggregates(2012)[0].denominator == "all"
+    assert queries_groups.aggregates(2012)[0].denominator == "all"
 
 
 def test_compare_countries(small):
     # when
-    rows = queries.compare(2010, 2024)
+    rows = queries_groups.compare(2010, 2024)
     # then: by rank in the later edition; rank_change > 0 means up
     assert [(r.iso3, r.rank_from, r.rank_to, r.rank_change) for r in rows] == [
         ("AAA", 1, 1, 0),
@@ -245,15 +246,15 @@ def test_compare_countries(small):
     ]
     assert (rows[0].change, rows[0].change_pct) == pytest.approx((0.15, 18.75))
     assert (rows[2].mean_from, rows[2].change, rows[2].change_pct) == (None, None, None)
-    (gamma,) = queries.compare(2010, 2024, country="ccc")
+    (gamma,) = queries_groups.compare(2010, 2024, country="ccc")
     assert (gamma.iso3, gamma.index, gamma.mean_from, gamma.mean_to) == ("CCC", "egdi", 0.6, 0.4)
     assert gamma.change == pytest.approx(-0.2)
 
 
 def test_compare_countries_on_another_index_keeps_the_world_egdi_rank(small):
     # when
-    rows = queries.compare(2010, 2024, index="epi")
-    (gamma,) = queries.compare(2010, 2024, country="CCC", index="epi")
+    rows = queries_groups.compare(2010, 2024, index="epi")
+    (gamma,) = queries_groups.compare(2010, 2024, country="CCC", index="epi")
     # then: values and change are the EPI's; ranks and order are still by EGDI
     assert [(r.iso3, r.index, r.rank_from, r.rank_to) for r in rows] == [
         ("AAA", "epi", 1, 1),
@@ -269,7 +270,7 @@ def test_compare_countries_on_another_index_keeps_the_world_egdi_rank(small):
     assert gamma.change == pytest.approx(0.1)
     assert gamma.change_pct is None  # no per cent of a zero
     with pytest.raises(InvalidInput) as info:
-        queries.compare(2010, 2024, index="gdp")
+        queries_groups.compare(2010, 2024, index="gdp")
     assert info.value.code == "invalid_index"
 
 
@@ -280,16 +281,16 @@ def test_group_labels_are_the_same_in_every_language(small, russian_world):
     with translation.override("ru"):
         assert translation.gettext("World") == "Мир"
         russian = (
-            queries.aggregates(2010),
-            queries.aggregates(2024, "income"),
-            queries.compare_groups(2010, 2012, by="world"),
+            queries_groups.aggregates(2010),
+            queries_groups.aggregates(2024, "income"),
+            queries_groups.compare_groups(2010, 2012, by="world"),
         )
     # when: an English request reads the same results
     with translation.override("en"):
         english = (
-            queries.aggregates(2010),
-            queries.aggregates(2024, "income"),
-            queries.compare_groups(2012, 2024, by="world"),
+            queries_groups.aggregates(2010),
+            queries_groups.aggregates(2024, "income"),
+            queries_groups.compare_groups(2012, 2024, by="world"),
         )
     # then: untranslated labels, so the groups of two memoised editions still match
     assert russian[:2] == english[:2]
@@ -324,8 +325,8 @@ def test_canonical_parameters(small):
 
 def test_leaders_overall_and_within_a_region(small):
     # when
-    epi = queries.leaders(2024, index="epi", top=1)
-    asia = queries.leaders(2024, region="Asia", top=5)
+    epi = queries_groups.leaders(2024, index="epi", top=1)
+    asia = queries_groups.leaders(2024, region="Asia", top=5)
     # then: ties with the last place are kept
     assert [(x.iso3, x.position, x.world_position, x.value) for x in epi] == [
         ("AAA", 1, 1, 0.9),
@@ -334,7 +335,7 @@ def test_leaders_overall_and_within_a_region(small):
     assert [(x.iso3, x.position, x.world_position, x.index) for x in asia] == [
         ("EEE", 1, 3, "egdi")
     ]
-    africa = queries.leaders(2012, region="africa", top=5)
+    africa = queries_groups.leaders(2012, region="africa", top=5)
     assert [(x.iso3, x.position) for x in africa] == [("CCC", 1)]  # Delta was not scored
 
 
@@ -361,8 +362,8 @@ def test_one_query_per_read_and_a_new_import_is_seen_at_once(small):
     # when
     with CaptureQueriesContext(connection) as ctx:
         queries.ranking(2024, region="Europe")
-        queries.aggregates(2024, "region")
-        queries.compare(2012, 2024, by="income")
+        queries_groups.aggregates(2024, "region")
+        queries_groups.compare(2012, 2024, by="income")
         queries.country_profile("AAA")
     # then
     assert len(ctx.captured_queries) == 4
@@ -379,7 +380,7 @@ def test_one_version_query_for_every_read_inside_one_version(small):
     # when
     with CaptureQueriesContext(connection) as ctx, queries.one_version() as version:
         queries.ranking(2024, region="Europe")
-        queries.aggregates(2024, "region")
+        queries_groups.aggregates(2024, "region")
         with queries.one_version() as inner:
             queries.country_profile("AAA")
     # then
@@ -434,7 +435,7 @@ def test_real_data_reproduces_the_survey_world_averages(year, denominator, count
     # given
     actions.indices_import()
     # when
-    (world,) = queries.aggregates(year)
+    (world,) = queries_groups.aggregates(year)
     # then
     assert (world.denominator, world.count) == (denominator, count)
     assert world.mean == pytest.approx(mean, abs=0.00005)

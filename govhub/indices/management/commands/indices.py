@@ -30,7 +30,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from govhub.core.api import DomainError
-from govhub.indices import actions, methodology, queries, sources
+from govhub.indices import actions, methodology, queries, queries_groups, sources
 
 FORMATS = ("table", "csv", "json")
 RANK_COLUMNS = (
@@ -137,13 +137,13 @@ class Command(BaseCommand):
         self._format(rank)
         agg = sub.add_parser("aggregate", help="Mean, median, min, max per group.")
         agg.add_argument("--year", type=int, required=True)
-        agg.add_argument("--by", choices=queries.GROUP_BYS, default="world")
+        agg.add_argument("--by", choices=queries_groups.GROUP_BYS, default="world")
         self._denominator_and_index(agg)
         self._format(agg)
         compare = sub.add_parser("compare", help="Changes between two editions.")
         compare.add_argument("--from", dest="year_from", type=int, required=True)
         compare.add_argument("--to", dest="year_to", type=int, required=True)
-        compare.add_argument("--by", choices=queries.GROUP_BYS)
+        compare.add_argument("--by", choices=queries_groups.GROUP_BYS)
         compare.add_argument("--country", help="ISO3 code of one country.")
         self._denominator_and_index(compare)
         self._format(compare)
@@ -174,7 +174,7 @@ class Command(BaseCommand):
     def _denominator_and_index(parser: CommandParser) -> None:
         parser.add_argument(
             "--denominator",
-            choices=queries.DENOMINATORS,
+            choices=queries_groups.DENOMINATORS,
             help="scored: unscored countries left out; all: counted as 0. "
             "Default: the edition's own.",
         )
@@ -231,7 +231,7 @@ class Command(BaseCommand):
         return _records(rows, RANK_COLUMNS), RANK_COLUMNS
 
     def _aggregate(self, options: dict[str, Any]) -> tuple[list[dict[str, Any]], Sequence[str]]:
-        rows = queries.aggregates(
+        rows = queries_groups.aggregates(
             options["year"],
             options["by"],
             denominator=options["denominator"],
@@ -240,7 +240,7 @@ class Command(BaseCommand):
         return _records(rows, AGGREGATE_COLUMNS), AGGREGATE_COLUMNS
 
     def _compare(self, options: dict[str, Any]) -> tuple[list[dict[str, Any]], Sequence[str]]:
-        rows = queries.compare(
+        rows = queries_groups.compare(
             options["year_from"],
             options["year_to"],
             by=options["by"],
@@ -252,7 +252,7 @@ class Command(BaseCommand):
         return _records(rows, columns), columns
 
     def _leaders(self, options: dict[str, Any]) -> tuple[list[dict[str, Any]], Sequence[str]]:
-        rows = queries.leaders(
+        rows = queries_groups.leaders(
             options["year"],
             index=options["index"],
             top=options["top"],
