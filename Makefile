@@ -58,7 +58,7 @@ bench: install-dev
 
 messages: install-dev
 	cd govhub && DJANGO_SETTINGS_MODULE=config.test_settings ../$(BIN)/django-admin makemessages -l ru -l fa_AF --no-obsolete --add-location file --ignore 'tests/*'
-	$(BIN)/python -m govhub.core.compile_translations
+	$(BIN)/python -m govhub.core.compile_translations --normalise
 
 clean:
 	rm -rf $(VENV) node_modules var/*.sqlite3 .mypy_cache .ruff_cache
