@@ -16,6 +16,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -33,6 +34,7 @@ from govhub.programmes.models import (
     StepDecision,
     Visibility,
 )
+from govhub.programmes.permissions import can_view_programme
 
 
 def programme_list(
@@ -216,11 +218,12 @@ def programme_version(programme_id: int) -> str:
         .annotate(last=Max("id"))
         .values("last")
     )
+    # The next cycle shows once it is public (past step 1): its step is part of the version.
     cycles = (
         Programme.objects.filter(previous_cycle=OuterRef("pk"))
         .values("previous_cycle")
-        .annotate(last=Max("id"))
-        .values("last")
+        .annotate(last=Max("id"), steps=Sum("current_step"))
+        .values("steps")
     )
     row = (
         Programme.objects.filter(pk=programme_id)
@@ -308,3 +311,9 @@ def achievement(*, programme: Programme, viewer: Any) -> list[outcomes.Indicator
             for m in data.get("measurements", [])
         ],
     )
+
+
+def next_cycles(*, programme: Programme, viewer: Any) -> list[Programme]:
+    """The programme's next cycles the viewer may see (a new cycle starts at step 1, which
+    is not public yet)."""
+    return [p for p in programme.next_cycles.all() if can_view_programme(viewer, p)]

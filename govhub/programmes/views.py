@@ -322,6 +322,6 @@ def detail(request: HttpRequest, programme_id: int) -> HttpResponse:
             "phases": _timeline(programme, model, decisions, request.user),
             "decisions": decisions,
             "step_names": {s.number: gettext(s.name) for s in model.steps},
-            "next_cycles": list(programme.next_cycles.only("id", "title")),
+            "next_cycles": queries.next_cycles(programme=programme, viewer=request.user),
         },
     )

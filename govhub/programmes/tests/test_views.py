@@ -691,4 +691,8 @@ def test_the_review_step_shows_achievement_and_closes_into_a_new_cycle():
     assert "The programme is closed and its next cycle is open at step 1." in _page(response)
     programme.refresh_from_db()
     assert programme.status == "closed"
+    # the new cycle is at step 1, not public yet: its participants see the link, the public not
+    assert "Care at home (cycle 2)" in _page(client.get(f"/programmes/{programme.pk}/"))
+    assert "Care at home (cycle 2)" not in _page(Client().get(f"/programmes/{programme.pk}/"))
+    Programme.objects.filter(pk=successor.pk).update(current_step=2)
     assert "Care at home (cycle 2)" in _page(Client().get(f"/programmes/{programme.pk}/"))
