@@ -262,10 +262,11 @@ def _version(draft: Contribution) -> int:
 
 
 def draft_diff(
-    *, programme: Programme, viewer: Any, old: int | None = None, new: int | None = None
+    *, drafts: list[Contribution], old: int | None = None, new: int | None = None
 ) -> DraftDiff:
-    """Compare two versions of the document (by default the last two the viewer may see)."""
-    versions = {_version(d): d for d in draft_versions(programme=programme, viewer=viewer)}
+    """Compare two of `drafts` (the versions the viewer may see, from `draft_versions`) by
+    version number; by default the last two."""
+    versions = {_version(d): d for d in drafts}
     if len(versions) < 2 and (old is None or new is None):
         raise NotFound(
             _("There are not two versions of the document to compare."), code="no_versions"

@@ -374,7 +374,8 @@ def draft_diff(
 ) -> dict[str, Any]:
     viewer = optional_viewer(request)
     programme = permissions.access_programme(viewer, programme_id)
-    diff = queries.draft_diff(programme=programme, viewer=viewer, old=filters.from_, new=filters.to)
+    drafts = queries.draft_versions(programme=programme, viewer=viewer)
+    diff = queries.draft_diff(drafts=drafts, old=filters.from_, new=filters.to)
     return {
         "from_version": int(diff.old.data["version"]),
         "to_version": int(diff.new.data["version"]),

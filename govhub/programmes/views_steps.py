@@ -216,8 +216,7 @@ def _outputs(
             return {}
         try:
             diff = queries.draft_diff(
-                programme=programme,
-                viewer=request.user,
+                drafts=versions,
                 old=_number_param(request, "from"),
                 new=_number_param(request, "to"),
             )
