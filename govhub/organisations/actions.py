@@ -108,7 +108,7 @@ def _validate_parent(
 def organisation_create(*, actor: Any, data: OrganisationInput) -> Organisation:
     """Create an organisation (staff, or a manager of the parent organisation)."""
     parent = _validate(data, organisation=None)
-    if not permissions.can_create_organisation(actor, parent):
+    if not permissions.can_create_organisation(actor, parent, data.kind):
         raise Forbidden(_("You may not create this organisation."))
     with transaction.atomic():
         values = dataclasses.asdict(data)
@@ -135,7 +135,7 @@ def organisation_update(
 ) -> Organisation:
     """Change profile fields of an organisation (its managers, or staff)."""
     unknown = set(changes) - set(PROFILE_FIELDS) - {"is_active"}
-    if unknown or "sector" in changes:
+    if unknown:
         raise InvalidInput(
             _("These fields cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))},
             code="invalid_field",
@@ -146,6 +146,7 @@ def organisation_update(
             raise NotFound(_("No such organisation."), code="organisation_not_found")
         if not permissions.can_manage_organisation(actor, organisation):
             raise Forbidden(_("Only the organisation's managers may change it."))
+        _refuse_registry_facts(organisation, changes)
         before = {f: getattr(organisation, f) for f in (*PROFILE_FIELDS, "is_active")}
         merged: dict[str, Any] = {
             f: changes.get(f, before[f]) for f in OrganisationInput.__dataclass_fields__
@@ -177,6 +178,22 @@ def organisation_update(
                 changes=diff,
             )
     return organisation
+
+
+REGISTRY_FIELDS = ("kind", "sector", "parent_id")
+
+
+def _refuse_registry_facts(organisation: Organisation, changes: dict[str, Any]) -> None:
+    """Kind, sector and parent are registry facts: no profile edit changes them, for anyone."""
+    changed = sorted(
+        f for f in REGISTRY_FIELDS if f in changes and changes[f] != getattr(organisation, f)
+    )
+    if changed:
+        raise Forbidden(
+            _("These fields are registry facts and cannot be changed here: %(f)s")
+            % {"f": ", ".join(changed)},
+            code="field_not_editable",
+        )
 
 
 def membership_add(*, actor: Any, organisation_id: int, user: Any, role: str) -> Membership:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import Http404
 
+from govhub.organisations.kinds import ALLOWED_PARENT_KINDS, KIND_INFO, Sector
 from govhub.organisations.models import Membership, Organisation, Role
 
 
@@ -26,11 +27,18 @@ def can_view_organisation(user: Any, organisation: Organisation) -> bool:
     return organisation.is_active or _is_staff(user) or is_manager(user, organisation)
 
 
-def can_create_organisation(user: Any, parent: Organisation | None) -> bool:
-    """Platform staff create any organisation; a manager may add one under their own."""
+def can_create_organisation(user: Any, parent: Organisation | None, kind: str) -> bool:
+    """Staff create any organisation; a manager adds a unit of a kind allowed under their own.
+
+    A government unit only under a government parent: never under a business or an NGO.
+    """
     if _is_staff(user):
         return True
-    return parent is not None and is_manager(user, parent)
+    if parent is None or not is_manager(user, parent):
+        return False
+    if parent.kind not in ALLOWED_PARENT_KINDS.get(kind, ()):
+        return False
+    return KIND_INFO[kind].sector != Sector.GOVERNMENT or parent.sector == Sector.GOVERNMENT
 
 
 def can_manage_organisation(user: Any, organisation: Organisation) -> bool:

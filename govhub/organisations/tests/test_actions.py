@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import pytest
 
+from govhub.accounts.tests.factories import UserFactory
 from govhub.core.api import Conflict, Forbidden, InvalidInput, NotFound, RuleBroken
 from govhub.core.models import AuditEntry
 from govhub.organisations import actions
 from govhub.organisations.data import OrganisationInput
+from govhub.organisations.kinds import ALLOWED_PARENT_KINDS
 from govhub.organisations.models import Membership, Organisation
 from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
 
@@ -94,13 +96,16 @@ def test_a_municipality_cannot_sit_under_a_business(staff, business_org):
     assert exc.value.code == "invalid_parent_kind"
 
 
-def test_no_parent_cycles(staff, ministry):
+def test_no_parent_cycles_and_no_parent_change_through_update(staff, ministry):
+    # given
     agency = OrganisationFactory(kind="ministry_agency", parent=ministry)
-    with pytest.raises(RuleBroken) as exc:
+    # when
+    with pytest.raises(Forbidden) as exc:
         actions.organisation_update(
             actor=staff, organisation_id=ministry.pk, changes={"parent_id": agency.pk}
         )
-    assert exc.value.code == "parent_cycle"
+    # then
+    assert exc.value.code == "field_not_editable"
     ministry.refresh_from_db()
     assert ministry.parent_id is None
 
@@ -134,7 +139,7 @@ def test_member_who_is_not_manager_cannot_update(ministry):
 
 
 def test_update_rejects_unknown_fields_and_sector(ministry, ministry_manager):
-    with pytest.raises(InvalidInput):
+    with pytest.raises(Forbidden):
         actions.organisation_update(
             actor=ministry_manager, organisation_id=ministry.pk, changes={"sector": "business"}
         )
@@ -189,3 +194,81 @@ def test_an_outsider_cannot_add_members(ministry, user):
             actor=outsider, organisation_id=ministry.pk, user=user, role="manager"
         )
     assert not Membership.objects.filter(organisation=ministry).exists()
+
+
+KINDS = ("higher_body", "ministry_agency", "local_body", "business", "cso")
+SUBTYPE = {"business": "small", "cso": "ngo"}
+
+
+def _person(role, org):
+    if role == "anonymous":
+        from django.contrib.auth.models import AnonymousUser
+
+        return AnonymousUser()
+    if role == "staff":
+        return UserFactory(is_staff=True)
+    if role == "outsider":
+        return UserFactory()
+    return MembershipFactory(organisation=org, role=role).user
+
+
+@pytest.mark.parametrize("role", ["anonymous", "outsider", "member", "manager", "staff"])
+@pytest.mark.parametrize("new_kind", KINDS)
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_one_changes_kind_or_parent_through_update(kind, new_kind, role):
+    # given
+    org = OrganisationFactory(kind=kind, subtype=SUBTYPE.get(kind, ""), name="BrightPath Software")
+    actor = _person(role, org)
+    changes = (
+        {"kind": new_kind, "subtype": SUBTYPE.get(new_kind, "")}
+        if new_kind != kind
+        else {"parent_id": OrganisationFactory(kind=kind, subtype=SUBTYPE.get(kind, "")).pk}
+    )
+    audit_before = AuditEntry.objects.count()
+    # when
+    with pytest.raises((Forbidden, NotFound)) as exc:
+        actions.organisation_update(actor=actor, organisation_id=org.pk, changes=changes)
+    # then
+    expected = "field_not_editable" if role in ("manager", "staff") else "permission_denied"
+    assert exc.value.code == expected
+    org.refresh_from_db()
+    assert (org.kind, org.subtype, org.parent_id) == (kind, SUBTYPE.get(kind, ""), None)
+    assert AuditEntry.objects.count() == audit_before
+
+
+@pytest.mark.parametrize("role", ["anonymous", "outsider", "member", "manager", "staff"])
+@pytest.mark.parametrize("new_kind", KINDS)
+@pytest.mark.parametrize("parent_kind", KINDS)
+def test_who_may_create_which_kind_under_which_parent(parent_kind, new_kind, role):
+    # given
+    parent = OrganisationFactory(kind=parent_kind, subtype=SUBTYPE.get(parent_kind, ""))
+    actor = _person(role, parent)
+    data = OrganisationInput(
+        name="New unit", kind=new_kind, subtype=SUBTYPE.get(new_kind, ""), parent_id=parent.pk
+    )
+    fits = parent_kind in ALLOWED_PARENT_KINDS[new_kind]
+    government = {"higher_body", "ministry_agency", "local_body"}
+    allowed = role == "staff" or (
+        role == "manager" and fits and (new_kind not in government or parent_kind in government)
+    )
+    count = Organisation.objects.count()
+    audit_before = AuditEntry.objects.count()
+    # when / then
+    if allowed and fits:
+        assert actions.organisation_create(actor=actor, data=data).parent_id == parent.pk
+        return
+    with pytest.raises((Forbidden, RuleBroken)) as exc:
+        actions.organisation_create(actor=actor, data=data)
+    assert exc.value.code == ("invalid_parent_kind" if not fits else "permission_denied")
+    assert Organisation.objects.count() == count
+    assert AuditEntry.objects.count() == audit_before
+
+
+def test_a_business_manager_cannot_create_a_top_level_government_body(business_manager):
+    with pytest.raises(Forbidden) as exc:
+        actions.organisation_create(
+            actor=business_manager, data=OrganisationInput(name="Presidency", kind="higher_body")
+        )
+    assert exc.value.code == "permission_denied"
+    assert not Organisation.objects.filter(name="Presidency").exists()
+    assert AuditEntry.objects.count() == 0
