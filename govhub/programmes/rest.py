@@ -397,6 +397,10 @@ class AchievementOut(Schema):
         ..., description="(latest - baseline) / (target - baseline) * 100"
     )
     status: str = Field(..., description="met, partly_met, not_met, no_data or undefined")
+    null_reason: str | None = Field(
+        None,
+        description="why achievement_pct is null: no_data, target_equals_baseline, out_of_range",
+    )
 
 
 @router.get(
