@@ -106,3 +106,50 @@ def test_stored_extreme_figures_still_give_valid_json_at_review(api_client):
     assert response.status_code == 200
     rows = json.loads(response.content, parse_constant=lambda c: pytest.fail(c))
     assert [(r["achievement_pct"], r["null_reason"]) for r in rows] == [(None, "out_of_range")]
+
+
+# --------------------------------------------------------------------------------------
+# Item 10: transitions say which step they expect
+# --------------------------------------------------------------------------------------
+
+
+def _step_one_with_a_problem(api_client):
+    province = OrganisationFactory(kind="local_body")
+    person = MembershipFactory(organisation=province).user
+    programme = ProgrammeFactory(current_step=1)
+    Contribution.objects.create(
+        programme=programme,
+        step=1,
+        type="problem",
+        organisation=province,
+        author=person,
+        title="Floods",
+    )
+    return programme, api_client.as_user(person)
+
+
+def test_a_repeated_advance_is_409_step_changed_never_a_second_move(api_client):
+    # given
+    programme, client = _step_one_with_a_problem(api_client)
+    path = f"/programmes/{programme.pk}/advance"
+    first = client.send("POST", path, {"expected_step": 1})
+    assert (first.status_code, first.json()["current_step"]) == (200, 2)
+    # when: the same request again
+    again = client.send("POST", path, {"expected_step": 1})
+    # then
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "step_changed")
+    programme.refresh_from_db()
+    assert programme.current_step == 2
+    assert programme.decisions.count() == 1
+    assert AuditEntry.objects.filter(verb="programme.advance").count() == 1
+
+
+def test_an_advance_without_expected_step_is_refused_and_moves_nothing(api_client):
+    # given
+    programme, client = _step_one_with_a_problem(api_client)
+    # when
+    response = client.send("POST", f"/programmes/{programme.pk}/advance", {})
+    # then
+    assert response.status_code in (400, 422)
+    programme.refresh_from_db()
+    assert (programme.current_step, programme.decisions.count()) == (1, 0)
