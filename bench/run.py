@@ -112,7 +112,8 @@ def advance_script(ctx: Context, start: int) -> str:
         "function request()\n"
         "  local id = ids[offset + 1 + n * threads] or ids[#ids]\n"
         "  n = n + 1\n"
-        "  return wrk.format('POST', '/api/v1/programmes/' .. id .. '/advance', nil, '{}')\n"
+        "  return wrk.format('POST', '/api/v1/programmes/' .. id .. '/advance', nil,\n"
+        "    '{\"expected_step\": 1}')\n"
         "end\n"
     )
 

@@ -359,12 +359,30 @@ def _locked(actor: Any, programme_id: int) -> Locked:
     return Locked(programme, snapshot_model(programme.model_snapshot), memberships)
 
 
-def programme_advance(*, actor: Any, programme_id: int, organisation_id: Any = None) -> Programme:
-    """Close the current step's gate and move on (from the last step: close the programme)."""
+def _expect(programme: Programme, expected_step: int | None) -> None:
+    """A transition names the step it expects, so a repeated request never moves twice."""
+    if expected_step is not None and expected_step != programme.current_step:
+        raise Conflict(
+            _("The programme is now at step %(step)d; reload and decide again.")
+            % {"step": programme.current_step},
+            code="step_changed",
+        )
+
+
+def programme_advance(
+    *,
+    actor: Any,
+    programme_id: int,
+    organisation_id: Any = None,
+    expected_step: int | None = None,
+) -> Programme:
+    """Close the current step's gate and move on (from the last step: close the programme).
+    `expected_step` (required over REST and the web) refuses a stale or repeated request."""
     with transaction.atomic():
         locked = _locked(actor, programme_id)
         programme, model = locked.programme, locked.model
         membership = _decider(locked, organisation_id)
+        _expect(programme, expected_step)
         if programme.status != ProgrammeStatus.ACTIVE:
             raise Conflict(_("The programme is closed."), code="programme_closed")
         unmet = unmet_conditions(programme, seed_model=model.version == seed_version())
@@ -386,13 +404,20 @@ def programme_advance(*, actor: Any, programme_id: int, organisation_id: Any = N
 
 
 def programme_return(
-    *, actor: Any, programme_id: int, to_step: int, reason: str, organisation_id: Any = None
+    *,
+    actor: Any,
+    programme_id: int,
+    to_step: int,
+    reason: str,
+    organisation_id: Any = None,
+    expected_step: int | None = None,
 ) -> Programme:
     """Send the programme back to an earlier step, saying why."""
     with transaction.atomic():
         locked = _locked(actor, programme_id)
         programme = locked.programme
         membership = _decider(locked, organisation_id)
+        _expect(programme, expected_step)
         if programme.status != ProgrammeStatus.ACTIVE:
             raise Conflict(_("The programme is closed."), code="programme_closed")
         if not isinstance(to_step, int) or not 1 <= to_step < programme.current_step:
@@ -433,7 +458,12 @@ def _final_text(programme: Programme) -> str:
 
 
 def programme_issue(
-    *, actor: Any, programme_id: int, legal_status: str, organisation_id: Any = None
+    *,
+    actor: Any,
+    programme_id: int,
+    legal_status: str,
+    organisation_id: Any = None,
+    expected_step: int | None = None,
 ) -> Programme:
     """Step 8: a higher body issues the official document (numbered, frozen, signed PDF)."""
     from govhub.core.api import document_issue
@@ -441,6 +471,7 @@ def programme_issue(
     with transaction.atomic():
         locked = _locked(actor, programme_id)
         programme, model = locked.programme, locked.model
+        _expect(programme, expected_step)
         if model.version != seed_version() or programme.current_step != ISSUANCE_STEP:
             raise Conflict(
                 _("The document is issued at step %(step)d.") % {"step": ISSUANCE_STEP},

@@ -8,6 +8,7 @@ exists, the parent is a proposal of this programme) are checked by the actions.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,8 @@ Validator = Callable[[dict[str, Any]], dict[str, Any]]
 ROLES = ("chair", "member")
 ASSESSMENT_KINDS = ("expert", "budget", "legal", "impact")
 VERDICTS = ("support", "support_with_changes", "object")
+# Figures beyond this magnitude are typing errors, and their ratios overflow.
+MAX_MAGNITUDE = 1e15
 
 
 def _bad(field: str, message: str) -> InvalidInput:
@@ -70,7 +73,17 @@ def _date(data: dict[str, Any], field: str, *, required: bool = True) -> str | N
 def _number(value: Any, field: str) -> float:
     if not isinstance(value, int | float) or isinstance(value, bool):
         raise _bad(field, _("'%(field)s' must be a number.") % {"field": field})
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number) or abs(number) > MAX_MAGNITUDE:
+        raise InvalidInput(
+            _("'%(field)s' must be a finite number between -10^15 and 10^15.") % {"field": field},
+            code="number_out_of_range",
+            details=[{"loc": ["body", "data", field]}],
+        )
+    return number
 
 
 def commission_member(data: dict[str, Any]) -> dict[str, Any]:

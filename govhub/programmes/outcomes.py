@@ -7,6 +7,7 @@ Pure functions over plain artefact data; `queries` feeds them what the viewer ma
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -134,6 +135,8 @@ class IndicatorAchievement:
     measured_at: str | None
     achievement_pct: float | None  # (latest - baseline) / (target - baseline) * 100
     status: Status
+    # Why achievement_pct is null: "no_data", "target_equals_baseline" or "out_of_range".
+    null_reason: str | None = None
 
 
 def _status(pct: float | None, latest: float | None, target_equals_baseline: bool) -> Status:
@@ -146,6 +149,21 @@ def _status(pct: float | None, latest: float | None, target_equals_baseline: boo
     if pct > 0:
         return "partly_met"
     return "not_met"
+
+
+def _pct(value: float | None, baseline: float, target: float) -> tuple[float | None, str | None]:
+    """The percentage, always finite, or None with the reason it has none."""
+    if value is None:
+        return None, "no_data"
+    if target == baseline:
+        return None, "target_equals_baseline"
+    try:
+        pct = (value - baseline) / (target - baseline) * 100
+    except (OverflowError, ZeroDivisionError):
+        return None, "out_of_range"
+    if not math.isfinite(pct) or not all(math.isfinite(x) for x in (value, baseline, target)):
+        return None, "out_of_range"
+    return round(pct, 1), None
 
 
 def achievement(
@@ -167,7 +185,7 @@ def achievement(
         try:
             key = (int(m["objective_id"]), str(m["indicator"]).strip().casefold())
             latest[key] = (float(m["value"]), at)
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):
             continue
     rows: list[IndicatorAchievement] = []
     for objective_id, title, data in objectives:
@@ -175,16 +193,15 @@ def achievement(
             continue
         for indicator in data.get("indicators", []):
             name = str(indicator.get("name", ""))
-            baseline, target = float(indicator["baseline"]), float(indicator["target"])
+            try:
+                baseline, target = float(indicator["baseline"]), float(indicator["target"])
+            except (KeyError, TypeError, ValueError, OverflowError):
+                continue
             found = latest.get((objective_id, name.strip().casefold()))
             value = found[0] if found else None
             measured_at = found[1] if found else None
             flat = target == baseline
-            pct = (
-                None
-                if value is None or flat
-                else round((value - baseline) / (target - baseline) * 100, 1)
-            )
+            pct, reason = _pct(value, baseline, target)
             rows.append(
                 IndicatorAchievement(
                     objective_id=objective_id,
@@ -198,6 +215,7 @@ def achievement(
                     measured_at=measured_at,
                     achievement_pct=pct,
                     status=_status(pct, value, flat),
+                    null_reason=reason,
                 )
             )
     return rows

@@ -97,12 +97,18 @@ class ContributionOut(Schema):
 
 class DecisionIn(Schema):
     organisation_id: int | None = Field(None, description="The organisation you act for")
+    expected_step: int = Field(
+        ..., ge=1, le=100, description="The step the programme is at (409 step_changed if not)"
+    )
 
 
 class ReturnIn(Schema):
     to_step: int = Field(..., ge=1, le=100)
     reason: str = Field(..., min_length=1, max_length=5000)
     organisation_id: int | None = None
+    expected_step: int = Field(
+        ..., ge=1, le=100, description="The step the programme is at (409 step_changed if not)"
+    )
 
 
 class StepDecisionOut(Schema):
@@ -225,7 +231,10 @@ def contribution_add(request: HttpRequest, programme_id: int) -> Status[Contribu
 )
 def programme_advance(request: HttpRequest, programme_id: int, payload: DecisionIn) -> Programme:
     return actions.programme_advance(
-        actor=request.user, programme_id=programme_id, organisation_id=payload.organisation_id
+        actor=request.user,
+        programme_id=programme_id,
+        organisation_id=payload.organisation_id,
+        expected_step=payload.expected_step,
     )
 
 
@@ -241,6 +250,7 @@ def programme_return(request: HttpRequest, programme_id: int, payload: ReturnIn)
         to_step=payload.to_step,
         reason=payload.reason,
         organisation_id=payload.organisation_id,
+        expected_step=payload.expected_step,
     )
 
 
@@ -259,6 +269,9 @@ def decision_list(request: HttpRequest, programme_id: int) -> Any:
 class IssueIn(Schema):
     legal_status: str = Field(..., min_length=1, max_length=500)
     organisation_id: int | None = None
+    expected_step: int = Field(
+        ..., ge=1, le=100, description="The step the programme is at (409 step_changed if not)"
+    )
 
 
 @router.post(
@@ -272,6 +285,7 @@ def programme_issue(request: HttpRequest, programme_id: int, payload: IssueIn) -
         programme_id=programme_id,
         legal_status=payload.legal_status,
         organisation_id=payload.organisation_id,
+        expected_step=payload.expected_step,
     )
 
 
@@ -397,6 +411,10 @@ class AchievementOut(Schema):
         ..., description="(latest - baseline) / (target - baseline) * 100"
     )
     status: str = Field(..., description="met, partly_met, not_met, no_data or undefined")
+    null_reason: str | None = Field(
+        None,
+        description="why achievement_pct is null: no_data, target_equals_baseline, out_of_range",
+    )
 
 
 @router.get(

@@ -352,6 +352,7 @@ def advance(request: HttpRequest, programme_id: int, number: int) -> HttpRespons
                 actor=request.user,
                 programme_id=programme.pk,
                 organisation_id=form.acting_for(),
+                expected_step=number,
             )
         except NotFound as exc:
             raise Http404 from exc
@@ -391,6 +392,7 @@ def send_back(request: HttpRequest, programme_id: int, number: int) -> HttpRespo
                 to_step=form.cleaned_data["to_step"],
                 reason=form.cleaned_data["reason"],
                 organisation_id=form.acting_for(),
+                expected_step=number,
             )
         except NotFound as exc:
             raise Http404 from exc
@@ -426,6 +428,7 @@ def issue(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
                 programme_id=programme.pk,
                 legal_status=form.cleaned_data["legal_status"],
                 organisation_id=form.acting_for(),
+                expected_step=number,
             )
         except NotFound as exc:
             raise Http404 from exc

@@ -46,7 +46,9 @@ def test_commission_balance_is_checked_before_step_2_closes(api_client):
 
     nominate(ministry, "member")
     # when
-    refused = client.send("POST", f"/programmes/{programme.pk}/advance", {})
+    refused = client.send(
+        "POST", f"/programmes/{programme.pk}/advance", {"expected_step": programme.current_step}
+    )
     # then: every unmet condition is listed, and nothing moved
     assert refused.status_code == 422
     error = refused.json()["error"]
@@ -62,7 +64,9 @@ def test_commission_balance_is_checked_before_step_2_closes(api_client):
     nominate(ngo, "member")
     nominate(company, "member")
     nominate(ministry, "chair")
-    moved = client.send("POST", f"/programmes/{programme.pk}/advance", {})
+    moved = client.send(
+        "POST", f"/programmes/{programme.pk}/advance", {"expected_step": programme.current_step}
+    )
     # then
     assert moved.status_code == 200
     assert moved.json()["current_step"] == 3
@@ -90,7 +94,9 @@ def test_a_business_chair_breaks_the_default_balance_rule(api_client):
             "conflict_of_interest": "none",
         }
         _add(client, programme, {"type": "commission_member", "title": "Seat", "data": data})
-    refused = client.send("POST", f"/programmes/{programme.pk}/advance", {})
+    refused = client.send(
+        "POST", f"/programmes/{programme.pk}/advance", {"expected_step": programme.current_step}
+    )
     assert [d["code"] for d in refused.json()["error"]["details"]] == ["commission_chair"]
 
 
@@ -98,12 +104,14 @@ def test_only_government_participants_of_the_step_decide_its_gate(api_client):
     programme = ProgrammeFactory(current_step=5)
     business_person, _ = _person("business", "small")
     response = api_client.as_user(business_person).send(
-        "POST", f"/programmes/{programme.pk}/advance", {}
+        "POST", f"/programmes/{programme.pk}/advance", {"expected_step": programme.current_step}
     )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "not_a_gate_keeper"
     higher, _ = _person("higher_body")
-    at_step_5 = api_client.as_user(higher).send("POST", f"/programmes/{programme.pk}/advance", {})
+    at_step_5 = api_client.as_user(higher).send(
+        "POST", f"/programmes/{programme.pk}/advance", {"expected_step": programme.current_step}
+    )
     assert at_step_5.status_code == 403
     assert at_step_5.json()["error"]["code"] == "not_a_participant_at_step"
 
@@ -124,7 +132,7 @@ def test_objections_must_be_answered_by_the_lead_agency(api_client):
     ).json()
     # when: the gate is tried
     refused = api_client.as_user(lead_person).send(
-        "POST", f"/programmes/{programme.pk}/advance", {}
+        "POST", f"/programmes/{programme.pk}/advance", {"expected_step": programme.current_step}
     )
     # then
     assert [d["code"] for d in refused.json()["error"]["details"]] == ["objections_unanswered"]
@@ -143,7 +151,9 @@ def test_objections_must_be_answered_by_the_lead_agency(api_client):
     assert answered.status_code == 201
     assert (
         api_client.as_user(lead_person)
-        .send("POST", f"/programmes/{programme.pk}/advance", {})
+        .send(
+            "POST", f"/programmes/{programme.pk}/advance", {"expected_step": programme.current_step}
+        )
         .status_code
         == 200
     )
@@ -154,18 +164,22 @@ def test_return_to_an_earlier_step_needs_a_reason(api_client):
     person, _org = _person("local_body")
     client = api_client.as_user(person)
     no_reason = client.send(
-        "POST", f"/programmes/{programme.pk}/return", {"to_step": 3, "reason": ""}
+        "POST",
+        f"/programmes/{programme.pk}/return",
+        {"to_step": 3, "reason": "", "expected_step": 6},
     )
     assert no_reason.status_code == 400
     forward = client.send(
-        "POST", f"/programmes/{programme.pk}/return", {"to_step": 7, "reason": "x"}
+        "POST",
+        f"/programmes/{programme.pk}/return",
+        {"to_step": 7, "reason": "x", "expected_step": 6},
     )
     assert forward.status_code == 400
     assert forward.json()["error"]["code"] == "invalid_step"
     back = client.send(
         "POST",
         f"/programmes/{programme.pk}/return",
-        {"to_step": 3, "reason": "Objectives lack baselines"},
+        {"to_step": 3, "reason": "Objectives lack baselines", "expected_step": 6},
     )
     assert back.status_code == 200
     assert back.json()["current_step"] == 3

@@ -50,7 +50,8 @@ def test_a_programme_goes_through_all_ten_steps(actors):
         return call(who, "POST", f"/programmes/{pid}/contributions", body, 201)["id"]
 
     def advance(who, pid, to_step):
-        assert call(who, "POST", f"/programmes/{pid}/advance")["current_step"] == to_step
+        body = {"expected_step": to_step - 1}
+        assert call(who, "POST", f"/programmes/{pid}/advance", body)["current_step"] == to_step
 
     # 1. Problem: the NGO exposes it, the company adds evidence, a province closes the step
     pid = call("ngo", "POST", "/programmes", {"title": "Flood early warning"}, 201)["id"]
@@ -107,12 +108,17 @@ def test_a_programme_goes_through_all_ten_steps(actors):
     advance("ministry", pid, 7)
     # 7. Assessment: an objection, answered
     objection = add("province", pid, "assessment", "Budget", kind="budget", verdict="object")
-    refused = call("ministry", "POST", f"/programmes/{pid}/advance", expect=422)
+    refused = call("ministry", "POST", f"/programmes/{pid}/advance", {"expected_step": 7}, 422)
     assert refused["error"]["details"][0]["code"] == "objections_unanswered"
     add("ministry", pid, "answer", "Costs phased over two years", answers_id=objection)
     advance("ministry", pid, 8)
     # 8. Issuance by the higher body: a signed, verifiable document
-    issued = call("president", "POST", f"/programmes/{pid}/issue", {"legal_status": "Decree"})
+    issued = call(
+        "president",
+        "POST",
+        f"/programmes/{pid}/issue",
+        {"legal_status": "Decree", "expected_step": 8},
+    )
     document_id = issued["document_id"]
     assert document_id
     assert call("ngo", "GET", f"/documents/{document_id}/verify")["valid"] is True
@@ -140,7 +146,7 @@ def test_a_programme_goes_through_all_ten_steps(actors):
     advance("ministry", pid, 10)
     # 10. Review, then the programme closes
     add("ministry", pid, "review", "Results reviewed")
-    closed = call("ministry", "POST", f"/programmes/{pid}/advance")
+    closed = call("ministry", "POST", f"/programmes/{pid}/advance", {"expected_step": 10})
     assert (closed["status"], closed["current_step"], closed["document_id"]) == (
         "closed",
         10,
