@@ -59,6 +59,17 @@ class OrganisationForm(forms.Form):
         }
 
 
+class OrganisationProfileForm(OrganisationForm):
+    """A manager's profile form: kind and parent are registry facts, not offered here."""
+
+    REGISTRY_FIELDS = ("kind", "parent_id")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.REGISTRY_FIELDS:
+            del self.fields[name]
+
+
 class MembershipForm(forms.Form):
     email = forms.EmailField(label=_("Person's email address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)

@@ -19,7 +19,12 @@ from govhub.accounts.api import user_by_email
 from govhub.core.api import DomainError, anonymous_page_cache, audit_list, public, signed_in
 from govhub.organisations import actions, permissions, queries
 from govhub.organisations.data import OrganisationInput
-from govhub.organisations.forms import DirectoryFilterForm, MembershipForm, OrganisationForm
+from govhub.organisations.forms import (
+    DirectoryFilterForm,
+    MembershipForm,
+    OrganisationForm,
+    OrganisationProfileForm,
+)
 from govhub.organisations.kinds import Kind, Sector, Subtype
 from govhub.organisations.models import Organisation
 
@@ -156,13 +161,14 @@ def detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
     )
 
 
-def _input(form: OrganisationForm) -> OrganisationInput:
+def _input(form: OrganisationForm, organisation: Organisation | None = None) -> OrganisationInput:
     data = form.cleaned_data
+    # The profile form has no kind or parent: they stay what the registry says.
     return OrganisationInput(
         name=data["name"],
-        kind=data["kind"],
+        kind=data["kind"] if organisation is None else organisation.kind,
         subtype=data["subtype"] or "",
-        parent_id=data["parent_id"],
+        parent_id=data["parent_id"] if organisation is None else organisation.parent_id,
         name_translations=form.name_translations(),
         description=data["description"],
         contact_email=data["contact_email"],
@@ -209,11 +215,13 @@ def _initial(organisation: Organisation) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = _managed(request, organisation_id)
-    form = OrganisationForm(request.POST or None, initial=_initial(organisation))
+    form = OrganisationProfileForm(request.POST or None, initial=_initial(organisation))
     member_form = MembershipForm()
     if request.method == "POST" and form.is_valid():
         changes = {
-            k: v for k, v in vars(_input(form)).items() if _initial(organisation).get(k) != v
+            k: v
+            for k, v in vars(_input(form, organisation)).items()
+            if _initial(organisation).get(k) != v
         }
         if "name_translations" in changes and changes["name_translations"] == (
             organisation.name_translations or {}

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.test import Client
 
 from conftest import signed_in_client
+from govhub.core.models import AuditEntry
 from govhub.organisations import permissions
 from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
 
@@ -100,3 +101,34 @@ def test_manage_page_shows_a_form_error_not_a_500(business_org, business_manager
     assert "Choose a size or type" in response.content.decode()
     business_org.refresh_from_db()
     assert business_org.subtype == "small"
+
+
+def test_manage_page_offers_no_kind_or_parent_and_ignores_them(
+    business_org, business_manager, ministry
+):
+    # given: a business manager on their profile page
+    client = Client()
+    client.force_login(business_manager)
+    page = client.get(f"/organisations/{business_org.pk}/manage/").content.decode()
+    assert 'name="kind"' not in page
+    assert 'name="parent_id"' not in page
+    entries = AuditEntry.objects.count()
+    # when: they post a government kind and a parent anyway, with an unchanged profile
+    response = client.post(
+        f"/organisations/{business_org.pk}/manage/",
+        {
+            "name": business_org.name,
+            "kind": "higher_body",
+            "parent_id": ministry.pk,
+            "subtype": business_org.subtype,
+        },
+    )
+    # then: the registry facts are untouched and nothing was written
+    assert response.status_code == 302
+    business_org.refresh_from_db()
+    assert (business_org.kind, business_org.sector, business_org.parent_id) == (
+        "business",
+        "business",
+        None,
+    )
+    assert AuditEntry.objects.count() == entries
