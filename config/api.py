@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from govhub.accounts.api import ApiTokenAuth
 from govhub.core.documents.rest import router as documents_router
 from govhub.core.rest import install_error_handlers
+from govhub.core.rest_parser import SafeJsonParser
 from govhub.indices.rest import router as indices_router
 from govhub.organisations.rest import router as organisations_router
 from govhub.programmes.rest import router as programmes_router
@@ -24,6 +25,7 @@ api = NinjaAPI(
     docs_url="/docs",
     # Deny by default: every operation needs a token unless it opts out (and says so).
     auth=ApiTokenAuth(),
+    parser=SafeJsonParser(),
 )
 install_error_handlers(api)
 api.add_router("", organisations_router)

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "govhub.core.rest.ApiErrorEnvelopeMiddleware",
     "govhub.core.middleware.UploadLimitMiddleware",
+    "govhub.core.rest_parser.JsonGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -63,6 +63,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return response
 
     def on_http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # ninja wraps a parser refusal in HttpError(400): keep the parser's stable code.
+        if isinstance(exc.__cause__, DomainError):
+            return on_domain(request, exc.__cause__)
         return _json(exc.status_code, STATUS_CODES.get(exc.status_code, "error"), str(exc))
 
     def on_404(request: HttpRequest, exc: Exception) -> HttpResponse:
