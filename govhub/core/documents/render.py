@@ -16,12 +16,12 @@ import qrcode
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from govhub.core.errors import RuleBroken
+from govhub.core.formats import long_date
 
 # Where Debian/Ubuntu, Fedora, Arch and macOS keep a font with Latin, Cyrillic and Arabic.
 FONT_CANDIDATES: tuple[tuple[str, str], ...] = (
@@ -150,7 +150,7 @@ def _heading(pdf: _Pdf, content: DocumentContent) -> None:
     pdf.ln(2)
     pdf.set_font(pdf.family, "", 10)
     local = timezone.localtime(content.issued_at)
-    issued = f"{date_format(local, 'DATE_FORMAT')} ({local:%Y-%m-%d %H:%M} {local.tzname()})"
+    issued = f"{long_date(local)} ({local:%Y-%m-%d %H:%M} {local.tzname()})"
     for label, value in (
         (_("Number"), content.number),
         (_("Date of issue"), issued),
