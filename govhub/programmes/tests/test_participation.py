@@ -114,16 +114,34 @@ def test_participation_is_checked_before_the_body(api_client):
     programme = ProgrammeFactory(current_step=2)
     person, _ = _member_of("business")
     client = api_client.as_user(person)
-    # when: the body is garbage
+    # when: the body is well-formed JSON that fits no artefact
     response = client.client.post(
         f"/api/v1/programmes/{programme.pk}/contributions",
-        "{not json",
+        '{"type": 5, "data": []}',
         content_type="application/json",
         headers=client._headers(),
     )
     # then: the answer is about participation, not about the payload
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "not_a_participant_at_step"
+    assert Contribution.objects.count() == 0
+
+
+def test_malformed_json_is_refused_before_anything_else(api_client):
+    # given: a business member at step 2, who may not take part there
+    programme = ProgrammeFactory(current_step=2)
+    person, _ = _member_of("business")
+    client = api_client.as_user(person)
+    # when: the body is not JSON at all
+    response = client.client.post(
+        f"/api/v1/programmes/{programme.pk}/contributions",
+        "{not json",
+        content_type="application/json",
+        headers=client._headers(),
+    )
+    # then: the parser refuses it first (it costs the server nothing), and nothing is written
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_json"
     assert Contribution.objects.count() == 0
 
 
