@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja.parser import Parser
 
 from govhub.core.errors import InvalidInput
+from govhub.core.responses import envelope, is_api_request
 
 MAX_DEPTH = 32
 INT_LIMIT = 2**63
@@ -32,48 +34,56 @@ def _parse_int(text: str) -> int:
     return int(text)
 
 
+# A whole string literal (matched in C, escapes included) or one bracket.
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
 def check_depth(raw: str, limit: int = MAX_DEPTH) -> None:
     """Refuse JSON nested deeper than `limit`, scanning the text without recursion."""
     depth = 0
-    in_string = escaped = False
-    for char in raw:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
+    for match in _TOKENS.finditer(raw):
+        token = match.group()
+        if token in ("[", "{"):
             depth += 1
             if depth > limit:
                 raise InvalidInput(_("The JSON is nested too deeply."), code="json_too_deep")
-        elif char in "]}":
+        elif token in ("]", "}"):
             depth -= 1
+
+
+_PARSED = "_govhub_json_body"
+
+
+def _checked(request: HttpRequest) -> dict[str, Any]:
+    """The body as a JSON object, or InvalidInput with a stable code."""
+    try:
+        raw = request.body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(_("The body is not UTF-8."), code="invalid_json") from exc
+    check_depth(raw)
+    try:
+        data = json.loads(
+            raw,
+            parse_constant=_refuse_constant,
+            parse_float=_parse_float,
+            parse_int=_parse_int,
+        )
+    except ValueError as exc:
+        raise InvalidInput(_("The body is not valid JSON."), code="invalid_json") from exc
+    if not isinstance(data, dict):
+        raise InvalidInput(_("The body must be a JSON object."), code="invalid_input")
+    return data
 
 
 class SafeJsonParser(Parser):
     """Parses a request body before any handler, authentication or database work runs."""
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
-        try:
-            raw = request.body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InvalidInput(_("The body is not UTF-8."), code="invalid_json") from exc
-        check_depth(raw)
-        try:
-            data = json.loads(
-                raw,
-                parse_constant=_refuse_constant,
-                parse_float=_parse_float,
-                parse_int=_parse_int,
-            )
-        except ValueError as exc:
-            raise InvalidInput(_("The body is not valid JSON."), code="invalid_json") from exc
-        if not isinstance(data, dict):
-            raise InvalidInput(_("The body must be a JSON object."), code="invalid_input")
+        cached = getattr(request, _PARSED, None)
+        if cached is not None:  # the middleware already parsed and checked this body
+            return cached  # type: ignore[no-any-return]
+        data = _checked(request)
+        setattr(request, _PARSED, data)
         return data
 
 
@@ -84,8 +94,6 @@ class JsonGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> Any:
-        from govhub.core.responses import envelope, is_api_request
-
         if (
             is_api_request(request)
             and request.method in ("POST", "PUT", "PATCH")
@@ -93,9 +101,7 @@ class JsonGuardMiddleware:
             and request.body
         ):
             try:
-                SafeJsonParser().parse_body(request)
+                SafeJsonParser().parse_body(request)  # cached on the request for ninja
             except InvalidInput as exc:
-                from django.http import JsonResponse
-
                 return JsonResponse(envelope(exc.code, exc.message), status=exc.status)
         return self.get_response(request)

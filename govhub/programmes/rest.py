@@ -2,7 +2,7 @@
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -16,6 +16,11 @@ from govhub.programmes.governance import current_model, snapshot_model
 from govhub.programmes.models import Contribution, Programme, ProgrammeStatus, Visibility
 
 router = Router(tags=["programmes"])
+
+# Every transition names the step it expects, so a repeated request never moves twice.
+ExpectedStep = Annotated[
+    int, Field(ge=1, le=100, description="The step the programme is at (409 step_changed if not)")
+]
 
 
 class PhaseOut(Schema):
@@ -97,18 +102,14 @@ class ContributionOut(Schema):
 
 class DecisionIn(Schema):
     organisation_id: int | None = Field(None, description="The organisation you act for")
-    expected_step: int = Field(
-        ..., ge=1, le=100, description="The step the programme is at (409 step_changed if not)"
-    )
+    expected_step: ExpectedStep
 
 
 class ReturnIn(Schema):
     to_step: int = Field(..., ge=1, le=100)
     reason: str = Field(..., min_length=1, max_length=5000)
     organisation_id: int | None = None
-    expected_step: int = Field(
-        ..., ge=1, le=100, description="The step the programme is at (409 step_changed if not)"
-    )
+    expected_step: ExpectedStep
 
 
 class StepDecisionOut(Schema):
@@ -269,9 +270,7 @@ def decision_list(request: HttpRequest, programme_id: int) -> Any:
 class IssueIn(Schema):
     legal_status: str = Field(..., min_length=1, max_length=500)
     organisation_id: int | None = None
-    expected_step: int = Field(
-        ..., ge=1, le=100, description="The step the programme is at (409 step_changed if not)"
-    )
+    expected_step: ExpectedStep
 
 
 @router.post(

@@ -109,40 +109,34 @@ def test_a_contribution_is_accepted_if_and_only_if_the_matrix_allows_it(
         assert (Contribution.objects.count(), AuditEntry.objects.count()) == before
 
 
-def test_participation_is_checked_before_the_body(api_client):
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        # well-formed JSON that fits no artefact: the answer is about participation
+        ('{"type": 5, "data": []}', 403, "not_a_participant_at_step"),
+        # not JSON at all: the parser refuses it before anything else (it costs nothing)
+        ("{not json", 400, "invalid_json"),
+    ],
+)
+def test_participation_is_checked_before_the_body_but_after_the_parser(
+    api_client, body, status, code
+):
     # given: a business member at step 2 (the commission: government only)
     programme = ProgrammeFactory(current_step=2)
     person, _ = _member_of("business")
     client = api_client.as_user(person)
-    # when: the body is well-formed JSON that fits no artefact
+    before = (Contribution.objects.count(), AuditEntry.objects.count())
+    # when
     response = client.client.post(
         f"/api/v1/programmes/{programme.pk}/contributions",
-        '{"type": 5, "data": []}',
+        body,
         content_type="application/json",
         headers=client._headers(),
     )
-    # then: the answer is about participation, not about the payload
-    assert response.status_code == 403
-    assert response.json()["error"]["code"] == "not_a_participant_at_step"
-    assert Contribution.objects.count() == 0
-
-
-def test_malformed_json_is_refused_before_anything_else(api_client):
-    # given: a business member at step 2, who may not take part there
-    programme = ProgrammeFactory(current_step=2)
-    person, _ = _member_of("business")
-    client = api_client.as_user(person)
-    # when: the body is not JSON at all
-    response = client.client.post(
-        f"/api/v1/programmes/{programme.pk}/contributions",
-        "{not json",
-        content_type="application/json",
-        headers=client._headers(),
-    )
-    # then: the parser refuses it first (it costs the server nothing), and nothing is written
-    assert response.status_code == 400
-    assert response.json()["error"]["code"] == "invalid_json"
-    assert Contribution.objects.count() == 0
+    # then
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code
+    assert (Contribution.objects.count(), AuditEntry.objects.count()) == before
 
 
 def test_a_participant_with_a_bad_body_gets_a_400(api_client):
