@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test install install-dev lint typecheck contracts migrations-check pytest bench messages clean
+.PHONY: run test install install-dev lint typecheck contracts migrations-check licenses pytest bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,10 +48,14 @@ contracts: install-dev
 migrations-check: install-dev
 	DJANGO_DEBUG=1 $(BIN)/govhub makemigrations --check --dry-run
 
+# Every runtime dependency's licence, checked against the allow-list in pyproject.toml.
+licenses: install-dev
+	$(BIN)/python scripts/check_licenses.py
+
 pytest: install-dev
 	$(BIN)/pytest
 
-test: lint typecheck contracts migrations-check pytest
+test: lint typecheck contracts migrations-check licenses pytest
 
 bench: install-dev
 	$(BIN)/python bench/run.py

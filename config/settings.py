@@ -294,6 +294,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="GovHub <no-reply@gov
 # its own (`govhub check --deploy` warns). Previous certificates keep older documents valid
 # after a key change.
 GOVHUB_PUBLIC_URL = env.str("GOVHUB_PUBLIC_URL", default="http://127.0.0.1:8000")
+# Where the footer offers the source (AGPL-3.0 section 13); empty: /source/, the archive of
+# the code this server runs.
+GOVHUB_SOURCE_URL = env.str("GOVHUB_SOURCE_URL", default="")
 GOVHUB_SIGNING_KEY_FILE = env.str("GOVHUB_SIGNING_KEY_FILE", default="")
 GOVHUB_SIGNING_CERT_FILE = env.str("GOVHUB_SIGNING_CERT_FILE", default="")
 GOVHUB_SIGNING_KEY_PASSPHRASE = env.str("GOVHUB_SIGNING_KEY_PASSPHRASE", default="")

@@ -13,4 +13,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "SITE_NAME": "GovHub",
         "LANGUAGE_CHOICES": settings.LANGUAGES,
         "OIDC_ENABLED": bool(settings.OIDC_SERVER_URL),
+        "SOURCE_URL": settings.GOVHUB_SOURCE_URL,
     }

@@ -6,6 +6,7 @@ from govhub.core.documents import views as documents
 urlpatterns = [
     path("", views.home, name="home"),
     path("language/", views.language, name="language"),
+    path("source/", views.source, name="source"),
     path("healthz", views.healthz, name="healthz"),
     path("documents/<slug:public_id>/", documents.document_detail, name="document"),
     path("documents/<slug:public_id>/pdf", documents.document_pdf, name="document-pdf"),

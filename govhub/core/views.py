@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language, gettext
@@ -14,6 +20,7 @@ from django.views.decorators.http import require_GET
 from govhub.core.caching import anonymous_page_cache
 from govhub.core.permissions import public
 from govhub.core.responses import error_response
+from govhub.core.source import source_archive
 
 
 @public
@@ -21,6 +28,21 @@ from govhub.core.responses import error_response
 @anonymous_page_cache(seconds=300)
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
+
+
+@public
+@require_GET
+def source(request: HttpRequest) -> HttpResponse:
+    """The installed program's source as a .tar.gz (the AGPL's offer to network users)."""
+    content, digest = source_archive()
+    etag = f'"{digest}"'
+    if request.headers.get("If-None-Match") == etag:
+        return HttpResponseNotModified(headers={"ETag": etag})
+    response = HttpResponse(content, content_type="application/gzip")
+    response["Content-Disposition"] = 'attachment; filename="govhub-source.tar.gz"'
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @public
