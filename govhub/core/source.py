@@ -63,13 +63,15 @@ def source_archive() -> tuple[bytes, str]:
     """A reproducible .tar.gz of the source and its SHA-256, built once per process."""
     buffer = io.BytesIO()
     # mtime 0 and fixed owners: the same source always gives the same bytes (and ETag).
-    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as zipped:
-        with tarfile.open(fileobj=zipped, mode="w", format=tarfile.PAX_FORMAT) as archive:
-            for name, path in source_files():
-                info = tarfile.TarInfo(f"govhub-source/{name}")
-                data = path.read_bytes()
-                info.size = len(data)
-                info.mode = 0o644
-                archive.addfile(info, io.BytesIO(data))
+    with (
+        gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as zipped,
+        tarfile.open(fileobj=zipped, mode="w", format=tarfile.PAX_FORMAT) as archive,
+    ):
+        for name, path in source_files():
+            info = tarfile.TarInfo(f"govhub-source/{name}")
+            data = path.read_bytes()
+            info.size = len(data)
+            info.mode = 0o644
+            archive.addfile(info, io.BytesIO(data))
     content = buffer.getvalue()
     return content, hashlib.sha256(content).hexdigest()
