@@ -47,17 +47,7 @@ def _validate(data: OrganisationInput, *, organisation: Organisation | None) -> 
     name = data.name.strip()
     if not name or len(name) > 200:
         raise InvalidInput(_("The name must have 1 to 200 characters."), code="invalid_name")
-    info = KIND_INFO.get(data.kind)
-    if info is None:
-        raise InvalidInput(_("Unknown kind of organisation."), code="invalid_kind")
-    if info.subtypes and data.subtype not in info.subtypes:
-        raise InvalidInput(
-            _("Choose a size or type that fits this kind of organisation."), code="invalid_subtype"
-        )
-    if not info.subtypes and data.subtype:
-        raise InvalidInput(
-            _("This kind of organisation has no size or type."), code="invalid_subtype"
-        )
+    _check_kind(data)
     languages = {code for code, _label in settings.LANGUAGES}
     for lang, text in data.name_translations.items():
         if lang not in languages or not isinstance(text, str) or len(text) > 200:
@@ -77,6 +67,21 @@ def _validate(data: OrganisationInput, *, organisation: Organisation | None) -> 
     return _validate_parent(data, organisation=organisation)
 
 
+def _check_kind(data: OrganisationInput) -> None:
+    """The kind exists and the subtype fits it."""
+    info = KIND_INFO.get(data.kind)
+    if info is None:
+        raise InvalidInput(_("Unknown kind of organisation."), code="invalid_kind")
+    if info.subtypes and data.subtype not in info.subtypes:
+        raise InvalidInput(
+            _("Choose a size or type that fits this kind of organisation."), code="invalid_subtype"
+        )
+    if not info.subtypes and data.subtype:
+        raise InvalidInput(
+            _("This kind of organisation has no size or type."), code="invalid_subtype"
+        )
+
+
 def _validate_parent(
     data: OrganisationInput, *, organisation: Organisation | None
 ) -> Organisation | None:
@@ -91,18 +96,23 @@ def _validate_parent(
             % {"kind": KIND_INFO[data.kind].label, "parent": KIND_INFO[parent.kind].label},
             code="invalid_parent_kind",
         )
-    # No cycles: the new parent must not be the organisation itself or one of its descendants.
+    if organisation is not None:
+        _refuse_cycle(organisation, parent)
+    return parent
+
+
+def _refuse_cycle(organisation: Organisation, parent: Organisation) -> None:
+    """The new parent must not be the organisation itself or one of its descendants."""
     seen: set[int] = set()
     node: Organisation | None = parent
     while node is not None and node.pk not in seen:
-        if organisation is not None and node.pk == organisation.pk:
+        if node.pk == organisation.pk:
             raise RuleBroken(
                 _("An organisation cannot sit under itself or under one of its own units."),
                 code="parent_cycle",
             )
         seen.add(node.pk)
         node = node.parent
-    return parent
 
 
 def organisation_create(*, actor: Any, data: OrganisationInput) -> Organisation:
@@ -193,6 +203,82 @@ def _refuse_registry_facts(organisation: Organisation, changes: dict[str, Any]) 
             _("These fields are registry facts and cannot be changed here: %(f)s")
             % {"f": ", ".join(changed)},
             code="field_not_editable",
+        )
+
+
+def organisation_reclassify(
+    *,
+    actor: Any,
+    organisation_id: int,
+    kind: str,
+    subtype: str,
+    parent_id: int | None,
+    reason: str,
+) -> Organisation:
+    """Change an organisation's kind (and so sector), subtype and parent, with a reason (staff)."""
+    if not permissions.can_reclassify_organisation(actor):
+        raise Forbidden(_("Only platform administrators may change an organisation's kind."))
+    reason = (reason or "").strip()
+    reject_nul(reason, kind, subtype)
+    if not reason or len(reason) > 1000:
+        raise InvalidInput(
+            _("Give the reason for the change (up to 1,000 characters)."), code="reason_required"
+        )
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
+        if organisation is None:
+            raise NotFound(_("No such organisation."), code="organisation_not_found")
+        data = OrganisationInput(
+            name=organisation.name,
+            kind=kind,
+            subtype=subtype or "",
+            parent_id=parent_id,
+            name_translations=organisation.name_translations or {},
+        )
+        _check_kind(data)
+        parent = _validate_parent(data, organisation=organisation)
+        _refuse_orphaned_units(organisation, kind)
+        before = {f: getattr(organisation, f) for f in ("kind", "sector", "subtype", "parent_id")}
+        organisation.kind = kind
+        organisation.sector = sector_of(kind)
+        organisation.subtype = data.subtype
+        organisation.parent = parent
+        after = {f: getattr(organisation, f) for f in before}
+        diff = {f: [before[f], after[f]] for f in before if before[f] != after[f]}
+        if not diff:
+            raise InvalidInput(
+                _("Nothing would change: choose a different kind, type or parent."),
+                code="nothing_changed",
+            )
+        organisation.updated_at = timezone.now()
+        organisation.save(update_fields=["kind", "sector", "subtype", "parent", "updated_at"])
+        audit_record(
+            actor=actor,
+            verb="organisation.reclassify",
+            target=organisation,
+            organisation_id=organisation.pk,
+            changes={**diff, "reason": reason},
+        )
+    return organisation
+
+
+def _refuse_orphaned_units(organisation: Organisation, kind: str) -> None:
+    """Its own units must still fit under the new kind (an agency stays under a ministry)."""
+    misfits = sorted(
+        {
+            child_kind
+            for child_kind in organisation.children.values_list("kind", flat=True)
+            if kind not in ALLOWED_PARENT_KINDS[child_kind]
+        }
+    )
+    if misfits:
+        raise RuleBroken(
+            _("Its units (%(kinds)s) cannot sit under a %(kind)s; move them first.")
+            % {
+                "kinds": ", ".join(str(KIND_INFO[k].label) for k in misfits),
+                "kind": KIND_INFO[kind].label,
+            },
+            code="units_do_not_fit",
         )
 
 

@@ -34,6 +34,7 @@ class OrganisationForm(forms.Form):
         label=_("Parent organisation number"),
         required=False,
         min_value=1,
+        max_value=2**63 - 1,
         help_text=_("For an agency under a ministry, or a municipality under a province."),
     )
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
@@ -42,8 +43,13 @@ class OrganisationForm(forms.Form):
     address = forms.CharField(label=_("Address"), required=False, max_length=300)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kinds: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if kinds is not None:
+            # Only the kinds this person may create under the chosen parent.
+            self.fields["kind"].choices = [  # type: ignore[attr-defined]
+                (value, label) for value, label in Kind.choices if value in kinds
+            ]
         for code, _label in settings.LANGUAGES[1:]:
             self.fields[f"name_{code}"] = forms.CharField(
                 label=_("Name in %(language)s") % {"language": LANGUAGE_NAMES[code]},
@@ -68,6 +74,33 @@ class OrganisationProfileForm(OrganisationForm):
         super().__init__(*args, **kwargs)
         for name in self.REGISTRY_FIELDS:
             del self.fields[name]
+
+
+class ReclassifyForm(forms.Form):
+    """An administrator changes the registry facts: kind (and so sector), type and parent."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    subtype = forms.ChoiceField(
+        label=_("Size or type"),
+        required=False,
+        choices=[("", _("None")), *Subtype.choices],
+        help_text=_("Businesses give their size; civil-society organisations their type."),
+    )
+    parent_id = forms.IntegerField(
+        label=_("Parent organisation number"),
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text=_("Leave empty for a top-level organisation."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Recorded in the audit log, e.g. the registry extract or decision it rests on."
+        ),
+    )
 
 
 class MembershipForm(forms.Form):

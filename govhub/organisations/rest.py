@@ -61,6 +61,13 @@ class OrganisationPatch(Schema):
     website: str | None = None
 
 
+class ReclassifyIn(Schema):
+    kind: Kind
+    subtype: Subtype | None = None
+    parent_id: int | None = None
+    reason: str = Field("", max_length=1000, description="Why the registry facts change")
+
+
 class OrganisationFilters(Schema):
     sector: Sector | None = None
     kind: Kind | None = None
@@ -158,4 +165,22 @@ def organisation_update(
             changes.pop(field)
     return actions.organisation_update(
         actor=request.user, organisation_id=organisation_id, changes=changes
+    )
+
+
+@router.post(
+    "/organisations/{organisation_id}/reclassify",
+    response=OrganisationOut,
+    summary="Change an organisation's kind, type or parent, with a reason (platform staff)",
+)
+def organisation_reclassify(
+    request: HttpRequest, organisation_id: int, payload: ReclassifyIn
+) -> Organisation:
+    return actions.organisation_reclassify(
+        actor=request.user,
+        organisation_id=organisation_id,
+        kind=payload.kind,
+        subtype=payload.subtype or "",
+        parent_id=payload.parent_id,
+        reason=payload.reason,
     )

@@ -15,4 +15,5 @@ urlpatterns = [
         name="member_remove",
     ),
     path("<int:organisation_id>/audit/", views.audit, name="audit"),
+    path("<int:organisation_id>/reclassify/", views.reclassify, name="reclassify"),
 ]

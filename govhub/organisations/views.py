@@ -24,6 +24,7 @@ from govhub.organisations.forms import (
     MembershipForm,
     OrganisationForm,
     OrganisationProfileForm,
+    ReclassifyForm,
 )
 from govhub.organisations.kinds import Kind, Sector, Subtype
 from govhub.organisations.models import Organisation
@@ -157,6 +158,7 @@ def detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
             "children": queries.organisation_children(organisation),
             "members": queries.membership_list(organisation) if can_see_members else None,
             "can_manage": permissions.can_manage_organisation(request.user, organisation),
+            "can_reclassify": permissions.can_reclassify_organisation(request.user),
         },
     )
 
@@ -181,7 +183,15 @@ def _input(form: OrganisationForm, organisation: Organisation | None = None) -> 
 @signed_in("platform staff, or a manager of the parent organisation")
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
-    form = OrganisationForm(request.POST or None, initial={"parent_id": request.GET.get("parent")})
+    raw_parent = request.POST.get("parent_id") if request.method == "POST" else None
+    raw_parent = raw_parent or request.GET.get("parent") or ""
+    parent = _parent_or_none(request, raw_parent)
+    kinds = permissions.creatable_kinds(request.user, parent)
+    form = OrganisationForm(
+        request.POST or None,
+        initial={"parent_id": parent.pk if parent else None},
+        kinds=kinds,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             organisation = actions.organisation_create(actor=request.user, data=_input(form))
@@ -190,7 +200,57 @@ def create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The organisation was created."))
             return HttpResponseRedirect(reverse("organisations:detail", args=[organisation.pk]))
-    return render(request, "organisations/form.html", {"form": form, "organisation": None})
+    return render(
+        request,
+        "organisations/form.html",
+        {"form": form, "organisation": None, "parent": parent, "may_create": bool(kinds)},
+    )
+
+
+def _parent_or_none(request: HttpRequest, raw: str) -> Organisation | None:
+    """The parent named in the form or URL, if it is a number of an organisation one may see."""
+    raw = raw.strip()
+    if not raw.isdigit() or len(raw) > 18:
+        return None
+    try:
+        return permissions.access_organisation(request.user, int(raw))
+    except Http404:
+        return None
+
+
+@signed_in("platform staff and superusers only")
+@require_http_methods(["GET", "POST"])
+def reclassify(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = permissions.access_organisation(request.user, organisation_id)
+    if not permissions.can_reclassify_organisation(request.user):
+        raise PermissionDenied
+    form = ReclassifyForm(
+        request.POST or None,
+        initial={
+            "kind": organisation.kind,
+            "subtype": organisation.subtype,
+            "parent_id": organisation.parent_id,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.organisation_reclassify(
+                actor=request.user,
+                organisation_id=organisation.pk,
+                kind=data["kind"],
+                subtype=data["subtype"] or "",
+                parent_id=data["parent_id"],
+                reason=data["reason"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The kind, type and parent were changed."))
+            return HttpResponseRedirect(reverse("organisations:detail", args=[organisation.pk]))
+    return render(
+        request, "organisations/reclassify.html", {"organisation": organisation, "form": form}
+    )
 
 
 def _managed(request: HttpRequest, organisation_id: int) -> Organisation:
