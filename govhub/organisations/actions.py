@@ -49,6 +49,11 @@ def _validate(data: OrganisationInput, *, organisation: Organisation | None) -> 
         raise InvalidInput(_("The name must have 1 to 200 characters."), code="invalid_name")
     _check_kind(data)
     languages = {code for code, _label in settings.LANGUAGES}
+    if not isinstance(data.name_translations, dict):
+        raise InvalidInput(
+            _("Names in other languages must be given by language."),
+            code="invalid_name_translations",
+        )
     for lang, text in data.name_translations.items():
         if lang not in languages or not isinstance(text, str) or len(text) > 200:
             raise InvalidInput(
@@ -150,6 +155,15 @@ def organisation_update(
             _("These fields cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))},
             code="invalid_field",
         )
+    # None clears a field (no translations, no description); the name is then refused as empty.
+    changes = {
+        key: ({} if key == "name_translations" else "")
+        if value is None and key not in ("parent_id", "is_active")
+        else value
+        for key, value in changes.items()
+    }
+    if changes.get("is_active", False) is None:
+        raise InvalidInput(_("Say whether the organisation is active."), code="invalid_field")
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
         if organisation is None or not permissions.can_view_organisation(actor, organisation):
@@ -161,9 +175,6 @@ def organisation_update(
         merged: dict[str, Any] = {
             f: changes.get(f, before[f]) for f in OrganisationInput.__dataclass_fields__
         }
-        for key, value in merged.items():
-            if value is None and key != "parent_id":
-                merged[key] = {} if key == "name_translations" else ""
         data = OrganisationInput(**merged)
         parent = _validate(data, organisation=organisation)
         for field, value in changes.items():

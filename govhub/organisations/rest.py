@@ -49,6 +49,8 @@ class OrganisationIn(Schema):
 
 
 class OrganisationPatch(Schema):
+    """Only the fields given change; null clears a field (the name cannot be cleared)."""
+
     name: str | None = Field(None, min_length=1, max_length=200)
     kind: Kind | None = None
     subtype: Subtype | None = None
@@ -157,12 +159,9 @@ def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Status
 def organisation_update(
     request: HttpRequest, organisation_id: int, payload: OrganisationPatch
 ) -> Organisation:
+    # As in a JSON merge patch, null clears a field: no translations, no description, ...;
+    # the action refuses null where a value is required (name) or is a registry fact (kind).
     changes = payload.dict(exclude_unset=True)
-    if "subtype" in changes:
-        changes["subtype"] = changes["subtype"] or ""
-    for field in ("name", "kind", "description", "contact_email", "phone", "address", "website"):
-        if field in changes and changes[field] is None:
-            changes.pop(field)
     return actions.organisation_update(
         actor=request.user, organisation_id=organisation_id, changes=changes
     )
