@@ -104,5 +104,11 @@ class ReclassifyForm(forms.Form):
 
 
 class MembershipForm(forms.Form):
-    email = forms.EmailField(label=_("Person's email address"))
+    """Invite a person by email; they become a member when they accept."""
+
+    email = forms.EmailField(label=_("Person's email address"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)

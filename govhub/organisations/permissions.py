@@ -46,6 +46,11 @@ def can_reclassify_organisation(user: Any) -> bool:
     return bool(user.is_staff or user.is_superuser)
 
 
+def can_add_member_directly(user: Any) -> bool:
+    """A membership without an invitation: platform staff only (managers invite)."""
+    return can_reclassify_organisation(user)
+
+
 def creatable_kinds(user: Any, parent: Organisation | None) -> list[str]:
     """The kinds `user` may create under `parent` (None: top level), in the registry's order."""
     fitting = [

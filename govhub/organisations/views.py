@@ -11,11 +11,11 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from govhub.accounts.api import user_by_email
 from govhub.core.api import DomainError, anonymous_page_cache, audit_list, public, signed_in
 from govhub.organisations import actions, permissions, queries
 from govhub.organisations.data import OrganisationInput
@@ -25,9 +25,10 @@ from govhub.organisations.forms import (
     OrganisationForm,
     OrganisationProfileForm,
     ReclassifyForm,
+    RoleForm,
 )
 from govhub.organisations.kinds import Kind, Sector, Subtype
-from govhub.organisations.models import Organisation
+from govhub.organisations.models import Organisation, Role
 
 PAGE_SIZE = 50
 # What a directory row shows; loading only these halves the time spent building objects.
@@ -277,6 +278,7 @@ def manage(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = _managed(request, organisation_id)
     form = OrganisationProfileForm(request.POST or None, initial=_initial(organisation))
     member_form = MembershipForm()
+    now = timezone.now()
     if request.method == "POST" and form.is_valid():
         changes = {
             k: v
@@ -304,6 +306,11 @@ def manage(request: HttpRequest, organisation_id: int) -> HttpResponse:
             "form": form,
             "member_form": member_form,
             "members": queries.membership_list(organisation),
+            "roles": Role.choices,
+            "invitations": [
+                (invitation, invitation.is_open(now))
+                for invitation in queries.invitation_list(organisation)
+            ],
         },
     )
 
@@ -311,27 +318,111 @@ def manage(request: HttpRequest, organisation_id: int) -> HttpResponse:
 @signed_in("managers of the organisation, and platform staff")
 @require_POST
 def member_add(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """Invite a person: the same answer whether or not the address has an account."""
     organisation = _managed(request, organisation_id)
     form = MembershipForm(request.POST)
     if form.is_valid():
-        person = user_by_email(form.cleaned_data["email"])
-        if person is None:
-            messages.error(request, _("No person with that email address has an account."))
+        email = form.cleaned_data["email"]
+        try:
+            actions.invitation_create(
+                actor=request.user,
+                organisation_id=organisation.pk,
+                email=email,
+                role=form.cleaned_data["role"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
         else:
-            try:
-                actions.membership_add(
-                    actor=request.user,
-                    organisation_id=organisation.pk,
-                    user=person,
-                    role=form.cleaned_data["role"],
+            messages.success(
+                request,
+                _(
+                    "An invitation was sent to %(email)s. The person becomes a member when "
+                    "they accept it."
                 )
-            except DomainError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, _("The member was saved."))
+                % {"email": email},
+            )
     else:
         messages.error(request, _("Enter an email address and a role."))
     return HttpResponseRedirect(reverse("organisations:manage", args=[organisation.pk]))
+
+
+@signed_in("managers of the organisation, and platform staff")
+@require_POST
+def member_role(request: HttpRequest, organisation_id: int, membership_id: int) -> HttpResponse:
+    organisation = _managed(request, organisation_id)
+    if not organisation.memberships.filter(pk=membership_id).exists():
+        raise Http404
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role."))
+    else:
+        try:
+            actions.membership_change_role(
+                actor=request.user, membership_id=membership_id, role=form.cleaned_data["role"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The role was changed."))
+    return HttpResponseRedirect(reverse("organisations:manage", args=[organisation.pk]))
+
+
+@signed_in("managers of the organisation, and platform staff")
+@require_POST
+def invitation_revoke(
+    request: HttpRequest, organisation_id: int, invitation_id: int
+) -> HttpResponse:
+    organisation = _managed(request, organisation_id)
+    if not organisation.invitations.filter(pk=invitation_id).exists():
+        raise Http404
+    try:
+        actions.invitation_revoke(actor=request.user, invitation_id=invitation_id)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The invitation was withdrawn."))
+    return HttpResponseRedirect(reverse("organisations:manage", args=[organisation.pk]))
+
+
+@signed_in("the invited person: the account with the invitation's email address")
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The invited person accepts or declines, signed in with the address it was sent to."""
+    try:
+        found = actions.invitation_get(actor=request.user, token=token)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        return render(
+            request,
+            "organisations/invitation.html",
+            {"invitation": None, "error": exc.message},
+            status=exc.status,
+        )
+    error = ""
+    if request.method == "POST":
+        decision = request.POST.get("decision", "")
+        try:
+            if decision == "accept":
+                actions.invitation_accept(actor=request.user, token=token)
+                messages.success(request, _("Welcome: you are now a member."))
+                return HttpResponseRedirect(
+                    reverse("organisations:detail", args=[found.organisation_id])
+                )
+            if decision == "decline":
+                actions.invitation_decline(actor=request.user, token=token)
+                messages.success(request, _("You declined the invitation."))
+                return HttpResponseRedirect(reverse("core:home"))
+            error = _("Choose to accept or to decline.")
+        except DomainError as exc:
+            error = exc.message
+        found.refresh_from_db()
+    return render(
+        request,
+        "organisations/invitation.html",
+        {"invitation": found, "error": error, "is_open": found.is_open()},
+        status=400 if error else 200,
+    )
 
 
 @signed_in("managers of the organisation, and platform staff")

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhub.core.api import (
-    Conflict,
     Forbidden,
     InvalidInput,
     NotFound,
@@ -290,84 +289,6 @@ def _refuse_orphaned_units(organisation: Organisation, kind: str) -> None:
                 "kind": KIND_INFO[kind].label,
             },
             code="units_do_not_fit",
-        )
-
-
-def membership_add(*, actor: Any, organisation_id: int, user: Any, role: str) -> Membership:
-    """Add a person to an organisation, or change their role (managers, or staff)."""
-    if role not in Role.values:
-        raise InvalidInput(_("Unknown role."), code="invalid_role")
-    with transaction.atomic():
-        organisation = _managed(actor, organisation_id)
-        membership, created = Membership.objects.get_or_create(
-            user=user, organisation=organisation, defaults={"role": role}
-        )
-        if not created and membership.role != role:
-            _keep_a_manager(organisation, leaving=membership)
-            old = membership.role
-            membership.role = role
-            membership.save(update_fields=["role"])
-            changes = {"user": user.pk, "role": [old, role]}
-        elif created:
-            changes = {"user": user.pk, "role": role}
-        else:
-            return membership
-        audit_record(
-            actor=actor,
-            verb="membership.add" if created else "membership.change_role",
-            target=membership,
-            organisation_id=organisation.pk,
-            changes=changes,
-            target_label=f"{user.email} @ {organisation.name}",
-        )
-    return membership
-
-
-def membership_remove(*, actor: Any, membership_id: int) -> None:
-    """Remove a person from an organisation; the last manager cannot be removed."""
-    with transaction.atomic():
-        membership = (
-            Membership.objects.select_related("user", "organisation")
-            .filter(pk=membership_id)
-            .first()
-        )
-        if membership is None:
-            raise NotFound(_("No such membership."), code="membership_not_found")
-        organisation = _managed(actor, membership.organisation_id)
-        _keep_a_manager(organisation, leaving=membership)
-        label = f"{membership.user.email} @ {organisation.name}"
-        audit_record(
-            actor=actor,
-            verb="membership.remove",
-            target=membership,
-            organisation_id=organisation.pk,
-            changes={"user": membership.user_id, "role": membership.role},
-            target_label=label,
-        )
-        membership.delete()
-
-
-def _managed(actor: Any, organisation_id: int) -> Organisation:
-    organisation = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
-    if organisation is None:
-        raise NotFound(_("No such organisation."), code="organisation_not_found")
-    if not permissions.can_manage_organisation(actor, organisation):
-        raise Forbidden(_("Only the organisation's managers may change its members."))
-    return organisation
-
-
-def _keep_a_manager(organisation: Organisation, *, leaving: Membership) -> None:
-    if leaving.role != Role.MANAGER:
-        return
-    others = (
-        Membership.objects.filter(organisation=organisation, role=Role.MANAGER)
-        .exclude(pk=leaving.pk)
-        .exists()
-    )
-    if not others:
-        raise Conflict(
-            _("An organisation needs at least one manager; appoint another manager first."),
-            code="last_manager",
         )
 
 
