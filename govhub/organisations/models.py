@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -171,6 +173,6 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"{self.email} @ {self.organisation_id} ({self.role}, {self.status})"
 
-    def is_open(self, now: object = None) -> bool:
+    def is_open(self, now: datetime | None = None) -> bool:
         """Pending and not yet expired."""
         return self.status == InvitationStatus.PENDING and self.expires_at > (now or timezone.now())

@@ -38,7 +38,7 @@ def _invite(actor: Any, org: Any, email: str, role: str, capture: Any) -> str:
     """Invite and return the secret from the email sent after commit."""
     with capture(execute=True):
         actions.invitation_create(actor=actor, organisation_id=org.pk, email=email, role=role)
-    match = LINK.search(mail.outbox[-1].body)
+    match = LINK.search(str(mail.outbox[-1].body))
     assert match is not None
     return match.group(1)
 
@@ -62,7 +62,7 @@ def test_inviting_writes_an_invitation_and_mails_it_after_commit(
     sent = mail.outbox[0]
     assert sent.to == ["ada@example.org"]
     assert sent.subject == "Invitation to join BrightPath Software on GovHub"
-    token = LINK.search(sent.body).group(1)  # type: ignore[union-attr]
+    token = LINK.search(str(sent.body)).group(1)  # type: ignore[union-attr]
     assert actions.token_hash(token) == invitation.token_hash
     assert token not in invitation.token_hash
     invitation.refresh_from_db()
