@@ -420,7 +420,13 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "organisations/invitation.html",
-        {"invitation": found, "error": error, "is_open": found.is_open()},
+        {
+            "invitation": found,
+            "error": error,
+            "is_open": found.is_open(),
+            # Said before the person clicks: administrators may only decline.
+            "may_join": not (request.user.is_staff or request.user.is_superuser),
+        },
         status=400 if error else 200,
     )
 

@@ -418,6 +418,10 @@ def test_the_page_tells_another_account_and_staff_why_not(
     assert refused.status_code == 403
     assert "sent to another email address" in refused.content.decode()
     admin = signed_in_client(UserFactory(email="root@example.org", is_staff=True))
+    told = admin.get(url).content.decode()
+    assert "Platform administrators cannot become members of an organisation" in told
+    assert 'value="accept"' not in told
+    assert 'value="decline"' in told
     before = _written()
     answer = admin.post(url, {"decision": "accept"})
     assert answer.status_code == 400
@@ -474,3 +478,27 @@ def test_the_invited_person_answers_over_the_api(
     }
     declined = client.send("POST", "/invitations/decline", {"token": token})
     assert (declined.status_code, declined.json()["error"]["code"]) == (409, "invitation_closed")
+
+
+def test_a_manager_changes_a_role_on_the_manage_page(business_org, business_manager):
+    member = MembershipFactory(organisation=business_org, role="member")
+    client = signed_in_client(business_manager)
+    url = f"/organisations/{business_org.pk}/members/{member.pk}/role/"
+    assert (
+        f'action="{url}"'
+        in client.get(f"/organisations/{business_org.pk}/manage/").content.decode()
+    )
+    changed = client.post(url, {"role": "manager"}, follow=True)
+    assert [str(m) for m in changed.context["messages"]] == ["The role was changed."]
+    assert Membership.objects.get(pk=member.pk).role == "manager"
+    # the last manager cannot step down (a message, not a 500), and nothing is written
+    only = Membership.objects.get(user=business_manager)
+    Membership.objects.filter(pk=member.pk).update(role="member")
+    before = _written()
+    refused = client.post(
+        f"/organisations/{business_org.pk}/members/{only.pk}/role/", {"role": "member"}, follow=True
+    )
+    assert [str(m) for m in refused.context["messages"]] == [
+        "An organisation needs at least one manager; appoint another manager first."
+    ]
+    assert _written() == before
