@@ -21,21 +21,31 @@ class DirectoryFilterForm(forms.Form):
     )
 
 
-class OrganisationForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
-    subtype = forms.ChoiceField(
+def _subtype_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
         label=_("Size or type"),
         required=False,
         choices=[("", _("None")), *Subtype.choices],
         help_text=_("Businesses give their size; civil-society organisations their type."),
     )
-    parent_id = forms.IntegerField(
+
+
+def _parent_field(help_text: Any) -> forms.IntegerField:
+    return forms.IntegerField(
         label=_("Parent organisation number"),
         required=False,
         min_value=1,
         max_value=2**63 - 1,
-        help_text=_("For an agency under a ministry, or a municipality under a province."),
+        help_text=help_text,
+    )
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    subtype = _subtype_field()
+    parent_id = _parent_field(
+        _("For an agency under a ministry, or a municipality under a province.")
     )
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
     contact_email = forms.EmailField(label=_("Contact email"), required=False)
@@ -80,19 +90,8 @@ class ReclassifyForm(forms.Form):
     """An administrator changes the registry facts: kind (and so sector), type and parent."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
-    subtype = forms.ChoiceField(
-        label=_("Size or type"),
-        required=False,
-        choices=[("", _("None")), *Subtype.choices],
-        help_text=_("Businesses give their size; civil-society organisations their type."),
-    )
-    parent_id = forms.IntegerField(
-        label=_("Parent organisation number"),
-        required=False,
-        min_value=1,
-        max_value=2**63 - 1,
-        help_text=_("Leave empty for a top-level organisation."),
-    )
+    subtype = _subtype_field()
+    parent_id = _parent_field(_("Leave empty for a top-level organisation."))
     reason = forms.CharField(
         label=_("Reason for the change"),
         max_length=1000,

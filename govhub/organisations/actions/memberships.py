@@ -186,6 +186,13 @@ def invitation_get(*, actor: Any, token: str) -> Invitation:
     return invitation
 
 
+def _close(invitation: Invitation, status: str, actor: Any) -> None:
+    invitation.status = status
+    invitation.responded_at = timezone.now()
+    invitation.responded_by = actor
+    invitation.save(update_fields=["status", "responded_at", "responded_by"])
+
+
 def invitation_accept(*, actor: Any, token: str) -> Membership:
     """The invited person accepts: the membership begins now.
 
@@ -207,10 +214,7 @@ def invitation_accept(*, actor: Any, token: str) -> Membership:
         membership, created = Membership.objects.get_or_create(
             user=actor, organisation=invitation.organisation, defaults={"role": invitation.role}
         )
-        invitation.status = InvitationStatus.ACCEPTED
-        invitation.responded_at = timezone.now()
-        invitation.responded_by = actor
-        invitation.save(update_fields=["status", "responded_at", "responded_by"])
+        _close(invitation, InvitationStatus.ACCEPTED, actor)
         audit_record(
             actor=actor,
             verb="invitation.accept",
@@ -232,10 +236,7 @@ def invitation_decline(*, actor: Any, token: str) -> Invitation:
     with transaction.atomic():
         invitation = _open_invitation(token)
         _refuse_other_account(actor, invitation)
-        invitation.status = InvitationStatus.DECLINED
-        invitation.responded_at = timezone.now()
-        invitation.responded_by = actor
-        invitation.save(update_fields=["status", "responded_at", "responded_by"])
+        _close(invitation, InvitationStatus.DECLINED, actor)
         audit_record(
             actor=actor,
             verb="invitation.decline",
@@ -259,10 +260,7 @@ def invitation_revoke(*, actor: Any, invitation_id: int) -> Invitation:
                 _("This invitation has already been answered or was withdrawn."),
                 code="invitation_closed",
             )
-        invitation.status = InvitationStatus.REVOKED
-        invitation.responded_at = timezone.now()
-        invitation.responded_by = actor
-        invitation.save(update_fields=["status", "responded_at", "responded_by"])
+        _close(invitation, InvitationStatus.REVOKED, actor)
         audit_record(
             actor=actor,
             verb="invitation.revoke",
