@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import Http404
 
-from govhub.organisations.kinds import ALLOWED_PARENT_KINDS, KIND_INFO, Sector
+from govhub.organisations.kinds import ALLOWED_PARENT_KINDS, KIND_INFO, KINDS, Sector
 from govhub.organisations.models import Membership, Organisation, Role
 
 
@@ -36,6 +36,36 @@ def can_create_organisation(user: Any, parent: Organisation | None, kind: str) -
         return True
     if parent is None or not is_manager(user, parent):
         return False
+    return _manager_may_create(parent, kind)
+
+
+def can_reclassify_organisation(user: Any) -> bool:
+    """Kind, sector and parent are registry facts: only staff and superusers change them."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(user.is_staff or user.is_superuser)
+
+
+def can_add_member_directly(user: Any) -> bool:
+    """A membership without an invitation: platform staff only (managers invite)."""
+    return can_reclassify_organisation(user)
+
+
+def creatable_kinds(user: Any, parent: Organisation | None) -> list[str]:
+    """The kinds `user` may create under `parent` (None: top level), in the registry's order."""
+    fitting = [
+        info.key
+        for info in KINDS
+        if parent is None or parent.kind in ALLOWED_PARENT_KINDS[info.key]
+    ]
+    if _is_staff(user):
+        return fitting
+    if parent is None or not is_manager(user, parent):
+        return []
+    return [k for k in fitting if _manager_may_create(parent, k)]
+
+
+def _manager_may_create(parent: Organisation, kind: str) -> bool:
     if parent.kind not in ALLOWED_PARENT_KINDS.get(kind, ()):
         return False
     return KIND_INFO[kind].sector != Sector.GOVERNMENT or parent.sector == Sector.GOVERNMENT

@@ -10,7 +10,7 @@ from django.db.models import QuerySet, TextField
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
 
-from govhub.organisations.models import Membership, Organisation
+from govhub.organisations.models import Invitation, InvitationStatus, Membership, Organisation
 
 
 def organisation_list(
@@ -51,6 +51,15 @@ def directory_version() -> str:
 
 def organisation_children(organisation: Organisation) -> QuerySet[Organisation]:
     return Organisation.objects.filter(parent=organisation, is_active=True).order_by("name")
+
+
+def invitation_list(organisation: Organisation) -> QuerySet[Invitation]:
+    """The organisation's pending invitations (expired ones included, marked by the page)."""
+    return (
+        Invitation.objects.filter(organisation=organisation, status=InvitationStatus.PENDING)
+        .select_related("invited_by")
+        .order_by("-created_at", "-id")
+    )
 
 
 def membership_list(organisation: Organisation) -> QuerySet[Membership]:

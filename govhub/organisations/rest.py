@@ -1,17 +1,20 @@
 """REST: organisations and `GET /me`."""
 
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from govhub.core.api import Forbidden, NotFound
 from govhub.core.rest import PUBLIC_OPERATION, PageNumber
 from govhub.organisations import actions, permissions, queries
 from govhub.organisations.data import OrganisationInput
 from govhub.organisations.kinds import Kind, Sector, Subtype
-from govhub.organisations.models import Organisation
+from govhub.organisations.models import Invitation, InvitationStatus, Organisation, Role
 
 router = Router(tags=["organisations"])
 
@@ -49,6 +52,8 @@ class OrganisationIn(Schema):
 
 
 class OrganisationPatch(Schema):
+    """Only the fields given change; null clears a field (the name cannot be cleared)."""
+
     name: str | None = Field(None, min_length=1, max_length=200)
     kind: Kind | None = None
     subtype: Subtype | None = None
@@ -59,6 +64,32 @@ class OrganisationPatch(Schema):
     phone: str | None = Field(None, max_length=40)
     address: str | None = Field(None, max_length=300)
     website: str | None = None
+
+
+class ReclassifyIn(Schema):
+    kind: Kind
+    subtype: Subtype | None = None
+    parent_id: int | None = None
+    reason: str = Field("", max_length=1000, description="Why the registry facts change")
+
+
+class InvitationIn(Schema):
+    email: str = Field(..., max_length=254)
+    role: Role = Role.MEMBER
+
+
+class InvitationOut(Schema):
+    id: int
+    organisation_id: int
+    email: str
+    role: Role
+    status: InvitationStatus
+    created_at: datetime
+    expires_at: datetime
+
+
+class InvitationAnswerIn(Schema):
+    token: str = Field(..., max_length=200, description="The secret from the invitation email")
 
 
 class OrganisationFilters(Schema):
@@ -150,12 +181,99 @@ def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Status
 def organisation_update(
     request: HttpRequest, organisation_id: int, payload: OrganisationPatch
 ) -> Organisation:
+    # As in a JSON merge patch, null clears a field: no translations, no description, ...;
+    # the action refuses null where a value is required (name) or is a registry fact (kind).
     changes = payload.dict(exclude_unset=True)
-    if "subtype" in changes:
-        changes["subtype"] = changes["subtype"] or ""
-    for field in ("name", "kind", "description", "contact_email", "phone", "address", "website"):
-        if field in changes and changes[field] is None:
-            changes.pop(field)
     return actions.organisation_update(
         actor=request.user, organisation_id=organisation_id, changes=changes
     )
+
+
+@router.post(
+    "/organisations/{organisation_id}/reclassify",
+    response=OrganisationOut,
+    summary="Change an organisation's kind, type or parent, with a reason (platform staff)",
+)
+def organisation_reclassify(
+    request: HttpRequest, organisation_id: int, payload: ReclassifyIn
+) -> Organisation:
+    return actions.organisation_reclassify(
+        actor=request.user,
+        organisation_id=organisation_id,
+        kind=payload.kind,
+        subtype=payload.subtype or "",
+        parent_id=payload.parent_id,
+        reason=payload.reason,
+    )
+
+
+@router.post(
+    "/organisations/{organisation_id}/members",
+    response={202: InvitationOut},
+    summary="Invite a person by email (its managers, or staff); they join when they accept",
+)
+def member_invite(
+    request: HttpRequest, organisation_id: int, payload: InvitationIn
+) -> Status[Invitation]:
+    # 202 whether or not the address has an account: nothing here reveals it.
+    invitation = actions.invitation_create(
+        actor=request.user,
+        organisation_id=organisation_id,
+        email=payload.email,
+        role=payload.role,
+    )
+    return Status(202, invitation)
+
+
+def _managed(request: HttpRequest, organisation_id: int) -> Organisation:
+    organisation = permissions.access_organisation(request.user, organisation_id)
+    if not permissions.can_manage_organisation(request.user, organisation):
+        raise Forbidden(_("Only the organisation's managers may see its invitations."))
+    return organisation
+
+
+@router.get(
+    "/organisations/{organisation_id}/invitations",
+    response=list[InvitationOut],
+    summary="Pending invitations (its managers, or staff)",
+)
+def invitation_list(request: HttpRequest, organisation_id: int) -> Any:
+    return list(queries.invitation_list(_managed(request, organisation_id)))
+
+
+@router.post(
+    "/organisations/{organisation_id}/invitations/{invitation_id}/revoke",
+    response=InvitationOut,
+    summary="Withdraw a pending invitation (its managers, or staff)",
+)
+def invitation_revoke(request: HttpRequest, organisation_id: int, invitation_id: int) -> Any:
+    organisation = _managed(request, organisation_id)
+    if not organisation.invitations.filter(pk=invitation_id).exists():
+        raise NotFound(_("No such invitation."), code="invitation_not_found")
+    return actions.invitation_revoke(actor=request.user, invitation_id=invitation_id)
+
+
+@router.post(
+    "/invitations/accept",
+    response=MembershipOut,
+    summary="Accept an invitation sent to your email address",
+)
+def invitation_accept(request: HttpRequest, payload: InvitationAnswerIn) -> dict[str, Any]:
+    membership = actions.invitation_accept(actor=request.user, token=payload.token)
+    organisation = membership.organisation
+    return {
+        "organisation_id": organisation.pk,
+        "organisation_name": organisation.name,
+        "kind": organisation.kind,
+        "sector": organisation.sector,
+        "role": membership.role,
+    }
+
+
+@router.post(
+    "/invitations/decline",
+    response=InvitationOut,
+    summary="Decline an invitation sent to your email address",
+)
+def invitation_decline(request: HttpRequest, payload: InvitationAnswerIn) -> Invitation:
+    return actions.invitation_decline(actor=request.user, token=payload.token)

@@ -14,5 +14,17 @@ urlpatterns = [
         views.member_remove,
         name="member_remove",
     ),
+    path(
+        "<int:organisation_id>/members/<int:membership_id>/role/",
+        views.member_role,
+        name="member_role",
+    ),
+    path(
+        "<int:organisation_id>/invitations/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("<int:organisation_id>/audit/", views.audit, name="audit"),
+    path("<int:organisation_id>/reclassify/", views.reclassify, name="reclassify"),
 ]

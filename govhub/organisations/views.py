@@ -11,11 +11,11 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from govhub.accounts.api import user_by_email
 from govhub.core.api import DomainError, anonymous_page_cache, audit_list, public, signed_in
 from govhub.organisations import actions, permissions, queries
 from govhub.organisations.data import OrganisationInput
@@ -24,9 +24,11 @@ from govhub.organisations.forms import (
     MembershipForm,
     OrganisationForm,
     OrganisationProfileForm,
+    ReclassifyForm,
+    RoleForm,
 )
 from govhub.organisations.kinds import Kind, Sector, Subtype
-from govhub.organisations.models import Organisation
+from govhub.organisations.models import Organisation, Role
 
 PAGE_SIZE = 50
 # What a directory row shows; loading only these halves the time spent building objects.
@@ -157,6 +159,7 @@ def detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
             "children": queries.organisation_children(organisation),
             "members": queries.membership_list(organisation) if can_see_members else None,
             "can_manage": permissions.can_manage_organisation(request.user, organisation),
+            "can_reclassify": permissions.can_reclassify_organisation(request.user),
         },
     )
 
@@ -181,7 +184,15 @@ def _input(form: OrganisationForm, organisation: Organisation | None = None) -> 
 @signed_in("platform staff, or a manager of the parent organisation")
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
-    form = OrganisationForm(request.POST or None, initial={"parent_id": request.GET.get("parent")})
+    raw_parent = request.POST.get("parent_id") if request.method == "POST" else None
+    raw_parent = raw_parent or request.GET.get("parent") or ""
+    parent = _parent_or_none(request, raw_parent)
+    kinds = permissions.creatable_kinds(request.user, parent)
+    form = OrganisationForm(
+        request.POST or None,
+        initial={"parent_id": parent.pk if parent else None},
+        kinds=kinds,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             organisation = actions.organisation_create(actor=request.user, data=_input(form))
@@ -190,7 +201,57 @@ def create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The organisation was created."))
             return HttpResponseRedirect(reverse("organisations:detail", args=[organisation.pk]))
-    return render(request, "organisations/form.html", {"form": form, "organisation": None})
+    return render(
+        request,
+        "organisations/form.html",
+        {"form": form, "organisation": None, "parent": parent, "may_create": bool(kinds)},
+    )
+
+
+def _parent_or_none(request: HttpRequest, raw: str) -> Organisation | None:
+    """The parent named in the form or URL, if it is a number of an organisation one may see."""
+    raw = raw.strip()
+    if not raw.isdigit() or len(raw) > 18:
+        return None
+    try:
+        return permissions.access_organisation(request.user, int(raw))
+    except Http404:
+        return None
+
+
+@signed_in("platform staff and superusers only")
+@require_http_methods(["GET", "POST"])
+def reclassify(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = permissions.access_organisation(request.user, organisation_id)
+    if not permissions.can_reclassify_organisation(request.user):
+        raise PermissionDenied
+    form = ReclassifyForm(
+        request.POST or None,
+        initial={
+            "kind": organisation.kind,
+            "subtype": organisation.subtype,
+            "parent_id": organisation.parent_id,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.organisation_reclassify(
+                actor=request.user,
+                organisation_id=organisation.pk,
+                kind=data["kind"],
+                subtype=data["subtype"] or "",
+                parent_id=data["parent_id"],
+                reason=data["reason"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The kind, type and parent were changed."))
+            return HttpResponseRedirect(reverse("organisations:detail", args=[organisation.pk]))
+    return render(
+        request, "organisations/reclassify.html", {"organisation": organisation, "form": form}
+    )
 
 
 def _managed(request: HttpRequest, organisation_id: int) -> Organisation:
@@ -217,6 +278,7 @@ def manage(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = _managed(request, organisation_id)
     form = OrganisationProfileForm(request.POST or None, initial=_initial(organisation))
     member_form = MembershipForm()
+    now = timezone.now()
     if request.method == "POST" and form.is_valid():
         changes = {
             k: v
@@ -244,6 +306,11 @@ def manage(request: HttpRequest, organisation_id: int) -> HttpResponse:
             "form": form,
             "member_form": member_form,
             "members": queries.membership_list(organisation),
+            "roles": Role.choices,
+            "invitations": [
+                (invitation, invitation.is_open(now))
+                for invitation in queries.invitation_list(organisation)
+            ],
         },
     )
 
@@ -251,27 +318,117 @@ def manage(request: HttpRequest, organisation_id: int) -> HttpResponse:
 @signed_in("managers of the organisation, and platform staff")
 @require_POST
 def member_add(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """Invite a person: the same answer whether or not the address has an account."""
     organisation = _managed(request, organisation_id)
     form = MembershipForm(request.POST)
     if form.is_valid():
-        person = user_by_email(form.cleaned_data["email"])
-        if person is None:
-            messages.error(request, _("No person with that email address has an account."))
+        email = form.cleaned_data["email"]
+        try:
+            actions.invitation_create(
+                actor=request.user,
+                organisation_id=organisation.pk,
+                email=email,
+                role=form.cleaned_data["role"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
         else:
-            try:
-                actions.membership_add(
-                    actor=request.user,
-                    organisation_id=organisation.pk,
-                    user=person,
-                    role=form.cleaned_data["role"],
+            messages.success(
+                request,
+                _(
+                    "An invitation was sent to %(email)s. The person becomes a member when "
+                    "they accept it."
                 )
-            except DomainError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, _("The member was saved."))
+                % {"email": email},
+            )
     else:
         messages.error(request, _("Enter an email address and a role."))
     return HttpResponseRedirect(reverse("organisations:manage", args=[organisation.pk]))
+
+
+@signed_in("managers of the organisation, and platform staff")
+@require_POST
+def member_role(request: HttpRequest, organisation_id: int, membership_id: int) -> HttpResponse:
+    organisation = _managed(request, organisation_id)
+    if not organisation.memberships.filter(pk=membership_id).exists():
+        raise Http404
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role."))
+    else:
+        try:
+            actions.membership_change_role(
+                actor=request.user, membership_id=membership_id, role=form.cleaned_data["role"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The role was changed."))
+    return HttpResponseRedirect(reverse("organisations:manage", args=[organisation.pk]))
+
+
+@signed_in("managers of the organisation, and platform staff")
+@require_POST
+def invitation_revoke(
+    request: HttpRequest, organisation_id: int, invitation_id: int
+) -> HttpResponse:
+    organisation = _managed(request, organisation_id)
+    if not organisation.invitations.filter(pk=invitation_id).exists():
+        raise Http404
+    try:
+        actions.invitation_revoke(actor=request.user, invitation_id=invitation_id)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The invitation was withdrawn."))
+    return HttpResponseRedirect(reverse("organisations:manage", args=[organisation.pk]))
+
+
+@signed_in("the invited person: the account with the invitation's email address")
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The invited person accepts or declines, signed in with the address it was sent to."""
+    try:
+        found = actions.invitation_get(actor=request.user, token=token)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        return render(
+            request,
+            "organisations/invitation.html",
+            {"invitation": None, "error": exc.message},
+            status=exc.status,
+        )
+    error = ""
+    if request.method == "POST":
+        decision = request.POST.get("decision", "")
+        try:
+            if decision == "accept":
+                actions.invitation_accept(actor=request.user, token=token)
+                messages.success(request, _("Welcome: you are now a member."))
+                return HttpResponseRedirect(
+                    reverse("organisations:detail", args=[found.organisation_id])
+                )
+            if decision == "decline":
+                actions.invitation_decline(actor=request.user, token=token)
+                messages.success(request, _("You declined the invitation."))
+                return HttpResponseRedirect(reverse("core:home"))
+            error = _("Choose to accept or to decline.")
+        except DomainError as exc:
+            error = exc.message
+        found.refresh_from_db()
+    return render(
+        request,
+        "organisations/invitation.html",
+        {
+            "invitation": found,
+            "error": error,
+            "is_open": found.is_open(),
+            # Said before the person clicks: administrators may only decline.
+            "may_join": not (request.user.is_staff or request.user.is_superuser),
+        },
+        status=400 if error else 200,
+    )
 
 
 @signed_in("managers of the organisation, and platform staff")

@@ -8,7 +8,7 @@ from govhub.core.models import AuditEntry
 from govhub.organisations import actions
 from govhub.organisations.data import OrganisationInput
 from govhub.organisations.kinds import ALLOWED_PARENT_KINDS
-from govhub.organisations.models import Membership, Organisation
+from govhub.organisations.models import Invitation, Membership, Organisation
 from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,22 +154,38 @@ def test_update_of_a_missing_organisation_is_not_found(staff):
         actions.organisation_update(actor=staff, organisation_id=999999, changes={"name": "x"})
 
 
-def test_membership_add_change_role_and_remove(ministry, ministry_manager, user):
-    # add
-    membership = actions.membership_add(
-        actor=ministry_manager, organisation_id=ministry.pk, user=user, role="member"
+def test_staff_add_directly_change_role_and_remove(ministry, ministry_manager, staff, user):
+    # add (staff may add without an invitation)
+    membership = actions.membership_create(
+        actor=staff, organisation_id=ministry.pk, user=user, role="member"
     )
     assert membership.role == "member"
     # promote
-    actions.membership_add(
-        actor=ministry_manager, organisation_id=ministry.pk, user=user, role="manager"
-    )
+    actions.membership_create(actor=staff, organisation_id=ministry.pk, user=user, role="manager")
     assert Membership.objects.get(pk=membership.pk).role == "manager"
     # remove
-    actions.membership_remove(actor=ministry_manager, membership_id=membership.pk)
+    actions.membership_remove(actor=staff, membership_id=membership.pk)
     assert not Membership.objects.filter(pk=membership.pk).exists()
     verbs = list(AuditEntry.objects.order_by("sequence").values_list("verb", flat=True))
     assert verbs == ["membership.add", "membership.change_role", "membership.remove"]
+
+
+def test_a_manager_changes_a_members_role(ministry, ministry_manager):
+    member = MembershipFactory(organisation=ministry, role="member")
+    actions.membership_change_role(actor=ministry_manager, membership_id=member.pk, role="manager")
+    assert Membership.objects.get(pk=member.pk).role == "manager"
+    entry = AuditEntry.objects.get(verb="membership.change_role")
+    assert entry.changes == {"user": member.user_id, "role": ["member", "manager"]}
+
+
+def test_a_manager_cannot_add_a_member_without_an_invitation(ministry, ministry_manager, user):
+    with pytest.raises(Forbidden) as exc:
+        actions.membership_create(
+            actor=ministry_manager, organisation_id=ministry.pk, user=user, role="member"
+        )
+    assert exc.value.code == "permission_denied"
+    assert not Membership.objects.filter(user=user).exists()
+    assert AuditEntry.objects.count() == 0
 
 
 def test_the_last_manager_cannot_leave(ministry, ministry_manager):
@@ -178,22 +194,23 @@ def test_the_last_manager_cannot_leave(ministry, ministry_manager):
         actions.membership_remove(actor=ministry_manager, membership_id=only.pk)
     assert exc.value.code == "last_manager"
     with pytest.raises(Conflict):
-        actions.membership_add(
-            actor=ministry_manager,
-            organisation_id=ministry.pk,
-            user=ministry_manager,
-            role="member",
-        )
+        actions.membership_change_role(actor=ministry_manager, membership_id=only.pk, role="member")
     assert Membership.objects.get(pk=only.pk).role == "manager"
+    assert AuditEntry.objects.count() == 0
 
 
-def test_an_outsider_cannot_add_members(ministry, user):
+def test_an_outsider_cannot_invite_or_change_roles(ministry):
     outsider = MembershipFactory(role="manager").user  # manager elsewhere
+    member = MembershipFactory(organisation=ministry, role="member")
     with pytest.raises(Forbidden):
-        actions.membership_add(
-            actor=outsider, organisation_id=ministry.pk, user=user, role="manager"
+        actions.invitation_create(
+            actor=outsider, organisation_id=ministry.pk, email="x@example.org", role="manager"
         )
-    assert not Membership.objects.filter(organisation=ministry).exists()
+    with pytest.raises(Forbidden):
+        actions.membership_change_role(actor=outsider, membership_id=member.pk, role="manager")
+    assert Membership.objects.get(pk=member.pk).role == "member"
+    assert not Invitation.objects.exists()
+    assert AuditEntry.objects.count() == 0
 
 
 KINDS = ("higher_body", "ministry_agency", "local_body", "business", "cso")

@@ -84,10 +84,12 @@ def test_manage_page_saves_the_profile_and_adds_a_member(business_org, business_
     client.post(
         f"/organisations/{business_org.pk}/members/", {"email": user.email, "role": "member"}
     )
-    assert business_org.memberships.filter(user=user, role="member").exists()
+    # an invitation, not yet a membership
+    assert business_org.invitations.filter(email=user.email, role="member").exists()
+    assert not business_org.memberships.filter(user=user).exists()
     audit_page = client.get(f"/organisations/{business_org.pk}/audit/").content.decode()
     assert "organisation.update" in audit_page
-    assert "membership.add" in audit_page
+    assert "invitation.create" in audit_page
 
 
 def test_manage_page_shows_a_form_error_not_a_500(business_org, business_manager):

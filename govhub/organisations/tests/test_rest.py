@@ -172,3 +172,49 @@ def test_nul_in_an_organisation_name_is_refused(api_client, staff):
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_text"
     assert Organisation.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "status", "code", "stored"),
+    [
+        # null clears a field, as in a JSON merge patch
+        ("name_translations", 200, None, {}),
+        ("description", 200, None, ""),
+        ("contact_email", 200, None, ""),
+        ("phone", 200, None, ""),
+        ("address", 200, None, ""),
+        ("website", 200, None, ""),
+        ("parent_id", 200, None, None),
+        # ...except where a value is required or the field is a registry fact
+        ("name", 400, "invalid_name", "BrightPath Software"),
+        ("subtype", 400, "invalid_subtype", "small"),
+        ("kind", 403, "field_not_editable", "business"),
+    ],
+)
+def test_patch_with_null_clears_or_is_a_clean_4xx(
+    api_client, business_org, business_manager, field, status, code, stored
+):
+    # given: a business with every clearable field filled in
+    Organisation.objects.filter(pk=business_org.pk).update(
+        name_translations={"ru": "БрайтПас"},
+        description="Software",
+        contact_email="info@brightpath.example",
+        phone="+1 555 0100",
+        address="1 Main Street",
+        website="https://brightpath.example",
+    )
+    client = api_client.as_user(business_manager)
+    audit_before = AuditEntry.objects.count()
+    # when
+    response = client.send("PATCH", f"/organisations/{business_org.pk}", {field: None})
+    # then
+    assert response.status_code == status
+    business_org.refresh_from_db()
+    assert getattr(business_org, field) == stored
+    if code is None:
+        assert response.json()[field] == stored
+        expected_entries = audit_before + (0 if field == "parent_id" else 1)
+        assert AuditEntry.objects.count() == expected_entries
+    else:
+        assert response.json()["error"]["code"] == code
+        assert AuditEntry.objects.count() == audit_before

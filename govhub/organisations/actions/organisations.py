@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhub.core.api import (
-    Conflict,
     Forbidden,
     InvalidInput,
     NotFound,
@@ -47,18 +46,13 @@ def _validate(data: OrganisationInput, *, organisation: Organisation | None) -> 
     name = data.name.strip()
     if not name or len(name) > 200:
         raise InvalidInput(_("The name must have 1 to 200 characters."), code="invalid_name")
-    info = KIND_INFO.get(data.kind)
-    if info is None:
-        raise InvalidInput(_("Unknown kind of organisation."), code="invalid_kind")
-    if info.subtypes and data.subtype not in info.subtypes:
-        raise InvalidInput(
-            _("Choose a size or type that fits this kind of organisation."), code="invalid_subtype"
-        )
-    if not info.subtypes and data.subtype:
-        raise InvalidInput(
-            _("This kind of organisation has no size or type."), code="invalid_subtype"
-        )
+    _check_kind(data)
     languages = {code for code, _label in settings.LANGUAGES}
+    if not isinstance(data.name_translations, dict):
+        raise InvalidInput(
+            _("Names in other languages must be given by language."),
+            code="invalid_name_translations",
+        )
     for lang, text in data.name_translations.items():
         if lang not in languages or not isinstance(text, str) or len(text) > 200:
             raise InvalidInput(
@@ -77,6 +71,21 @@ def _validate(data: OrganisationInput, *, organisation: Organisation | None) -> 
     return _validate_parent(data, organisation=organisation)
 
 
+def _check_kind(data: OrganisationInput) -> None:
+    """The kind exists and the subtype fits it."""
+    info = KIND_INFO.get(data.kind)
+    if info is None:
+        raise InvalidInput(_("Unknown kind of organisation."), code="invalid_kind")
+    if info.subtypes and data.subtype not in info.subtypes:
+        raise InvalidInput(
+            _("Choose a size or type that fits this kind of organisation."), code="invalid_subtype"
+        )
+    if not info.subtypes and data.subtype:
+        raise InvalidInput(
+            _("This kind of organisation has no size or type."), code="invalid_subtype"
+        )
+
+
 def _validate_parent(
     data: OrganisationInput, *, organisation: Organisation | None
 ) -> Organisation | None:
@@ -91,18 +100,23 @@ def _validate_parent(
             % {"kind": KIND_INFO[data.kind].label, "parent": KIND_INFO[parent.kind].label},
             code="invalid_parent_kind",
         )
-    # No cycles: the new parent must not be the organisation itself or one of its descendants.
+    if organisation is not None:
+        _refuse_cycle(organisation, parent)
+    return parent
+
+
+def _refuse_cycle(organisation: Organisation, parent: Organisation) -> None:
+    """The new parent must not be the organisation itself or one of its descendants."""
     seen: set[int] = set()
     node: Organisation | None = parent
     while node is not None and node.pk not in seen:
-        if organisation is not None and node.pk == organisation.pk:
+        if node.pk == organisation.pk:
             raise RuleBroken(
                 _("An organisation cannot sit under itself or under one of its own units."),
                 code="parent_cycle",
             )
         seen.add(node.pk)
         node = node.parent
-    return parent
 
 
 def organisation_create(*, actor: Any, data: OrganisationInput) -> Organisation:
@@ -140,6 +154,15 @@ def organisation_update(
             _("These fields cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))},
             code="invalid_field",
         )
+    # None clears a field (no translations, no description); the name is then refused as empty.
+    changes = {
+        key: ({} if key == "name_translations" else "")
+        if value is None and key not in ("parent_id", "is_active")
+        else value
+        for key, value in changes.items()
+    }
+    if changes.get("is_active", False) is None:
+        raise InvalidInput(_("Say whether the organisation is active."), code="invalid_field")
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
         if organisation is None or not permissions.can_view_organisation(actor, organisation):
@@ -151,9 +174,6 @@ def organisation_update(
         merged: dict[str, Any] = {
             f: changes.get(f, before[f]) for f in OrganisationInput.__dataclass_fields__
         }
-        for key, value in merged.items():
-            if value is None and key != "parent_id":
-                merged[key] = {} if key == "name_translations" else ""
         data = OrganisationInput(**merged)
         parent = _validate(data, organisation=organisation)
         for field, value in changes.items():
@@ -196,81 +216,79 @@ def _refuse_registry_facts(organisation: Organisation, changes: dict[str, Any]) 
         )
 
 
-def membership_add(*, actor: Any, organisation_id: int, user: Any, role: str) -> Membership:
-    """Add a person to an organisation, or change their role (managers, or staff)."""
-    if role not in Role.values:
-        raise InvalidInput(_("Unknown role."), code="invalid_role")
-    with transaction.atomic():
-        organisation = _managed(actor, organisation_id)
-        membership, created = Membership.objects.get_or_create(
-            user=user, organisation=organisation, defaults={"role": role}
+def organisation_reclassify(
+    *,
+    actor: Any,
+    organisation_id: int,
+    kind: str,
+    subtype: str,
+    parent_id: int | None,
+    reason: str,
+) -> Organisation:
+    """Change an organisation's kind (and so sector), subtype and parent, with a reason (staff)."""
+    if not permissions.can_reclassify_organisation(actor):
+        raise Forbidden(_("Only platform administrators may change an organisation's kind."))
+    reason = (reason or "").strip()
+    reject_nul(reason, kind, subtype)
+    if not reason or len(reason) > 1000:
+        raise InvalidInput(
+            _("Give the reason for the change (up to 1,000 characters)."), code="reason_required"
         )
-        if not created and membership.role != role:
-            _keep_a_manager(organisation, leaving=membership)
-            old = membership.role
-            membership.role = role
-            membership.save(update_fields=["role"])
-            changes = {"user": user.pk, "role": [old, role]}
-        elif created:
-            changes = {"user": user.pk, "role": role}
-        else:
-            return membership
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
+        if organisation is None:
+            raise NotFound(_("No such organisation."), code="organisation_not_found")
+        data = OrganisationInput(
+            name=organisation.name,
+            kind=kind,
+            subtype=subtype or "",
+            parent_id=parent_id,
+            name_translations=organisation.name_translations or {},
+        )
+        _check_kind(data)
+        parent = _validate_parent(data, organisation=organisation)
+        _refuse_orphaned_units(organisation, kind)
+        before = {f: getattr(organisation, f) for f in ("kind", "sector", "subtype", "parent_id")}
+        organisation.kind = kind
+        organisation.sector = sector_of(kind)
+        organisation.subtype = data.subtype
+        organisation.parent = parent
+        after = {f: getattr(organisation, f) for f in before}
+        diff = {f: [before[f], after[f]] for f in before if before[f] != after[f]}
+        if not diff:
+            raise InvalidInput(
+                _("Nothing would change: choose a different kind, type or parent."),
+                code="nothing_changed",
+            )
+        organisation.updated_at = timezone.now()
+        organisation.save(update_fields=["kind", "sector", "subtype", "parent", "updated_at"])
         audit_record(
             actor=actor,
-            verb="membership.add" if created else "membership.change_role",
-            target=membership,
+            verb="organisation.reclassify",
+            target=organisation,
             organisation_id=organisation.pk,
-            changes=changes,
-            target_label=f"{user.email} @ {organisation.name}",
+            changes={**diff, "reason": reason},
         )
-    return membership
-
-
-def membership_remove(*, actor: Any, membership_id: int) -> None:
-    """Remove a person from an organisation; the last manager cannot be removed."""
-    with transaction.atomic():
-        membership = (
-            Membership.objects.select_related("user", "organisation")
-            .filter(pk=membership_id)
-            .first()
-        )
-        if membership is None:
-            raise NotFound(_("No such membership."), code="membership_not_found")
-        organisation = _managed(actor, membership.organisation_id)
-        _keep_a_manager(organisation, leaving=membership)
-        label = f"{membership.user.email} @ {organisation.name}"
-        audit_record(
-            actor=actor,
-            verb="membership.remove",
-            target=membership,
-            organisation_id=organisation.pk,
-            changes={"user": membership.user_id, "role": membership.role},
-            target_label=label,
-        )
-        membership.delete()
-
-
-def _managed(actor: Any, organisation_id: int) -> Organisation:
-    organisation = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
-    if organisation is None:
-        raise NotFound(_("No such organisation."), code="organisation_not_found")
-    if not permissions.can_manage_organisation(actor, organisation):
-        raise Forbidden(_("Only the organisation's managers may change its members."))
     return organisation
 
 
-def _keep_a_manager(organisation: Organisation, *, leaving: Membership) -> None:
-    if leaving.role != Role.MANAGER:
-        return
-    others = (
-        Membership.objects.filter(organisation=organisation, role=Role.MANAGER)
-        .exclude(pk=leaving.pk)
-        .exists()
+def _refuse_orphaned_units(organisation: Organisation, kind: str) -> None:
+    """Its own units must still fit under the new kind (an agency stays under a ministry)."""
+    misfits = sorted(
+        {
+            child_kind
+            for child_kind in organisation.children.values_list("kind", flat=True)
+            if kind not in ALLOWED_PARENT_KINDS[child_kind]
+        }
     )
-    if not others:
-        raise Conflict(
-            _("An organisation needs at least one manager; appoint another manager first."),
-            code="last_manager",
+    if misfits:
+        raise RuleBroken(
+            _("Its units (%(kinds)s) cannot sit under a %(kind)s; move them first.")
+            % {
+                "kinds": ", ".join(str(KIND_INFO[k].label) for k in misfits),
+                "kind": KIND_INFO[kind].label,
+            },
+            code="units_do_not_fit",
         )
 
 
