@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from govhub.accounts.tests.factories import UserFactory
 from govhub.core.models import AuditEntry
 from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
 from govhub.programmes.models import Contribution
@@ -153,3 +154,241 @@ def test_an_advance_without_expected_step_is_refused_and_moves_nothing(api_clien
     assert response.status_code in (400, 422)
     programme.refresh_from_db()
     assert (programme.current_step, programme.decisions.count()) == (1, 0)
+
+
+# --------------------------------------------------------------------------------------
+# Item 6: no participant can block a programme for good
+# --------------------------------------------------------------------------------------
+
+
+def _member_of(kind: str, subtype: str = ""):
+    org = OrganisationFactory(kind=kind, subtype=subtype)
+    return MembershipFactory(organisation=org).user, org
+
+
+def _seat(org, role: str) -> dict:
+    return {
+        "type": "commission_member",
+        "title": f"Seat of {org.pk}",
+        "data": {
+            "organisation_id": org.pk,
+            "person": "P",
+            "role": role,
+            "mandate": "m",
+            "conflict_of_interest": "none",
+        },
+    }
+
+
+def _contribute(client, programme, body):
+    return client.send("POST", f"/programmes/{programme.pk}/contributions", body)
+
+
+def _step_two_with_a_chair(api_client):
+    """Step 2: a ministry nominated a business chair (the wrong sector), an NGO and itself."""
+    ministry_person, ministry = _member_of("ministry_agency")
+    _, ngo = _member_of("cso", "ngo")
+    _, company = _member_of("business", "small")
+    programme = ProgrammeFactory(current_step=2)
+    client = api_client.as_user(ministry_person)
+    chair = _contribute(client, programme, _seat(company, "chair")).json()
+    for org in (ngo, ministry):
+        assert _contribute(client, programme, _seat(org, "member")).status_code == 201
+    return programme, client, ministry_person, ministry, chair["id"]
+
+
+def _as(api_client, user):
+    """A separate client for `user` (made before counting writes: a token is audited)."""
+    return api_client.__class__().as_user(user)
+
+
+def _writes() -> tuple[int, int, int]:
+    active = Contribution.objects.filter(status="active").count()
+    return Contribution.objects.count(), active, AuditEntry.objects.count()
+
+
+def _advance(client, programme):
+    return client.send(
+        "POST", f"/programmes/{programme.pk}/advance", {"expected_step": programme.current_step}
+    )
+
+
+def test_a_second_chair_is_refused_when_claimed_and_nothing_is_written(api_client):
+    # given: a commission with a chair already
+    programme, _client, _person, ministry, _chair = _step_two_with_a_chair(api_client)
+    other, _ = _member_of("local_body")
+    client = _as(api_client, other)
+    before = _writes()
+    # when: another participant claims the chair for the ministry
+    response = _contribute(client, programme, _seat(ministry, "chair"))
+    # then
+    assert (response.status_code, response.json()["error"]["code"]) == (409, "chair_taken")
+    assert _writes() == before
+
+
+def test_the_author_withdraws_a_chair_claim_and_the_gate_can_pass(api_client):
+    # given: the business chair blocks the gate
+    programme, client, person, ministry, chair = _step_two_with_a_chair(api_client)
+    blocked = _advance(client, programme)
+    assert blocked.status_code == 422
+    assert [d["code"] for d in blocked.json()["error"]["details"]] == ["commission_chair"]
+    # when: its author withdraws it, then the ministry takes the chair
+    withdrawn = client.send(
+        "POST",
+        f"/programmes/{programme.pk}/contributions/{chair}/withdraw",
+        {"reason": "Wrong sector"},
+    )
+    # then: it stays in the record, marked withdrawn, and no longer counts
+    assert withdrawn.status_code == 200
+    body = withdrawn.json()
+    assert (body["id"], body["status"], body["status_reason"], body["status_organisation_id"]) == (
+        chair,
+        "withdrawn",
+        "Wrong sector",
+        Contribution.objects.get(pk=chair).organisation_id,
+    )
+    entry = AuditEntry.objects.get(verb="contribution.withdraw")
+    assert (entry.actor_id, entry.changes["reason"]) == (person.pk, "Wrong sector")
+    _, company = _member_of("business", "small")
+    assert _contribute(client, programme, _seat(company, "member")).status_code == 201
+    assert _contribute(client, programme, _seat(ministry, "chair")).status_code == 201
+    moved = _advance(client, programme)
+    assert (moved.status_code, moved.json()["current_step"]) == (200, 3)
+    listed = api_client.get(f"/programmes/{programme.pk}/contributions").json()
+    assert [c["status"] for c in listed if c["id"] == chair] == ["withdrawn"]
+
+
+def test_the_author_replaces_a_contribution_in_one_step(api_client):
+    # given
+    programme, client, _person, ministry, chair = _step_two_with_a_chair(api_client)
+    # when: the chair claim is replaced by the ministry's (two chairs never coexist)
+    response = _contribute(client, programme, {**_seat(ministry, "chair"), "replaces": chair})
+    # then
+    assert response.status_code == 201
+    new = response.json()
+    assert (new["replaces_id"], new["status"]) == (chair, "active")
+    old = Contribution.objects.get(pk=chair)
+    assert (old.status, old.status_reason) == ("withdrawn", f"Replaced by no. {new['id']}.")
+    assert AuditEntry.objects.get(verb="contribution.replace").changes["replaces"] == chair
+
+
+@pytest.mark.parametrize("how", ["withdraw", "replace"])
+def test_only_the_author_withdraws_or_replaces_and_nothing_is_written(api_client, how):
+    # given: a colleague of the author's organisation, a participant of another, a stranger
+    programme, _client, person, ministry, chair = _step_two_with_a_chair(api_client)
+    colleague = MembershipFactory(organisation=ministry).user
+    other, _ = _member_of("local_body")
+    # a step-1 programme (not public) and someone who acts for no organisation
+    hidden = ProgrammeFactory(current_step=1)
+    problem = Contribution.objects.create(
+        programme=hidden, step=1, type="problem", organisation=ministry, author=person, title="P"
+    )
+    nobody = UserFactory()
+    clients = {user: _as(api_client, user) for user in (colleague, other, nobody)}
+    before = _writes()
+
+    def attempt(user, programme_id=programme.pk):
+        client = clients[user]
+        if how == "withdraw":
+            path = f"/programmes/{programme_id}/contributions/{chair}/withdraw"
+            return client.send("POST", path, {})
+        body = {**_seat(ministry, "member"), "type": "commission_member", "replaces": chair}
+        return client.send("POST", f"/programmes/{programme_id}/contributions", body)
+
+    # when / then
+    for user in (colleague, other):
+        refused = attempt(user)
+        assert (refused.status_code, refused.json()["error"]["code"]) == (403, "not_the_author")
+    anonymous = api_client.__class__().send(
+        "POST", f"/programmes/{programme.pk}/contributions/{chair}/withdraw", {}
+    )
+    assert anonymous.status_code == 401
+    elsewhere = clients[nobody].send(
+        "POST", f"/programmes/{hidden.pk}/contributions/{problem.pk}/withdraw", {}
+    )
+    assert (elsewhere.status_code, elsewhere.json()["error"]["code"]) == (
+        404,
+        "programme_not_found",
+    )
+    assert _writes() == before
+
+
+def test_a_contribution_of_a_closed_step_cannot_be_withdrawn(api_client):
+    # given: the commission is balanced, the step closed
+    programme, client, _person, ministry, chair = _step_two_with_a_chair(api_client)
+    _contribute(client, programme, {**_seat(ministry, "chair"), "replaces": chair})
+    _, company = _member_of("business", "small")
+    _contribute(client, programme, _seat(company, "member"))
+    assert _advance(client, programme).status_code == 200
+    seat = Contribution.objects.filter(status="active").first()
+    before = _writes()
+    # when
+    response = client.send(
+        "POST", f"/programmes/{programme.pk}/contributions/{seat.pk}/withdraw", {}
+    )
+    # then
+    assert (response.status_code, response.json()["error"]["code"]) == (409, "step_closed")
+    assert _writes() == before
+
+
+def test_a_gatekeeper_sets_a_contribution_aside_with_a_reason_and_the_gate_passes(api_client):
+    # given: the business chair was nominated by someone else than the gatekeeper
+    programme, _client, _person, ministry, chair = _step_two_with_a_chair(api_client)
+    keeper, province = _member_of("local_body")
+    client = api_client.as_user(keeper)
+    path = f"/programmes/{programme.pk}/contributions/{chair}/set-aside"
+    # when
+    response = client.send("POST", path, {"reason": "A business may not chair"})
+    # then
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["status"], body["status_reason"], body["status_organisation_id"]) == (
+        "set_aside",
+        "A business may not chair",
+        province.pk,
+    )
+    entry = AuditEntry.objects.get(verb="contribution.set_aside")
+    assert (entry.actor_id, entry.organisation_id, entry.changes["reason"]) == (
+        keeper.pk,
+        province.pk,
+        "A business may not chair",
+    )
+    _, company = _member_of("business", "small")
+    _contribute(client, programme, _seat(company, "member"))
+    _contribute(client, programme, _seat(ministry, "chair"))
+    assert _advance(client, programme).json()["current_step"] == 3
+    # and a second time: 409
+    again = client.send("POST", path, {"reason": "again"})
+    assert again.status_code == 409
+
+
+def test_only_the_steps_gatekeepers_set_aside_and_nothing_is_written(api_client):
+    # given: step 3, where a business takes part but does not decide the gate
+    ministry_person, ministry = _member_of("ministry_agency")
+    company_person, _ = _member_of("business", "small")
+    outsider = UserFactory()
+    programme = ProgrammeFactory(current_step=3)
+    objective = Contribution.objects.create(
+        programme=programme,
+        step=3,
+        type="objective",
+        organisation=ministry,
+        author=ministry_person,
+        title="Objective",
+    )
+    path = f"/programmes/{programme.pk}/contributions/{objective.pk}/set-aside"
+    company, stranger, keeper = (
+        _as(api_client, u) for u in (company_person, outsider, ministry_person)
+    )
+    before = _writes()
+    # when / then
+    refused = company.send("POST", path, {"reason": "No"})
+    assert (refused.status_code, refused.json()["error"]["code"]) == (403, "not_a_gate_keeper")
+    refused = stranger.send("POST", path, {"reason": "No"})
+    assert (refused.status_code, refused.json()["error"]["code"]) == (
+        403,
+        "not_a_participant_at_step",
+    )
+    no_reason = keeper.send("POST", path, {"reason": "  "})
+    assert (no_reason.status_code, no_reason.json()["error"]["code"]) == (400, "reason_required")
+    assert _writes() == before
