@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.test import Client
 
+from conftest import signed_in_client
 from govhub.accounts.tests.factories import UserFactory
 from govhub.core.models import AuditEntry
 from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
@@ -392,3 +394,186 @@ def test_only_the_steps_gatekeepers_set_aside_and_nothing_is_written(api_client)
     no_reason = keeper.send("POST", path, {"reason": "  "})
     assert (no_reason.status_code, no_reason.json()["error"]["code"]) == (400, "reason_required")
     assert _writes() == before
+
+
+def test_the_step_page_offers_withdraw_to_the_author_and_set_aside_to_gatekeepers(api_client):
+    # given: the business chair, by the ministry's person; a gatekeeper of another body
+    programme, _client, person, _ministry, chair = _step_two_with_a_chair(api_client)
+    keeper, _province = _member_of("local_body")
+    page_url = f"/programmes/{programme.pk}/steps/2/"
+    withdraw_url = f"/programmes/{programme.pk}/steps/2/contributions/{chair}/withdraw/"
+    aside_url = f"/programmes/{programme.pk}/steps/2/contributions/{chair}/set-aside/"
+    author, other = signed_in_client(person), signed_in_client(keeper)
+    # then: each sees what they may do
+    assert withdraw_url in author.get(page_url).content.decode()
+    assert withdraw_url not in other.get(page_url).content.decode()
+    assert aside_url in other.get(page_url).content.decode()
+    # when: the gatekeeper posts without a reason, then with one
+    refused = other.post(aside_url, {f"aside-{chair}-reason": ""})
+    assert refused.status_code == 200
+    assert Contribution.objects.get(pk=chair).status == "active"
+    done = other.post(aside_url, {f"aside-{chair}-reason": "A business may not chair"})
+    # then
+    assert done.status_code == 302
+    page = author.get(page_url).content.decode()
+    assert "Set aside on" in page
+    assert "A business may not chair" in page
+    assert withdraw_url not in page
+
+
+def test_the_author_withdraws_through_the_step_page_and_others_cannot(api_client):
+    # given
+    programme, _client, person, _ministry, chair = _step_two_with_a_chair(api_client)
+    keeper, _ = _member_of("local_body")
+    url = f"/programmes/{programme.pk}/steps/2/contributions/{chair}/withdraw/"
+    # when: someone else tries
+    signed_in_client(keeper).post(url)
+    # then
+    assert Contribution.objects.get(pk=chair).status == "active"
+    assert not AuditEntry.objects.filter(verb="contribution.withdraw").exists()
+    # when: the author does
+    response = signed_in_client(person).post(url)
+    # then
+    assert response.status_code == 302
+    assert Contribution.objects.get(pk=chair).status == "withdrawn"
+    assert "Withdrawn by its author" in Client().get(response["Location"]).content.decode()
+
+
+# --------------------------------------------------------------------------------------
+# Item 7: restricted data never reaches a public artefact
+# --------------------------------------------------------------------------------------
+
+RESTRICTED_VALUE = 77.25
+
+
+def _step_ten_with_a_restricted_report():
+    """Step 10: a public adopted objective, and a progress report for participants only."""
+    ministry = OrganisationFactory(kind="ministry_agency")
+    person = MembershipFactory(organisation=ministry).user
+    programme = ProgrammeFactory(current_step=10, lead_agency=ministry)
+
+    def add(step, kind, data, visibility="public"):
+        return Contribution.objects.create(
+            programme=programme,
+            step=step,
+            type=kind,
+            organisation=ministry,
+            author=person,
+            title=kind,
+            data=data,
+            visibility=visibility,
+        )
+
+    indicator = {"name": "Coverage", "unit": "%", "baseline": 10, "target": 90}
+    objective = add(3, "objective", {"indicators": [indicator]})
+    add(3, "adoption", {"objective_ids": [objective.pk]})
+    task = add(9, "task", {"assignee_organisation_id": ministry.pk, "due": "2027-01-01"})
+    measurement = {"objective_id": objective.pk, "indicator": "Coverage", "value": RESTRICTED_VALUE}
+    add(
+        9,
+        "progress_report",
+        {"task_id": task.pk, "percent": 100, "measurements": [measurement]},
+        visibility="restricted",
+    )
+    return programme, person
+
+
+def test_a_public_review_never_carries_a_restricted_figure(api_client):
+    # given
+    programme, person = _step_ten_with_a_restricted_report()
+    # when: the lead agency writes a public review
+    review = _contribute(
+        api_client.as_user(person), programme, {"type": "review", "title": "Review"}
+    ).json()
+    # then: the stored review used only public inputs
+    assert [
+        (r["latest"], r["achievement_pct"], r["status"]) for r in review["data"]["achievement"]
+    ] == [(None, None, "no_data")]
+    assert review["data"]["achievement_visibility"] == "public"
+    # and anonymous readers see no restricted value: page, achievement API, stored artefact
+    page = Client().get(f"/programmes/{programme.pk}/steps/10/").content.decode()
+    assert "77.25" not in page
+    assert "84.1" not in page
+    shown = api_client.__class__().get(f"/programmes/{programme.pk}/achievement").json()
+    assert [(r["latest"], r["achievement_pct"]) for r in shown] == [(None, None)]
+    listed = api_client.__class__().get(f"/programmes/{programme.pk}/contributions").content
+    assert b"77.25" not in listed
+    assert b"84.1" not in listed
+
+
+def test_authorised_readers_still_see_the_restricted_figure(api_client):
+    # given
+    programme, person = _step_ten_with_a_restricted_report()
+    client = api_client.as_user(person)
+    # when
+    shown = client.get(f"/programmes/{programme.pk}/achievement").json()
+    page = signed_in_client(person).get(f"/programmes/{programme.pk}/steps/10/").content.decode()
+    review = _contribute(
+        client, programme, {"type": "review", "title": "Review", "visibility": "restricted"}
+    ).json()
+    # then: (77.25 - 10) / (90 - 10) = 84.1 %
+    assert [(r["latest"], r["achievement_pct"]) for r in shown] == [(RESTRICTED_VALUE, 84.1)]
+    assert "77.25" in page
+    assert "84.1 %" in page
+    assert [(r["latest"], r["achievement_pct"]) for r in review["data"]["achievement"]] == [
+        (RESTRICTED_VALUE, 84.1)
+    ]
+
+
+def test_a_withdrawn_progress_report_no_longer_counts(api_client):
+    # given
+    programme, person = _step_ten_with_a_restricted_report()
+    Contribution.objects.filter(type="progress_report").update(status="withdrawn")
+    # when
+    shown = api_client.as_user(person).get(f"/programmes/{programme.pk}/achievement").json()
+    # then
+    assert [(r["latest"], r["status"]) for r in shown] == [(None, "no_data")]
+
+
+# --------------------------------------------------------------------------------------
+# Item 12: a programme that has once been public stays public
+# --------------------------------------------------------------------------------------
+
+
+def test_a_programme_once_public_stays_public_after_a_return_to_step_1(api_client):
+    # given: a programme taken past step 1, seen by an anonymous visitor (the page is cached)
+    programme, client = _step_one_with_a_problem(api_client)
+    keeper = MembershipFactory(organisation=OrganisationFactory(kind="ministry_agency")).user
+    assert (
+        client.send("POST", f"/programmes/{programme.pk}/advance", {"expected_step": 1}).status_code
+        == 200
+    )
+    visitor = Client()
+    assert visitor.get(f"/programmes/{programme.pk}/").status_code == 200
+    # when: it is sent back to step 1
+    back = api_client.as_user(keeper).send(
+        "POST",
+        f"/programmes/{programme.pk}/return",
+        {"to_step": 1, "reason": "Restate the problem", "expected_step": 2},
+    )
+    assert (back.status_code, back.json()["current_step"]) == (200, 1)
+    # then: anonymous visitors still see it and its decisions: page, API and lists
+    anonymous = api_client.__class__()
+    detail = visitor.get(f"/programmes/{programme.pk}/")
+    assert detail.status_code == 200
+    assert "Restate the problem" in detail.content.decode()
+    assert visitor.get(f"/programmes/{programme.pk}/steps/1/").status_code == 200
+    assert programme.title in visitor.get("/programmes/").content.decode()
+    api = anonymous.get(f"/programmes/{programme.pk}")
+    assert (api.status_code, api.json()["current_step"]) == (200, 1)
+    decisions = anonymous.get(f"/programmes/{programme.pk}/decisions").json()
+    assert [(d["action"], d["to_step"]) for d in decisions] == [("advance", 2), ("return", 1)]
+    listed = anonymous.get("/programmes").json()
+    assert [p["id"] for p in listed["items"]] == [programme.pk]
+    programme.refresh_from_db()
+    assert programme.first_public_at is not None
+
+
+def test_a_programme_never_public_stays_hidden_at_step_1(api_client):
+    # given
+    programme, _client = _step_one_with_a_problem(api_client)
+    # then
+    anonymous = api_client.__class__()
+    assert anonymous.get(f"/programmes/{programme.pk}").status_code == 404
+    assert anonymous.get("/programmes").json()["items"] == []
+    assert Client().get(f"/programmes/{programme.pk}/").status_code == 404
