@@ -359,11 +359,9 @@ def _retire(
         programme.save(update_fields=["lead_agency"])
 
 
-def _reason(reason: Any, *, required: bool) -> str:
-    if not isinstance(reason, str):
-        reason = ""
+def _reason(value: Any, *, required: bool) -> str:
+    reason = value.strip() if isinstance(value, str) else ""
     reject_nul(reason)
-    reason = reason.strip()
     if (required and not reason) or len(reason) > 5000:
         raise InvalidInput(
             _("Say why, in up to 5,000 characters."),

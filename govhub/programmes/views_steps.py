@@ -365,7 +365,7 @@ def contribute(request: HttpRequest, programme_id: int, number: int) -> HttpResp
     if not participants:
         return _not_taking_part(request, programme, number)
     mine = queries.contribution_list(programme=programme, viewer=request.user).filter(
-        step=number, author=request.user, status=ContributionStatus.ACTIVE
+        step=number, author_id=request.user.pk, status=ContributionStatus.ACTIVE
     )
     form = ContributionForm(
         request.POST,

@@ -4,14 +4,17 @@ set aside, expected steps on transitions, programmes that stay public."""
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from django.test import Client
 
 from conftest import signed_in_client
 from govhub.accounts.tests.factories import UserFactory
+from govhub.core.api import DomainError
 from govhub.core.models import AuditEntry
 from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
+from govhub.programmes.actions import contribution_add
 from govhub.programmes.models import Contribution
 from govhub.programmes.outcomes import achievement
 from govhub.programmes.tests.factories import ProgrammeFactory
@@ -168,7 +171,7 @@ def _member_of(kind: str, subtype: str = ""):
     return MembershipFactory(organisation=org).user, org
 
 
-def _seat(org, role: str) -> dict:
+def _seat(org, role: str) -> dict[str, object]:
     return {
         "type": "commission_member",
         "title": f"Seat of {org.pk}",
@@ -322,7 +325,7 @@ def test_a_contribution_of_a_closed_step_cannot_be_withdrawn(api_client):
     _, company = _member_of("business", "small")
     _contribute(client, programme, _seat(company, "member"))
     assert _advance(client, programme).status_code == 200
-    seat = Contribution.objects.filter(status="active").first()
+    seat = Contribution.objects.filter(status="active").earliest("id")
     before = _writes()
     # when
     response = client.send(
@@ -577,3 +580,43 @@ def test_a_programme_never_public_stays_hidden_at_step_1(api_client):
     assert anonymous.get(f"/programmes/{programme.pk}").status_code == 404
     assert anonymous.get("/programmes").json()["items"] == []
     assert Client().get(f"/programmes/{programme.pk}/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_chair_claims_cannot_both_win():
+    # given: two participants of step 2 claiming the chair at the same moment
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        # The in-memory SQLite test database cannot run writers side by side; on a file
+        # database, transactions are IMMEDIATE and so serialised anyway.
+        pytest.skip("row locking is exercised on PostgreSQL (CI runs the suite there too)")
+    programme = ProgrammeFactory(current_step=2)
+    people = [_member_of(kind) for kind in ("ministry_agency", "local_body")]
+    barrier = threading.Barrier(len(people))
+    outcomes: list[str] = []
+
+    def claim(person, org) -> None:
+        try:
+            barrier.wait()
+            contribution_add(
+                actor=person,
+                programme_id=programme.pk,
+                organisation_id=None,
+                payload=_seat(org, "chair"),
+            )
+            outcomes.append("added")
+        except DomainError as exc:
+            outcomes.append(exc.code)
+        finally:
+            connection.close()
+
+    # when
+    threads = [threading.Thread(target=claim, args=pair) for pair in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then
+    assert sorted(outcomes) == ["added", "chair_taken"]
+    assert Contribution.objects.filter(data__role="chair").count() == 1
