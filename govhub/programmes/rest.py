@@ -270,6 +270,18 @@ def contribution_withdraw(
     )
 
 
+@router.delete(
+    "/programmes/{programme_id}/contributions/{contribution_id}",
+    response=ContributionOut,
+    summary="Withdraw your own contribution (as .../withdraw, without a reason)",
+)
+def contribution_delete(request: HttpRequest, programme_id: int, contribution_id: int) -> Any:
+    # Nothing is deleted: the contribution stays in the record, marked withdrawn.
+    return actions.contribution_withdraw(
+        actor=request.user, programme_id=programme_id, contribution_id=contribution_id
+    )
+
+
 @router.post(
     "/programmes/{programme_id}/contributions/{contribution_id}/set-aside",
     response=ContributionOut,

@@ -3,10 +3,12 @@ set aside, expected steps on transitions, programmes that stay public."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import threading
 
 import pytest
+from django.apps import apps as django_apps
 from django.test import Client
 
 from conftest import signed_in_client
@@ -15,7 +17,7 @@ from govhub.core.api import DomainError
 from govhub.core.models import AuditEntry
 from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
 from govhub.programmes.actions import contribution_add
-from govhub.programmes.models import Contribution
+from govhub.programmes.models import Contribution, Programme
 from govhub.programmes.outcomes import achievement
 from govhub.programmes.tests.factories import ProgrammeFactory
 
@@ -277,7 +279,18 @@ def test_the_author_replaces_a_contribution_in_one_step(api_client):
     assert AuditEntry.objects.get(verb="contribution.replace").changes["replaces"] == chair
 
 
-@pytest.mark.parametrize("how", ["withdraw", "replace"])
+def test_delete_withdraws_and_keeps_the_contribution(api_client):
+    # given
+    programme, client, _person, _ministry, chair = _step_two_with_a_chair(api_client)
+    # when
+    response = client.send("DELETE", f"/programmes/{programme.pk}/contributions/{chair}")
+    # then
+    assert (response.status_code, response.json()["status"]) == (200, "withdrawn")
+    assert Contribution.objects.get(pk=chair).status == "withdrawn"
+    assert AuditEntry.objects.filter(verb="contribution.withdraw").count() == 1
+
+
+@pytest.mark.parametrize("how", ["withdraw", "delete", "replace"])
 def test_only_the_author_withdraws_or_replaces_and_nothing_is_written(api_client, how):
     # given: a colleague of the author's organisation, a participant of another, a stranger
     programme, _client, person, ministry, chair = _step_two_with_a_chair(api_client)
@@ -297,6 +310,8 @@ def test_only_the_author_withdraws_or_replaces_and_nothing_is_written(api_client
         if how == "withdraw":
             path = f"/programmes/{programme_id}/contributions/{chair}/withdraw"
             return client.send("POST", path, {})
+        if how == "delete":
+            return client.send("DELETE", f"/programmes/{programme_id}/contributions/{chair}")
         body = {**_seat(ministry, "member"), "type": "commission_member", "replaces": chair}
         return client.send("POST", f"/programmes/{programme_id}/contributions", body)
 
@@ -620,3 +635,78 @@ def test_two_concurrent_chair_claims_cannot_both_win():
     # then
     assert sorted(outcomes) == ["added", "chair_taken"]
     assert Contribution.objects.filter(data__role="chair").count() == 1
+
+
+def _migration(name: str):
+    return importlib.import_module(f"govhub.programmes.migrations.{name}")
+
+
+def test_the_migration_clears_a_restricted_figure_from_a_stored_public_review():
+    # given: a public review written before the fix, with the restricted value in it
+    programme, person = _step_ten_with_a_restricted_report()
+    leaked = [{"indicator": "Coverage", "latest": RESTRICTED_VALUE, "achievement_pct": 84.1}]
+    review = Contribution.objects.create(
+        programme=programme,
+        step=10,
+        type="review",
+        organisation=programme.lead_agency,
+        author=person,
+        title="Review",
+        data={"achievement": leaked},
+    )
+    # when
+    _migration("0004_review_achievement_as_public_as_the_review").recompute(django_apps, None)
+    # then
+    review.refresh_from_db()
+    assert [(r["latest"], r["achievement_pct"]) for r in review.data["achievement"]] == [
+        (None, None)
+    ]
+    assert review.data["achievement_visibility"] == "public"
+
+
+def test_the_migration_marks_programmes_that_were_ever_public():
+    # given: one returned to step 1 after a first advance, one never public, one at step 3
+    person = MembershipFactory(organisation=OrganisationFactory(kind="local_body")).user
+    returned, hidden = ProgrammeFactory(current_step=1), ProgrammeFactory(current_step=1)
+    later = ProgrammeFactory(current_step=3)
+    for step_from, step_to, action in ((1, 2, "advance"), (2, 1, "return")):
+        returned.decisions.create(
+            action=action,
+            from_step=step_from,
+            to_step=step_to,
+            actor=person,
+            organisation=person.memberships.get().organisation,
+        )
+    # when
+    _migration("0003_public_once_and_contribution_status").mark_public_programmes(django_apps, None)
+    # then
+    first = returned.decisions.get(action="advance").created_at
+    assert [Programme.objects.get(pk=p.pk).first_public_at for p in (returned, hidden, later)] == [
+        first,
+        None,
+        Programme.objects.get(pk=later.pk).step_started_at,
+    ]
+
+
+def test_the_author_replaces_a_contribution_through_the_step_form(api_client):
+    # given: the business chair claim, by the ministry's person
+    programme, _client, person, ministry, chair = _step_two_with_a_chair(api_client)
+    client = signed_in_client(person)
+    page = client.get(f"/programmes/{programme.pk}/steps/2/").content.decode()
+    assert f'<option value="{chair}">{chair}: Commission member, Seat of' in page
+    seat = _seat(ministry, "chair")
+    # when
+    response = client.post(
+        f"/programmes/{programme.pk}/steps/2/contribute/",
+        {
+            "contribution-type": "commission_member",
+            "contribution-title": "Ministry chairs",
+            "contribution-visibility": "public",
+            "contribution-data_json": json.dumps(seat["data"]),
+            "contribution-replaces": str(chair),
+        },
+    )
+    # then
+    assert response.status_code == 302
+    new = Contribution.objects.get(title="Ministry chairs")
+    assert (new.replaces_id, Contribution.objects.get(pk=chair).status) == (chair, "withdrawn")
