@@ -465,6 +465,13 @@ def _check_references(
         raise Forbidden(_("Only the lead agency may add this."), code="lead_agency_only")
     if kind == "commission_member" and not organisations_brief([data["organisation_id"]]):
         raise _refused(_("The nominated organisation does not exist."), "unknown_organisation")
+    if kind == "designation" and values["visibility"] != Visibility.PUBLIC:
+        # It names the lead agency, a fact of the programme that everyone sees.
+        raise InvalidInput(
+            _("A designation names the lead agency, which everyone sees: make it public."),
+            code="public_only",
+            details=[{"loc": ["body", "visibility"]}],
+        )
     if kind == "designation":
         lead = organisations_brief([data["lead_organisation_id"]]).get(data["lead_organisation_id"])
         if lead is None or lead.kind not in ("ministry_agency", "local_body"):
@@ -688,15 +695,14 @@ def programme_return(
 
 
 def _final_text(programme: Programme) -> str:
-    """The frozen text: the latest draft's clauses, with the objectives they serve."""
-    objectives = {
-        c.pk: c.title for c in programme.contributions.filter(type="objective").order_by("id")
-    }
-    draft = (
-        programme.contributions.filter(type="draft", status=ContributionStatus.ACTIVE)
-        .order_by("-id")
-        .first()
+    """The frozen text: the latest public draft's clauses, with the objectives they serve.
+    The issued document is public, so it is made of public artefacts only (a private or
+    participants-only draft, or objective, never reaches it)."""
+    public = programme.contributions.filter(
+        visibility=Visibility.PUBLIC, status=ContributionStatus.ACTIVE
     )
+    objectives = {c.pk: c.title for c in public.filter(type="objective").order_by("id")}
+    draft = public.filter(type="draft").order_by("-id").first()
     lines = (
         [programme.title, "", programme.summary, ""] if programme.summary else [programme.title, ""]
     )
@@ -737,9 +743,9 @@ def programme_issue(
         if programme.document_id:
             raise Conflict(_("The document has already been issued."), code="already_issued")
         if not programme.contributions.filter(
-            type="draft", status=ContributionStatus.ACTIVE
+            type="draft", status=ContributionStatus.ACTIVE, visibility=Visibility.PUBLIC
         ).exists():
-            raise RuleBroken(_("There is no draft to issue."), code="no_draft")
+            raise RuleBroken(_("There is no public draft to issue."), code="no_draft")
         document = document_issue(
             actor=actor,
             title=programme.title,

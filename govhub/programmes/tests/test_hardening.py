@@ -14,7 +14,7 @@ from django.test import Client
 from conftest import signed_in_client
 from govhub.accounts.tests.factories import UserFactory
 from govhub.core.api import DomainError
-from govhub.core.models import AuditEntry
+from govhub.core.models import AuditEntry, IssuedDocument
 from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
 from govhub.programmes.actions import contribution_add
 from govhub.programmes.models import Contribution, Programme
@@ -710,3 +710,56 @@ def test_the_author_replaces_a_contribution_through_the_step_form(api_client):
     assert response.status_code == 302
     new = Contribution.objects.get(title="Ministry chairs")
     assert (new.replaces_id, Contribution.objects.get(pk=chair).status) == (chair, "withdrawn")
+
+
+def test_a_designation_names_a_public_fact_so_it_must_be_public(api_client):
+    # given: step 4, a higher body designating a ministry as lead agency
+    higher = OrganisationFactory(kind="higher_body")
+    lead = OrganisationFactory(kind="ministry_agency")
+    programme = ProgrammeFactory(current_step=4)
+    client = _as(api_client, MembershipFactory(organisation=higher).user)
+    before = _writes()
+    body = {
+        "type": "designation",
+        "title": "Lead",
+        "visibility": "restricted",
+        "data": {"lead_organisation_id": lead.pk, "co_executor_ids": [], "deadline": "2027-06-30"},
+    }
+    # when
+    response = _contribute(client, programme, body)
+    # then
+    assert (response.status_code, response.json()["error"]["code"]) == (400, "public_only")
+    assert _writes() == before
+    programme.refresh_from_db()
+    assert programme.lead_agency_id is None
+
+
+def test_the_issued_document_is_made_of_public_drafts_only(api_client):
+    # given: step 8, a public draft and a later participants-only one
+    higher = OrganisationFactory(kind="higher_body")
+    ministry = OrganisationFactory(kind="ministry_agency")
+    author = MembershipFactory(organisation=ministry).user
+    programme = ProgrammeFactory(current_step=8, lead_agency=ministry)
+    for text, visibility in (("Public clause", "public"), ("Restricted clause", "restricted")):
+        Contribution.objects.create(
+            programme=programme,
+            step=6,
+            type="draft",
+            organisation=ministry,
+            author=author,
+            title=text,
+            visibility=visibility,
+            data={"clauses": [{"text": text, "objective_ids": []}]},
+        )
+    client = api_client.as_user(MembershipFactory(organisation=higher).user)
+    # when
+    response = client.send(
+        "POST",
+        f"/programmes/{programme.pk}/issue",
+        {"legal_status": "Decree", "expected_step": 8},
+    )
+    # then
+    assert response.status_code == 200
+    text = IssuedDocument.objects.get(public_id=response.json()["document_id"]).text
+    assert "1. Public clause" in text
+    assert "Restricted clause" not in text
