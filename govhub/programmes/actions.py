@@ -332,9 +332,11 @@ def _retire(
     actor: Any,
     organisation_id: int,
     reason: str,
+    verb: str = "",
 ) -> None:
     """Mark a contribution withdrawn or set aside (it stays in the record and no longer
-    counts); a designation's lead agency goes back to the previous designation's."""
+    counts), with the audit entry `verb` if given; a designation's lead agency goes back to
+    the previous designation's."""
     contribution.status = status
     contribution.status_reason = reason
     contribution.status_changed_at = timezone.now()
@@ -357,6 +359,20 @@ def _retire(
         )
         programme.lead_agency_id = latest.data["lead_organisation_id"] if latest else None
         programme.save(update_fields=["lead_agency"])
+    if verb:
+        audit_record(
+            actor=actor,
+            verb=verb,
+            target=contribution,
+            organisation_id=organisation_id,
+            changes={
+                "programme": programme.pk,
+                "step": contribution.step,
+                "type": contribution.type,
+                "author_organisation": contribution.organisation_id,
+                "reason": reason,
+            },
+        )
 
 
 def _reason(value: Any, *, required: bool) -> str:
@@ -381,26 +397,14 @@ def contribution_withdraw(
         contribution = _own_contribution(
             locked.programme, contribution_id, actor, locked.memberships
         )
-        reason = _reason(reason, required=False)
         _retire(
             locked.programme,
             contribution,
             status=ContributionStatus.WITHDRAWN,
             actor=actor,
             organisation_id=contribution.organisation_id,
-            reason=reason,
-        )
-        audit_record(
-            actor=actor,
+            reason=_reason(reason, required=False),
             verb="contribution.withdraw",
-            target=contribution,
-            organisation_id=contribution.organisation_id,
-            changes={
-                "programme": programme_id,
-                "step": contribution.step,
-                "type": contribution.type,
-                "reason": reason,
-            },
         )
     return contribution
 
@@ -420,27 +424,14 @@ def contribution_set_aside(
         membership = _decider(locked, organisation_id)
         contribution = _visible_contribution(locked.programme, contribution_id, actor)
         _open(locked.programme, contribution)
-        reason = _reason(reason, required=True)
         _retire(
             locked.programme,
             contribution,
             status=ContributionStatus.SET_ASIDE,
             actor=actor,
             organisation_id=membership.organisation_id,
-            reason=reason,
-        )
-        audit_record(
-            actor=actor,
+            reason=_reason(reason, required=True),
             verb="contribution.set_aside",
-            target=contribution,
-            organisation_id=membership.organisation_id,
-            changes={
-                "programme": programme_id,
-                "step": contribution.step,
-                "type": contribution.type,
-                "author_organisation": contribution.organisation_id,
-                "reason": reason,
-            },
         )
     return contribution
 
