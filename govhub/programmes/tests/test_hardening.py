@@ -763,3 +763,24 @@ def test_the_issued_document_is_made_of_public_drafts_only(api_client):
     text = IssuedDocument.objects.get(public_id=response.json()["document_id"]).text
     assert "1. Public clause" in text
     assert "Restricted clause" not in text
+
+
+def test_withdrawing_a_designation_gives_back_the_previous_lead_agency(api_client):
+    # given: step 4, two designations in turn
+    higher = OrganisationFactory(kind="higher_body")
+    first, second = (OrganisationFactory(kind="ministry_agency") for _ in range(2))
+    programme = ProgrammeFactory(current_step=4)
+    client = api_client.as_user(MembershipFactory(organisation=higher).user)
+
+    def designate(lead):
+        data = {"lead_organisation_id": lead.pk, "co_executor_ids": [], "deadline": "2027-06-30"}
+        body = {"type": "designation", "title": "Lead", "data": data}
+        return _contribute(client, programme, body).json()["id"]
+
+    designate(first)
+    later = designate(second)
+    # when
+    client.send("POST", f"/programmes/{programme.pk}/contributions/{later}/withdraw", {})
+    # then
+    programme.refresh_from_db()
+    assert programme.lead_agency_id == first.pk
