@@ -68,6 +68,8 @@ def _valid_payload(step: int, programme, org, title: str, visibility: str) -> di
         )
         by_step[9] = ("progress_report", {"task_id": task.pk, "percent": 50, "measurements": []})
     kind, data = by_step[step]
+    if kind == "designation":
+        visibility = "public"  # it names the lead agency, a public fact (issue 8, item 7)
     return {"type": kind, "title": title, "data": data, "visibility": visibility}
 
 
