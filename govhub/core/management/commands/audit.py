@@ -15,6 +15,7 @@ from django.db import close_old_connections
 from govhub.core.audit import (
     CheckpointRefused,
     audit_checkpoint,
+    audit_keys,
     audit_verify,
     checkpoint_file,
     checkpoints_from_documents,
@@ -69,6 +70,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
+            audit_keys()  # a missing or unusable key is reported before anything is read
             if options["verb"] == "checkpoint":
                 self._checkpoint(options)
             else:
