@@ -77,6 +77,8 @@ class Command(BaseCommand):
                 self._verify(options)
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
+        except OSError as exc:  # the checkpoint file cannot be read or written
+            raise CommandError(f"checkpoint file: {exc}") from exc
 
     def _verify(self, options: dict[str, Any]) -> None:
         path = options["checkpoints"] or checkpoint_file()
