@@ -57,18 +57,14 @@ def audit_checkpoint(
     walked = walk_chain(keys, start=last)
     if not walked.ok:
         raise CheckpointRefused(f"entry {walked.bad_sequence}: {walked.reason}")
-    written = not (
-        last is not None and (last.sequence, last.hash) == (walked.last_sequence, walked.last_hash)
-    )
-    checkpoint = last if last is not None and not written else None
-    if checkpoint is None:
+    if last is not None and (last.sequence, last.hash) == (walked.last_sequence, walked.last_hash):
+        checkpoint, written = last, False  # nothing new since: the file does not grow
+    else:
         checkpoint = checkpoint_make(
-            sequence=walked.last_sequence,
-            entry_hash=walked.last_hash,
-            keys=keys,
-            at=timezone.now(),
+            sequence=walked.last_sequence, entry_hash=walked.last_hash, keys=keys, at=timezone.now()
         )
         checkpoint_file_append(path, checkpoint)
+        written = True
     number = ""
     if publish or (publish_every is not None and _publication_due(publish_every)):
         number = checkpoint_publish(checkpoint).number

@@ -347,3 +347,14 @@ def test_publish_every_publishes_only_when_the_last_publication_is_old(user, che
     IssuedDocument.objects.update(issued_at=timezone.now() - datetime.timedelta(days=2))
     call_command("audit", "checkpoint", "--publish-every", "86400")
     assert IssuedDocument.objects.count() == 2
+
+
+def test_an_unusable_checkpoint_file_is_a_clear_error(user, settings, tmp_path):
+    # given: the checkpoint file's path is a directory
+    settings.GOVHUB_AUDIT_CHECKPOINT_FILE = tmp_path
+    _three_entries(user)
+    # when / then
+    with pytest.raises(CommandError, match=r"^checkpoint file: .*Is a directory"):
+        call_command("audit", "checkpoint")
+    with pytest.raises(CommandError, match=r"^checkpoint file: .*Is a directory"):
+        call_command("audit", "verify")
