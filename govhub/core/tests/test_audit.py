@@ -358,3 +358,20 @@ def test_an_unusable_checkpoint_file_is_a_clear_error(user, settings, tmp_path):
         call_command("audit", "checkpoint")
     with pytest.raises(CommandError, match=r"^checkpoint file: .*Is a directory"):
         call_command("audit", "verify")
+
+
+def test_checkpoint_every_reports_a_tampered_log_each_round_and_keeps_running(
+    user, checkpoint_path, monkeypatch, capsys
+):
+    # given: an anchored log whose entry 4 is then altered
+    _three_entries(user)
+    call_command("audit", "checkpoint")
+    _three_entries(user)
+    AuditEntry.objects.filter(sequence=4).update(verb="a.forged")
+    monkeypatch.setattr("govhub.core.management.commands.audit.time.sleep", lambda seconds: None)
+    capsys.readouterr()
+    # when
+    call_command("audit", "checkpoint", "--every", "60", "--rounds", "2")
+    # then
+    assert capsys.readouterr().err.count("no checkpoint written: the audit log is not intact") == 2
+    assert len(checkpoint_path.read_text().splitlines()) == 1

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 
 from govhub.core.audit import (
     CheckpointRefused,
@@ -21,6 +21,7 @@ from govhub.core.audit import (
     checkpoints_from_documents,
     checkpoints_from_file,
 )
+from govhub.core.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -120,6 +121,12 @@ class Command(BaseCommand):
                 if not every:
                     raise CommandError(message) from exc
                 self.stderr.write(message)  # keep watching: an alert per round until fixed
+            except (OSError, DatabaseError, DomainError) as exc:
+                if not every:
+                    raise
+                # A file or database briefly out of reach (or a document that could not be
+                # issued) must not end the loop that anchors the log.
+                self.stderr.write(f"no checkpoint written this round: {exc}")
             rounds += 1
             if not every or rounds == options["rounds"]:
                 return
