@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.cache import add_never_cache_headers
 
 from govhub.core import context
@@ -112,7 +112,7 @@ class HeadAsGetMiddleware:
             return self.get_response(request)
         request.method = "GET"
         response = self.get_response(request)
-        if response.streaming:
+        if isinstance(response, StreamingHttpResponse):
             response.streaming_content = []
         else:
             length = len(response.content)
@@ -171,7 +171,7 @@ class PrivacyHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        if _signed_in(request) and not _declared_public(response):
+        if _signed_in(request) and not _cache_control(response) & {"public", "no-store"}:
             add_never_cache_headers(response)
         return response
 
@@ -186,8 +186,8 @@ def _signed_in(request: HttpRequest) -> bool:
     return bool(user is not None and user.is_authenticated)
 
 
-def _declared_public(response: HttpResponse) -> bool:
-    """A view that sent `Cache-Control: public` said its answer is the same for everyone
-    (the indices API)."""
+def _cache_control(response: HttpResponse) -> set[str]:
+    """The response's Cache-Control directive names. A view that sent `public` said its answer
+    is the same for everyone (the indices API); one that sent `no-store` needs nothing more."""
     directives = response.get("Cache-Control", "").lower().split(",")
-    return "public" in (directive.strip() for directive in directives)
+    return {directive.strip().split("=")[0] for directive in directives}
