@@ -71,6 +71,8 @@ def test_head_answers_every_get_operation_of_the_api_as_get_does_without_a_body(
         assert (path, head.content) == (path, b"")
         assert (path, set(head.headers) - PER_ANSWER) == (path, set(got.headers) - PER_ANSWER)
         assert head["Content-Type"] == got["Content-Type"]
+    errors = {path: got.status_code for path, (got, _) in answers.items() if got.status_code >= 500}
+    assert errors == {}
     ok = [path for path, (got, _) in answers.items() if got.status_code == 200]
     assert f"/api/v1/programmes/{programme.pk}" in ok
     assert f"/api/v1/documents/{document.public_id}/verify" in ok
