@@ -109,6 +109,12 @@ def contains_bidi_control(value: Any) -> bool:
     return _any_text(value, _BIDI_CONTROLS)
 
 
+def without_bidi_controls(text: str) -> str:
+    """`text` without bidirectional embeddings, overrides and isolates: for text GovHub must
+    take as given (a name from the e-ID), where refusing is not an option."""
+    return _BIDI_CONTROLS.sub("", text)
+
+
 def unsafe_text_message(value: Any) -> str | None:
     """Why text anywhere in `value` may not be stored or shown, or None when it is fine."""
     from django.utils.translation import gettext

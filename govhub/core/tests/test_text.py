@@ -171,3 +171,23 @@ def test_an_issued_document_refuses_a_spoofed_field_and_issues_nothing(field):
     # then
     assert (refused.value.code, refused.value.details) == ("invalid_text", {"field": field})
     assert _written() == before
+
+
+def test_a_name_from_the_e_id_is_taken_without_its_bidi_controls():
+    # given an e-ID whose name claim carries an override (a claim cannot be refused)
+    from allauth.socialaccount.models import SocialAccount, SocialLogin
+    from django.test import RequestFactory
+
+    from govhub.accounts.adapters import SocialAccountAdapter
+    from govhub.accounts.models import User
+
+    claims = {"userinfo": {"name": f"Nino {SPOOFED}", "email": "nino@example.org"}}
+    login = SocialLogin(
+        user=User(), account=SocialAccount(provider="openid_connect", extra_data=claims)
+    )
+    # when the person is made from the claims
+    user = SocialAccountAdapter().populate_user(
+        RequestFactory().get("/"), login, {"email": "nino@example.org"}
+    )
+    # then the name keeps its letters, not the override
+    assert user.full_name == "Nino BrightPath gnp.exe"
