@@ -3,6 +3,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client, override_settings
 
+from govhub.core.testing import issue_test_document
+
 pytestmark = pytest.mark.django_db
 
 
@@ -39,19 +41,7 @@ TOO_MANY_FIELDS = {f"f{i}": "1" for i in range(1001)}  # DATA_UPLOAD_MAX_NUMBER_
 
 @pytest.fixture
 def document(document_signing):
-    from govhub.core.api import document_issue
-
-    return document_issue(
-        actor=None,
-        title="Programme approval",
-        number_prefix="GH",
-        legal_status="Decision of the steering committee",
-        text="Approved.",
-        issuer_label="Ministry of Digital Development",
-        issuer_organisation_id=7,
-        subject_type="programmes.programme",
-        subject_id="42",
-    )
+    return issue_test_document()
 
 
 @pytest.mark.parametrize(

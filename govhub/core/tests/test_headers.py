@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from conftest import signed_in_client, token_for
+from govhub.core.testing import issue_test_document
 from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
 from govhub.programmes.tests.factories import ProgrammeFactory
 
@@ -34,19 +35,10 @@ def _real_path(template: str, values: dict[str, str]) -> str:
 def test_head_answers_every_get_operation_of_the_api_as_get_does_without_a_body(member):
     # given real ids for every path parameter, and a token of a member
     from config.api import api
-    from govhub.core.api import document_issue
 
     programme = ProgrammeFactory(initiator=member.organisation, title="Too few carers")
-    document = document_issue(
-        actor=None,
-        title="Programme approval",
-        number_prefix="GH",
-        legal_status="Decision",
-        text="Approved.",
-        issuer_label="Elder Care Network",
-        issuer_organisation_id=member.organisation.pk,
-        subject_type="programmes.programme",
-        subject_id=str(programme.pk),
+    document = issue_test_document(
+        issuer_organisation_id=member.organisation.pk, subject_id=str(programme.pk)
     )
     values = {
         "organisation_id": str(member.organisation.pk),
