@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "govhub.core.middleware.RequestContextMiddleware",
+    "govhub.core.middleware.HeadAsGetMiddleware",
+    "govhub.core.middleware.PrivacyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages and API answers go out compressed (static files are WhiteNoise's, precompressed):
