@@ -95,9 +95,8 @@ class RoutedCache(BaseCache):
             cache.delete_many(group, version)
 
     def clear(self) -> None:
-        """Clear both stores (tests do; nothing in the running platform does)."""
+        """Clear the local store only: emptying the page cache must not forget the counters."""
         caches[self._local_alias].clear()
-        caches[self._shared_alias].clear()
 
     def close(self, **kwargs: Any) -> None:
         # Django closes every alias it opened at the end of each request; nothing of our own.

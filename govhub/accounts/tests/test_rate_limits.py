@@ -21,12 +21,18 @@ from django.db import connection
 from django.test import Client
 
 from govhub.accounts import throttle
+from govhub.core.security_cache import security_cache
 from govhub.organisations.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct-horse-battery"
 PROXY = "10.0.0.2"
+
+
+@pytest.fixture(autouse=True)
+def _empty_security_store(db: Any) -> None:
+    security_cache().clear()  # inside the test's transaction, so undone after it
 
 
 def _new_worker() -> None:
