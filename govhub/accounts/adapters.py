@@ -53,11 +53,13 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         )
         if not self._login_failed_rl_usage:
             raise self.validation_error("too_many_login_attempts")
-        wait = throttle.seconds_to_wait(
+        self._govhub_attempt = throttle.attempt_begin(
             login=_login(credentials), address=self.get_client_ip(request)
         )
-        if wait > 0:
-            raise forms.ValidationError(throttle.wait_message(wait), code="too_many_login_attempts")
+        if self._govhub_attempt.wait > 0:
+            raise forms.ValidationError(
+                throttle.wait_message(self._govhub_attempt.wait), code="too_many_login_attempts"
+            )
 
     def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
         user = super().authenticate(request, **credentials)
@@ -66,7 +68,9 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         return user
 
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
-        throttle.failure_record(login=_login(credentials), address=self.get_client_ip(request))
+        attempt = getattr(self, "_govhub_attempt", None)
+        if attempt is not None:
+            throttle.failure_record(login=_login(credentials), attempt=attempt)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]

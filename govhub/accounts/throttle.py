@@ -102,31 +102,43 @@ def _locked(key: str) -> Iterator[None]:
         cache.delete(lock)
 
 
-def seconds_to_wait(*, login: str, address: str) -> float:
-    """How long a sign-in to `login` from `address` must still wait (0: it may try now)."""
-    cache = security_cache()
-    now = _now()
-    waits = [
-        float((cache.get(counter.key) or {}).get("until", 0.0)) - now
-        for counter in _counters(login, address)
-    ]
-    return max(0.0, *waits)
+@dataclass(frozen=True)
+class Attempt:
+    """The verdict on one sign-in attempt: how long it must still wait, and whether the
+    account is now being slowed down (so the person should hear of it if the password fails)."""
+
+    wait: float
+    slowed: bool
 
 
-def failure_record(*, login: str, address: str) -> None:
-    """Count a wrong password for `login` from `address`; tell the person once if slowed down."""
+def attempt_begin(*, login: str, address: str) -> Attempt:
+    """Count a sign-in to `login` from `address` before its password is checked.
+
+    Counted up front, under a lock, so that parallel guesses cannot all slip in before the
+    first failure is recorded; a correct password then ends the episode (`success_record`).
+    An attempt during a wait is refused and not counted.
+    """
     cache = security_cache()
     now = _now()
-    slowed = False
-    for counter in _counters(login, address):
-        with _locked(counter.key):
-            state = cache.get(counter.key) or {"failures": 0, "until": 0.0}
+    counters = _counters(login, address)
+    with _locked(counters[0].key), _locked(counters[1].key):
+        states = [cache.get(counter.key) or {"failures": 0, "until": 0.0} for counter in counters]
+        wait = max(0.0, *(float(state["until"]) - now for state in states))
+        if wait > 0:
+            return Attempt(wait=wait, slowed=False)
+        slowed = False
+        for counter, state in zip(counters, states, strict=True):
             state["failures"] += 1
-            wait = _wait_after(state["failures"], counter.free)
-            state["until"] = now + wait
-            slowed = slowed or wait > 0
+            delay = _wait_after(state["failures"], counter.free)
+            state["until"] = now + delay
+            slowed = slowed or delay > 0
             cache.set(counter.key, state, EPISODE_SECONDS)
-    if slowed:
+    return Attempt(wait=0.0, slowed=slowed)
+
+
+def failure_record(*, login: str, attempt: Attempt) -> None:
+    """The password was wrong: tell the person, once per episode, if guessing is slowed down."""
+    if attempt.slowed:
         _notify_once(login)
 
 

@@ -278,3 +278,13 @@ def test_guessing_at_an_unknown_email_sends_nothing(django_capture_on_commit_cal
             _sign_in("nobody@example.org", "wrong")
     # then
     assert mail.outbox == []
+
+
+def test_attempts_are_counted_before_their_passwords_are_checked(user):
+    # given: five sign-ins begun at once (their passwords not yet checked)
+    begun = [throttle.attempt_begin(login=user.email, address="203.0.113.7") for _ in range(5)]
+    # when: a sixth arrives before any of them failed
+    sixth = throttle.attempt_begin(login=user.email, address="203.0.113.7")
+    # then: it waits, so parallel guesses cannot slip past the allowance
+    assert [attempt.wait for attempt in begun] == [0.0] * 5
+    assert sixth.wait == pytest.approx(30, abs=1)
