@@ -156,14 +156,16 @@ if _security_cache_url:
     _security_cache = env.cache_url_config(_security_cache_url)
 elif _page_cache["BACKEND"] in _PER_PROCESS_CACHES:
     _security_cache = {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        # Django's database cache, except that past MAX_ENTRIES rows it sweeps only expired
+        # ones: a flood of keys must not be able to evict counters or used-code marks.
+        "BACKEND": "govhub.core.security_cache.SecurityDatabaseCache",
         "LOCATION": "govhub_cache",
-        # The database cache culls a third of its rows, live or not, once it holds more than
-        # MAX_ENTRIES: a flood of keys must not be able to evict counters or used-code marks.
-        "OPTIONS": {"MAX_ENTRIES": env.int("GOVHUB_SECURITY_CACHE_MAX_ENTRIES", default=1_000_000)},
+        "OPTIONS": {"MAX_ENTRIES": env.int("GOVHUB_SECURITY_CACHE_MAX_ENTRIES", default=10_000)},
     }
 else:
     _security_cache = dict(_page_cache)
+if _security_cache["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    _security_cache["BACKEND"] = "govhub.core.security_cache.SecurityDatabaseCache"
 if _security_cache["BACKEND"] in _PER_PROCESS_CACHES:
     raise ImproperlyConfigured(
         "GOVHUB_SECURITY_CACHE_URL must name a store all workers share (dbcache://govhub_cache "

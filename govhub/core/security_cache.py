@@ -16,6 +16,8 @@ from typing import Any
 
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connections
 
 SECURITY_ALIAS = "security"
 # The table `govhub migrate` creates (govhub/core/migrations/0003_security_cache_table.py).
@@ -25,6 +27,24 @@ CACHE_TABLE = "govhub_cache"
 def security_cache() -> BaseCache:
     """The cache every worker and node shares, for counters that must hold across them."""
     return caches[SECURITY_ALIAS]
+
+
+class SecurityDatabaseCache(DatabaseCache):
+    """Django's database cache, but once it holds MAX_ENTRIES rows it sweeps only expired ones.
+
+    Django's own cull then deletes a share of the live rows too, which would let a flood of
+    keys evict rate-limit counters and used-code marks. Expired rows are swept as soon as the
+    table passes MAX_ENTRIES, so the `COUNT(*)` Django runs on each write stays small.
+    """
+
+    def _cull(self, db: str, cursor: Any, now: Any, num: int) -> None:
+        connection = connections[db]
+        table = connection.ops.quote_name(self._table)
+        expires = connection.ops.quote_name("expires")
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {expires} < %s",  # noqa: S608  (quoted names only)
+            [connection.ops.adapt_datetimefield_value(now)],
+        )
 
 
 class RoutedCache(BaseCache):

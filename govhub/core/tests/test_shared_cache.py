@@ -155,3 +155,26 @@ def test_redis_serves_cached_pages_and_counts_sign_in_failures(settings, redis_d
     keys = sorted(key.decode().split(":")[2] for key in redis_db.keys("*"))
     assert keys == ["allauth", "allauth", "govhub", "govhub", "govhub"]
     assert len([key for key in redis_db.keys("*") if b":govhub:page:" in key]) == 1
+
+
+@pytest.mark.django_db
+def test_a_flood_of_keys_sweeps_expired_rows_but_never_evicts_a_live_one():
+    from govhub.core.security_cache import CACHE_TABLE, SecurityDatabaseCache
+
+    # given: a store of at most 3 rows holding 2 expired and 4 live ones
+    store = SecurityDatabaseCache(CACHE_TABLE, {"OPTIONS": {"MAX_ENTRIES": 3}})
+    store.clear()
+    for n in range(2):
+        store.set(f"old{n}", n, timeout=-1)
+    for n in range(4):
+        store.set(f"live{n}", n, timeout=300)
+    # when: one more key arrives
+    store.set("flood", 1, timeout=300)
+    # then: the expired rows are gone, every live one is kept
+    assert store.get_many([f"live{n}" for n in range(4)]) == {f"live{n}": n for n in range(4)}
+    assert store.get("flood") == 1
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {CACHE_TABLE}")  # noqa: S608
+        assert cursor.fetchone()[0] == 5
