@@ -178,3 +178,43 @@ def test_a_flood_of_keys_sweeps_expired_rows_but_never_evicts_a_live_one():
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {CACHE_TABLE}")  # noqa: S608
         assert cursor.fetchone()[0] == 5
+
+
+@pytest.mark.parametrize(
+    ("environment", "default", "security"),
+    [
+        ({}, "govhub.core.security_cache.RoutedCache", "SecurityDatabaseCache"),
+        ({"CACHE_URL": REDIS_URL}, "RedisCache", "RedisCache"),
+        (
+            {"GOVHUB_SECURITY_CACHE_URL": "dbcache://govhub_cache"},
+            "govhub.core.security_cache.RoutedCache",
+            "SecurityDatabaseCache",
+        ),
+        ({"GOVHUB_SECURITY_CACHE_URL": "locmemcache://x"}, None, None),
+    ],
+)
+def test_the_security_store_is_always_shared(monkeypatch, environment, default, security):
+    import importlib
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    import config.settings
+
+    # given
+    for name in ("CACHE_URL", "GOVHUB_SECURITY_CACHE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    try:
+        # when
+        if default is None:
+            with pytest.raises(ImproperlyConfigured, match="all workers share"):
+                importlib.reload(config.settings)
+            return
+        caches_setting = importlib.reload(config.settings).CACHES
+        # then
+        assert caches_setting["default"]["BACKEND"].endswith(default)
+        assert caches_setting["security"]["BACKEND"].endswith(security)
+    finally:
+        monkeypatch.undo()
+        importlib.reload(config.settings)
