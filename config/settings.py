@@ -6,6 +6,7 @@ them all. Production differs from development only by environment variables.
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -141,9 +142,48 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    "default": env.cache_url("CACHE_URL", default="locmemcache://govhub"),
-}
+# Caches (docs/adr/0012-shared-security-counters.md). `CACHE_URL` is the page cache: local
+# memory by default, for speed. Sign-in rate limits and the marks of used one-time codes live in
+# the `security` alias, which every worker and node shares: the database table `govhub_cache`
+# (made by `govhub migrate`) unless CACHE_URL is already shared (Redis) or
+# GOVHUB_SECURITY_CACHE_URL names another shared store. django-allauth keeps them in the default
+# cache under keys starting "allauth", so a per-process default routes those keys to `security`.
+_PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+_page_cache = env.cache_url("CACHE_URL", default="locmemcache://govhub")
+_security_cache_url = env.str("GOVHUB_SECURITY_CACHE_URL", default="")
+if _security_cache_url:
+    _security_cache = env.cache_url_config(_security_cache_url)
+elif _page_cache["BACKEND"] in _PER_PROCESS_CACHES:
+    _security_cache = {
+        # Django's database cache, except that past MAX_ENTRIES rows it sweeps only expired
+        # ones: a flood of keys must not be able to evict counters or used-code marks.
+        "BACKEND": "govhub.core.security_cache.SecurityDatabaseCache",
+        "LOCATION": "govhub_cache",
+        "OPTIONS": {"MAX_ENTRIES": env.int("GOVHUB_SECURITY_CACHE_MAX_ENTRIES", default=10_000)},
+    }
+else:
+    _security_cache = dict(_page_cache)
+if _security_cache["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    _security_cache["BACKEND"] = "govhub.core.security_cache.SecurityDatabaseCache"
+if _security_cache["BACKEND"] in _PER_PROCESS_CACHES:
+    raise ImproperlyConfigured(
+        "GOVHUB_SECURITY_CACHE_URL must name a store all workers share (dbcache://govhub_cache "
+        "or redis://...): rate limits kept per process let each worker grant its own allowance."
+    )
+if _page_cache["BACKEND"] in _PER_PROCESS_CACHES:
+    CACHES = {
+        "default": {
+            "BACKEND": "govhub.core.security_cache.RoutedCache",
+            "OPTIONS": {"LOCAL": "pages", "SHARED": "security", "SHARED_PREFIXES": ["allauth"]},
+        },
+        "pages": _page_cache,
+        "security": _security_cache,
+    }
+else:
+    CACHES = {"default": _page_cache, "security": _security_cache}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -174,14 +214,33 @@ ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="opti
 ACCOUNT_ADAPTER = "govhub.accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "govhub.accounts.adapters.SocialAccountAdapter"
 ACCOUNT_RATE_LIMITS = {
-    # Five failed sign-ins per account per 5 minutes, then the account is locked for the rest
-    # of the window; a client address may fail 20 times a minute overall.
+    # A client address may fail 20 times a minute overall. The "key" part limits second-factor
+    # codes: five wrong codes per person per 5 minutes. Wrong passwords are limited per account
+    # by GovHub's back-off instead (govhub/accounts/throttle.py), which slows guessing down
+    # without locking the person out.
     "login_failed": env.str("GOVHUB_LOGIN_FAILED_LIMIT", default="20/m/ip,5/5m/key"),
     "login": "60/m/ip",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/5m/key",
 }
 ACCOUNT_LOGOUT_ON_GET = False
+# Wrong passwords per account: the first GOVHUB_LOGIN_BACKOFF_FREE failures from one client
+# address cost nothing; each further one doubles the wait before the next try from there,
+# from GOVHUB_LOGIN_BACKOFF_SECONDS up to GOVHUB_LOGIN_BACKOFF_MAX_SECONDS. Failures from all
+# addresses together start the same back-off after GOVHUB_LOGIN_BACKOFF_ACCOUNT_FREE. The
+# person is told by email once per episode; a correct password ends it.
+GOVHUB_LOGIN_BACKOFF_FREE = env.int("GOVHUB_LOGIN_BACKOFF_FREE", default=5)
+GOVHUB_LOGIN_BACKOFF_ACCOUNT_FREE = env.int("GOVHUB_LOGIN_BACKOFF_ACCOUNT_FREE", default=20)
+GOVHUB_LOGIN_BACKOFF_SECONDS = env.int("GOVHUB_LOGIN_BACKOFF_SECONDS", default=30)
+GOVHUB_LOGIN_BACKOFF_MAX_SECONDS = env.int("GOVHUB_LOGIN_BACKOFF_MAX_SECONDS", default=900)
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
+# Empty: the header is ignored and the connecting address is the client's.
+GOVHUB_TRUSTED_PROXIES = env.list("GOVHUB_TRUSTED_PROXIES", default=[])
+for _proxy in GOVHUB_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"GOVHUB_TRUSTED_PROXIES: {error}") from error
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("GOVHUB_MFA_ISSUER", default="GovHub")
 GOVHUB_OPEN_SIGNUP = env.bool("GOVHUB_OPEN_SIGNUP", default=True)

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.cache import add_never_cache_headers
 
 from govhub.core import context
+from govhub.core.clientip import client_ip
 from govhub.core.responses import error_response
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -26,7 +27,7 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        address = request.META.get("REMOTE_ADDR", "")
+        address = client_ip(request)
         request.request_id = request_id  # type: ignore[attr-defined]
         token = context.set_current(
             context.RequestContext(request_id=request_id, client_address=address)
