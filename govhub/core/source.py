@@ -13,9 +13,9 @@ import hashlib
 import io
 import tarfile
 from functools import lru_cache
+from importlib.util import find_spec
 from pathlib import Path
 
-import config
 import govhub
 
 # Top-level files of a checkout that belong to the corresponding source, when present (an
@@ -50,7 +50,12 @@ def _package_files(root: Path, package: Path) -> list[tuple[str, Path]]:
 
 def source_files() -> list[tuple[str, Path]]:
     """(name in the archive, file on disk) of the installed program's source, sorted."""
-    packages = [Path(govhub.__file__).parent, Path(config.__file__).parent]
+    # The settings package sits beside govhub; found without importing it (core does not
+    # depend on the project's configuration).
+    settings_spec = find_spec("config")
+    packages = [Path(govhub.__file__).parent]
+    if settings_spec is not None and settings_spec.origin is not None:
+        packages.append(Path(settings_spec.origin).parent)
     root = packages[0].parent
     files = [(name, root / name) for name in _PROJECT_FILES if (root / name).is_file()]
     for package in packages:
