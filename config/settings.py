@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "govhub.organisations.middleware.GovernmentMfaMiddleware",
+    "govhub.accounts.middleware.PrivilegedSessionMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

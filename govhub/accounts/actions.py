@@ -52,9 +52,19 @@ def token_revoke(*, actor: User, token_id: int) -> None:
         audit_record(actor=actor, verb="token.revoke", target=token, changes={"revoked": True})
 
 
-def demo_user_ensure(*, email: str, password: str, full_name: str, is_staff: bool = False) -> User:
-    """Create a demo person once (idempotent); returns the user."""
+def demo_user_ensure(
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    is_staff: bool = False,
+    totp_secret: str | None = None,
+) -> User:
+    """Create a demo person once (idempotent); returns the user. With `totp_secret` (base32,
+    published with the demo) the person also gets a TOTP authenticator, once."""
     from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
 
     with transaction.atomic():
         user = User.objects.filter(email=email).first()
@@ -70,4 +80,10 @@ def demo_user_ensure(*, email: str, password: str, full_name: str, is_staff: boo
         EmailAddress.objects.get_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
+        if (
+            totp_secret
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
+            TOTP.activate(user, totp_secret)
+            audit_record(actor=None, verb="user.totp_activate", target=user, changes={"demo": True})
     return user

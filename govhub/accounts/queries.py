@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from govhub.accounts.mfa import mfa_annotations, mfa_required_error
 from govhub.accounts.models import ApiToken, User
 from govhub.accounts.tokens import TOKEN_PREFIX, hash_secret
 
@@ -20,15 +21,24 @@ def token_list(*, user: User) -> QuerySet[ApiToken]:
 
 
 def user_for_token(secret: str) -> User | None:
-    """The active user a token secret belongs to, or None."""
+    """The active user a token secret belongs to, or None.
+
+    Raises `MfaRequired` (403 `mfa_required`) when the token's person is privileged (staff,
+    superuser, member of a government body) and has no second factor: a token must not be a
+    way around it. One query decides it all.
+    """
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
     try:
-        token = ApiToken.objects.select_related("user").get(
-            token_hash=hash_secret(secret), revoked_at__isnull=True, user__is_active=True
+        token = (
+            ApiToken.objects.select_related("user")
+            .annotate(**mfa_annotations("user"))
+            .get(token_hash=hash_secret(secret), revoked_at__isnull=True, user__is_active=True)
         )
     except ApiToken.DoesNotExist:
         return None
+    if token.mfa_privileged and not token.mfa_enrolled:  # type: ignore[attr-defined]
+        raise mfa_required_error()
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
