@@ -184,6 +184,11 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("GOVHUB_MFA_ISSUER", default="GovHub")
 GOVHUB_OPEN_SIGNUP = env.bool("GOVHUB_OPEN_SIGNUP", default=True)
 GOVHUB_MFA_REQUIRED_FOR_GOVERNMENT = env.bool("GOVHUB_MFA_REQUIRED_FOR_GOVERNMENT", default=True)
+# Sessions of staff, superusers and government members end after this long without a request,
+# and this long after sign-in whatever the activity; API tokens expire after GOVHUB_TOKEN_DAYS.
+GOVHUB_SESSION_IDLE_MINUTES = env.int("GOVHUB_SESSION_IDLE_MINUTES", default=30)
+GOVHUB_SESSION_MAX_HOURS = env.int("GOVHUB_SESSION_MAX_HOURS", default=12)
+GOVHUB_TOKEN_DAYS = env.int("GOVHUB_TOKEN_DAYS", default=90)
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_STORE_TOKENS = False

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,13 +33,28 @@ def token_create(*, actor: User, user: User, name: str) -> IssuedToken:
                 code="too_many_tokens",
             )
         secret = new_secret()
+        now = timezone.now()
         token = ApiToken.objects.create(
-            user=user, name=name, prefix=secret[:12], token_hash=hash_secret(secret)
+            user=user,
+            name=name,
+            prefix=secret[:12],
+            token_hash=hash_secret(secret),
+            created_at=now,
+            expires_at=now + timedelta(days=settings.GOVHUB_TOKEN_DAYS),
         )
         audit_record(
-            actor=actor, verb="token.create", target=token, changes={"name": name, "user": user.pk}
+            actor=actor,
+            verb="token.create",
+            target=token,
+            changes={"name": name, "user": user.pk, "expires_at": token.expires_at.isoformat()},
         )
-    return IssuedToken(id=token.pk, name=token.name, prefix=token.prefix, secret=secret)
+    return IssuedToken(
+        id=token.pk,
+        name=token.name,
+        prefix=token.prefix,
+        secret=secret,
+        expires_at=token.expires_at,
+    )
 
 
 def token_revoke(*, actor: User, token_id: int) -> None:
@@ -50,6 +68,28 @@ def token_revoke(*, actor: User, token_id: int) -> None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit_record(actor=actor, verb="token.revoke", target=token, changes={"revoked": True})
+
+
+def tokens_revoke_all(*, user: User, reason: str) -> int:
+    """Revoke every active token of `user` (after a password change or reset); returns how
+    many. The person is the actor: they changed the password."""
+    with transaction.atomic():
+        ids = list(
+            ApiToken.objects.select_for_update()
+            .filter(user=user, revoked_at__isnull=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return 0
+        ApiToken.objects.filter(pk__in=ids).update(revoked_at=timezone.now())
+        audit_record(
+            actor=user,
+            verb="token.revoke_all",
+            target=user,
+            changes={"tokens": ids, "reason": reason},
+        )
+    return len(ids)
 
 
 def demo_user_ensure(

@@ -33,7 +33,12 @@ def user_for_token(secret: str) -> User | None:
         token = (
             ApiToken.objects.select_related("user")
             .annotate(**mfa_annotations("user"))
-            .get(token_hash=hash_secret(secret), revoked_at__isnull=True, user__is_active=True)
+            .get(
+                token_hash=hash_secret(secret),
+                revoked_at__isnull=True,
+                expires_at__gt=timezone.now(),
+                user__is_active=True,
+            )
         )
     except ApiToken.DoesNotExist:
         return None
