@@ -161,7 +161,8 @@ if TESTING:
     # Hashing is the slowest part of a test run; production keeps Django's default (PBKDF2).
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "accounts:profile"
+# After sign-in a person lands on their work: their organisations' programmes.
+LOGIN_REDIRECT_URL = "programmes:mine"
 LOGOUT_REDIRECT_URL = "core:home"
 
 # django-allauth: email sign-in, TOTP, OpenID Connect, rate limits.

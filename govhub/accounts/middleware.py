@@ -100,6 +100,8 @@ class PrivilegedSessionMiddleware:
         ):
             return self.get_response(request)
         status = mfa_status(user)
+        # The reauthentication and enrolment pages say why they ask (templates read this).
+        request.govhub_mfa = status  # type: ignore[attr-defined]
         if status.privileged:
             reason = _session_expired(request)
             if reason is not None:
