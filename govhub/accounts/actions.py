@@ -26,7 +26,10 @@ def token_create(*, actor: User, user: User, name: str) -> IssuedToken:
     if not name or len(name) > 100:
         raise InvalidInput(_("Give the token a name of 1 to 100 characters."), code="invalid_name")
     with transaction.atomic():
-        active = ApiToken.objects.filter(user=user, revoked_at__isnull=True).count()
+        # Expired tokens no longer count against the limit.
+        active = ApiToken.objects.filter(
+            user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).count()
         if active >= MAX_ACTIVE_TOKENS:
             raise InvalidInput(
                 _("You already have %(n)d active tokens; revoke one first.") % {"n": active},

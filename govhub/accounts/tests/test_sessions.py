@@ -156,6 +156,19 @@ def test_an_expired_token_no_longer_authenticates(user):
     assert response.json()["error"]["code"] == "not_authenticated"
 
 
+def test_expired_tokens_do_not_count_against_the_limit(user):
+    # given: the maximum of active tokens, all expired
+    from govhub.accounts.actions import MAX_ACTIVE_TOKENS
+
+    for n in range(MAX_ACTIVE_TOKENS):
+        token_create(actor=user, user=user, name=f"t{n}")
+    ApiToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    # when
+    issued = token_create(actor=user, user=user, name="fresh")
+    # then
+    assert user_for_token(issued.secret) == user
+
+
 def test_the_account_page_shows_when_a_token_expires(user):
     issued = token_create(actor=user, user=user, name="script")
     ApiToken.objects.filter(pk=issued.id).update(expires_at=timezone.now() - timedelta(days=1))
