@@ -1,7 +1,8 @@
 """Members of active government organisations must use a second factor (TOTP).
 
 Registered with accounts at start-up, so that the session check and the API token check both
-count government membership in the same single query as staff and superuser status.
+count government membership in the same query as staff and superuser status (switched off by
+GOVHUB_MFA_REQUIRED_FOR_GOVERNMENT).
 """
 
 from __future__ import annotations
@@ -16,10 +17,7 @@ from govhub.organisations.models import Membership
 
 
 def government_member(user_ref: OuterRef) -> Any:
-    """The person at `user_ref` acts for an active government organisation (None if the rule
-    is switched off by GOVHUB_MFA_REQUIRED_FOR_GOVERNMENT)."""
-    if not settings.GOVHUB_MFA_REQUIRED_FOR_GOVERNMENT:
-        return None
+    """The person at `user_ref` acts for an active government organisation."""
     return Exists(
         Membership.objects.filter(
             user=user_ref, organisation__sector=Sector.GOVERNMENT, organisation__is_active=True
@@ -27,7 +25,11 @@ def government_member(user_ref: OuterRef) -> Any:
     )
 
 
+def _required() -> bool:
+    return bool(settings.GOVHUB_MFA_REQUIRED_FOR_GOVERNMENT)
+
+
 def register() -> None:
     from govhub.accounts.api import mfa_rule_register
 
-    mfa_rule_register("government_member", government_member)
+    mfa_rule_register("government_member", government_member, applies=_required)

@@ -109,7 +109,7 @@ def test_business_members_tokens_need_no_second_factor(business_org):
     assert Client().get("/api/v1/me", headers=_bearer(secret)).status_code == 200
 
 
-def test_token_check_is_one_query(ministry):
+def test_token_check_is_two_indexed_queries(ministry):
     # given: a government member with TOTP, whose token was used a moment ago
     member = MembershipFactory(organisation=ministry).user
     secret = token_create(actor=member, user=member, name="script").secret
@@ -117,9 +117,25 @@ def test_token_check_is_one_query(ministry):
     # when
     with CaptureQueriesContext(connection) as queries:
         found = user_for_token(secret)
-    # then
+    # then: the token with its person, then privilege and second factor together
     assert found == member
-    assert len(queries) == 1
+    assert len(queries) == 2
+    assert "mfa_authenticator" in queries[1]["sql"]
+    assert "organisations_membership" in queries[1]["sql"]
+
+
+def test_the_government_rule_can_be_switched_off_but_staff_still_need_a_factor(ministry, settings):
+    # given
+    member = MembershipFactory(organisation=ministry, totp=False).user
+    staff = UserFactory(is_staff=True, totp=False)
+    member_secret = token_create(actor=member, user=member, name="t").secret
+    staff_secret = token_create(actor=staff, user=staff, name="t").secret
+    _assert_mfa_required(Client().get("/api/v1/me", headers=_bearer(member_secret)))
+    # when
+    settings.GOVHUB_MFA_REQUIRED_FOR_GOVERNMENT = False
+    # then
+    assert Client().get("/api/v1/me", headers=_bearer(member_secret)).status_code == 200
+    _assert_mfa_required(Client().get("/api/v1/me", headers=_bearer(staff_secret)))
 
 
 # Sessions
