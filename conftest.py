@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from govhub.accounts.tests.factories import UserFactory
+from govhub.accounts.tests.factories import UserFactory, totp_enable
 from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
 
 
@@ -60,8 +60,11 @@ def business_manager(business_org: Any) -> Any:
 
 
 def token_for(user: Any) -> str:
+    """A new API token of `user`, who is given a second factor first (as if enrolled), so the
+    token works whatever organisations they join."""
     from govhub.accounts.api import token_create
 
+    totp_enable(user)
     return token_create(actor=user, user=user, name="test").secret
 
 
@@ -99,12 +102,11 @@ def api_client() -> Any:
 
 
 def signed_in_client(user: Any) -> Client:
-    """A client signed in as `user`, past the government MFA check (as if enrolled)."""
+    """A client signed in as `user`, who is given a second factor first (as if enrolled), so
+    the session passes the MFA check whatever organisations they join."""
+    totp_enable(user)
     client = Client()
     client.force_login(user)
-    session = client.session
-    session["govhub_mfa_checked"] = True
-    session.save()
     return client
 
 

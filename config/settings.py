@@ -85,7 +85,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "govhub.organisations.middleware.GovernmentMfaMiddleware",
+    "govhub.accounts.middleware.PrivilegedSessionMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -203,7 +203,8 @@ if TESTING:
     # Hashing is the slowest part of a test run; production keeps Django's default (PBKDF2).
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "accounts:profile"
+# After sign-in a person lands on their work: their organisations' programmes.
+LOGIN_REDIRECT_URL = "programmes:mine"
 LOGOUT_REDIRECT_URL = "core:home"
 
 # django-allauth: email sign-in, TOTP, OpenID Connect, rate limits.
@@ -245,6 +246,11 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("GOVHUB_MFA_ISSUER", default="GovHub")
 GOVHUB_OPEN_SIGNUP = env.bool("GOVHUB_OPEN_SIGNUP", default=True)
 GOVHUB_MFA_REQUIRED_FOR_GOVERNMENT = env.bool("GOVHUB_MFA_REQUIRED_FOR_GOVERNMENT", default=True)
+# Sessions of staff, superusers and government members end after this long without a request,
+# and this long after sign-in whatever the activity; API tokens expire after GOVHUB_TOKEN_DAYS.
+GOVHUB_SESSION_IDLE_MINUTES = env.int("GOVHUB_SESSION_IDLE_MINUTES", default=30)
+GOVHUB_SESSION_MAX_HOURS = env.int("GOVHUB_SESSION_MAX_HOURS", default=12)
+GOVHUB_TOKEN_DAYS = env.int("GOVHUB_TOKEN_DAYS", default=90)
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_STORE_TOKENS = False

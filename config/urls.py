@@ -1,9 +1,14 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from config.api import api
 from govhub.core import views as core_views
+
+# The admin signs in through allauth's sign-in, which asks for the second factor; its own
+# password-only form would be a way around it.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include(("govhub.core.urls", "core"))),

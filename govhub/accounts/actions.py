@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,20 +26,38 @@ def token_create(*, actor: User, user: User, name: str) -> IssuedToken:
     if not name or len(name) > 100:
         raise InvalidInput(_("Give the token a name of 1 to 100 characters."), code="invalid_name")
     with transaction.atomic():
-        active = ApiToken.objects.filter(user=user, revoked_at__isnull=True).count()
+        # Expired tokens no longer count against the limit.
+        active = ApiToken.objects.filter(
+            user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).count()
         if active >= MAX_ACTIVE_TOKENS:
             raise InvalidInput(
                 _("You already have %(n)d active tokens; revoke one first.") % {"n": active},
                 code="too_many_tokens",
             )
         secret = new_secret()
+        now = timezone.now()
         token = ApiToken.objects.create(
-            user=user, name=name, prefix=secret[:12], token_hash=hash_secret(secret)
+            user=user,
+            name=name,
+            prefix=secret[:12],
+            token_hash=hash_secret(secret),
+            created_at=now,
+            expires_at=now + timedelta(days=settings.GOVHUB_TOKEN_DAYS),
         )
         audit_record(
-            actor=actor, verb="token.create", target=token, changes={"name": name, "user": user.pk}
+            actor=actor,
+            verb="token.create",
+            target=token,
+            changes={"name": name, "user": user.pk, "expires_at": token.expires_at.isoformat()},
         )
-    return IssuedToken(id=token.pk, name=token.name, prefix=token.prefix, secret=secret)
+    return IssuedToken(
+        id=token.pk,
+        name=token.name,
+        prefix=token.prefix,
+        secret=secret,
+        expires_at=token.expires_at,
+    )
 
 
 def token_revoke(*, actor: User, token_id: int) -> None:
@@ -52,9 +73,41 @@ def token_revoke(*, actor: User, token_id: int) -> None:
         audit_record(actor=actor, verb="token.revoke", target=token, changes={"revoked": True})
 
 
-def demo_user_ensure(*, email: str, password: str, full_name: str, is_staff: bool = False) -> User:
-    """Create a demo person once (idempotent); returns the user."""
+def tokens_revoke_all(*, user: User, reason: str) -> int:
+    """Revoke every active token of `user` (after a password change or reset); returns how
+    many. The person is the actor: they changed the password."""
+    with transaction.atomic():
+        ids = list(
+            ApiToken.objects.select_for_update()
+            .filter(user=user, revoked_at__isnull=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return 0
+        ApiToken.objects.filter(pk__in=ids).update(revoked_at=timezone.now())
+        audit_record(
+            actor=user,
+            verb="token.revoke_all",
+            target=user,
+            changes={"tokens": ids, "reason": reason},
+        )
+    return len(ids)
+
+
+def demo_user_ensure(
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    is_staff: bool = False,
+    totp_secret: str | None = None,
+) -> User:
+    """Create a demo person once (idempotent); returns the user. With `totp_secret` (base32,
+    published with the demo) the person also gets a TOTP authenticator, once."""
     from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
 
     with transaction.atomic():
         user = User.objects.filter(email=email).first()
@@ -70,4 +123,10 @@ def demo_user_ensure(*, email: str, password: str, full_name: str, is_staff: boo
         EmailAddress.objects.get_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
+        if (
+            totp_secret
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
+            TOTP.activate(user, totp_secret)
+            audit_record(actor=None, verb="user.totp_activate", target=user, changes={"demo": True})
     return user

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from govhub.accounts.actions import demo_user_ensure, token_create, token_revoke
 from govhub.accounts.data import IssuedToken
+from govhub.accounts.mfa import MfaStatus, mfa_rule_register, mfa_status
 from govhub.accounts.queries import user_by_email
 from govhub.accounts.rest import ApiTokenAuth, optional_viewer
 
 __all__ = [
     "ApiTokenAuth",
     "IssuedToken",
+    "MfaStatus",
     "demo_user_ensure",
     "mfa_enabled",
+    "mfa_rule_register",
+    "mfa_status",
     "optional_viewer",
     "token_create",
     "token_revoke",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -13,3 +14,4 @@ class IssuedToken:
     name: str
     prefix: str
     secret: str
+    expires_at: datetime | None = None

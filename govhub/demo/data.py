@@ -6,6 +6,9 @@ Names are given in English, Russian and Dari. (key, kind, subtype, parent key, e
 from __future__ import annotations
 
 DEMO_PASSWORD = "govhub-demo-2026"  # noqa: S105  (documented in the README; demo only)
+# The government and staff demo users' TOTP secret (base32), published in the README so that
+# people and scripts can compute a code and sign in. Demo data only.
+DEMO_TOTP_SECRET = "GOVHUBDEMOARDENTOTPSECRETFORDEMO"  # noqa: S105
 
 ORGANISATIONS: tuple[tuple[str, str, str, str | None, str, str, str], ...] = (
     (

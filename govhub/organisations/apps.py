@@ -8,4 +8,6 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
-        from govhub.organisations import signals  # noqa: F401
+        from govhub.organisations import mfa
+
+        mfa.register()

@@ -217,7 +217,7 @@ def test_citizen_signs_up_and_in_through_the_e_id(eid: Eid) -> None:
     response = govhub.get(_callback_path(callback_url), secure=True)
     # then
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:profile")
+    assert response["Location"] == reverse("programmes:mine")
     user = User.objects.get()
     assert user.email == CITIZEN_EMAIL
     assert user.full_name == CITIZEN_NAME

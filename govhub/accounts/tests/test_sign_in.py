@@ -58,7 +58,7 @@ def test_sign_up_validates_the_password():
 
 def test_government_member_without_totp_is_sent_to_enrol(ministry):
     # given
-    member = MembershipFactory(organisation=ministry).user
+    member = MembershipFactory(organisation=ministry, totp=False).user
     client = Client()
     client.force_login(member)
     # when
@@ -73,7 +73,7 @@ def test_government_member_without_totp_is_sent_to_enrol(ministry):
 
 
 def test_government_member_with_totp_goes_through(ministry):
-    member = MembershipFactory(organisation=ministry).user
+    member = MembershipFactory(organisation=ministry, totp=False).user
     Authenticator.objects.create(user=member, type=Authenticator.Type.TOTP, data={"secret": "x"})
     client = Client()
     client.force_login(member)
@@ -98,7 +98,7 @@ def test_sign_in_with_totp_needs_the_current_code(ministry):
     )
 
     # given: a government member with TOTP set up
-    member = MembershipFactory(organisation=ministry).user
+    member = MembershipFactory(organisation=ministry, totp=False).user
     secret = generate_totp_secret()
     TOTP.activate(member, secret)
     client = Client()

@@ -77,7 +77,7 @@ def test_sign_in_switch_to_dari_and_open_an_organisation(page: Any, business_man
     # then they are signed in, on a left-to-right page with the brand on the left
     nav = page.get_by_role("navigation", name="Main")
     assert nav.get_by_role("link", name="My account").is_visible()
-    assert page.locator("h1").inner_text() == "My account"
+    assert page.locator("h1").inner_text() == "My organisation's work"
     assert _html_direction(page) == ("ltr", "en")
     assert _brand_centre_x(page) < DESKTOP["width"] / 2
 
@@ -86,7 +86,7 @@ def test_sign_in_switch_to_dari_and_open_an_organisation(page: Any, business_man
     page.wait_for_load_state()
 
     # then the same page comes back right to left, and the layout mirrors
-    assert page.url.endswith("/account/")
+    assert page.url.endswith("/programmes/mine/")
     assert _html_direction(page) == ("rtl", DARI)
     assert page.locator(".lang-nav a[aria-current='true']").get_attribute("hreflang") == DARI
     assert _brand_centre_x(page) > DESKTOP["width"] / 2

@@ -1,7 +1,7 @@
 import factory
 
-from govhub.accounts.tests.factories import UserFactory
-from govhub.organisations.kinds import sector_of
+from govhub.accounts.tests.factories import UserFactory, totp_enable
+from govhub.organisations.kinds import Sector, sector_of
 from govhub.organisations.models import Membership, Organisation
 
 
@@ -21,9 +21,19 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
+    """A membership; a member of a government organisation comes with a TOTP authenticator
+    (they must have one) unless `totp=False`."""
+
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = "member"
+
+    @factory.post_generation
+    def totp(obj, create, extracted, **kwargs):  # noqa: N805
+        government = obj.organisation.sector == Sector.GOVERNMENT
+        if create and (extracted if extracted is not None else government):
+            totp_enable(obj.user)

@@ -133,15 +133,11 @@ def _sign_in(page: Any, email: str) -> None:
 
 def _sign_in_with_totp(page: Any, person: Any) -> None:
     """A government member: password, then the current code of their authenticator."""
-    from allauth.mfa.totp.internal.auth import (
-        TOTP,
-        format_hotp_value,
-        generate_totp_secret,
-        hotp_value,
-    )
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-    secret = generate_totp_secret()
-    TOTP.activate(person, secret)
+    from govhub.accounts.tests.factories import totp_enable
+
+    secret = totp_enable(person)  # the factory gave government members one already
     _sign_in(page, person.email)
     assert page.url.endswith("/accounts/2fa/authenticate/")
     page.locator("input[name='code']").fill(

@@ -29,3 +29,5 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(issued.secret)
+        if issued.expires_at is not None:  # on stderr: scripts read the secret from stdout
+            self.stderr.write(f"expires {issued.expires_at:%Y-%m-%d %H:%M} UTC")

@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from govhub.accounts.api import demo_user_ensure
 from govhub.demo import programmes as demo_programmes
-from govhub.demo.data import DEMO_PASSWORD, ORGANISATIONS, USERS
-from govhub.organisations.api import OrganisationInput, demo_organisation_ensure
+from govhub.demo.data import DEMO_PASSWORD, DEMO_TOTP_SECRET, ORGANISATIONS, USERS
+from govhub.organisations.api import KINDS, OrganisationInput, Sector, demo_organisation_ensure
 from govhub.programmes import api as programmes_api
 
 
@@ -38,11 +38,22 @@ class Command(BaseCommand):
                 "Refusing to load demo data: set DJANGO_DEBUG=1 or GOVHUB_DEMO=1 "
                 "(demo users have a published password and must never reach production)."
             )
+        # Government members and staff must use a second factor: theirs is the published one.
+        government_kinds = {k.key for k in KINDS if k.sector == Sector.GOVERNMENT}
+        org_kinds = {key: kind for key, kind, *_rest in ORGANISATIONS}
         users = {
             email: demo_user_ensure(
-                email=email, password=DEMO_PASSWORD, full_name=name, is_staff=staff
+                email=email,
+                password=DEMO_PASSWORD,
+                full_name=name,
+                is_staff=staff,
+                totp_secret=(
+                    DEMO_TOTP_SECRET
+                    if staff or org_kinds.get(org or "") in government_kinds
+                    else None
+                ),
             )
-            for email, name, _org, staff in USERS
+            for email, name, org, staff in USERS
         }
         managers: dict[str, list[Any]] = {}
         for email, _name, org_key, _staff in USERS:
