@@ -7,7 +7,9 @@ from govhub.core.documents import (
     document_get,
     document_issue,
     document_list,
+    document_number,
     document_public_url,
+    document_subject_register,
     verify_document,
 )
 from govhub.core.errors import (
@@ -42,7 +44,9 @@ __all__ = [
     "document_get",
     "document_issue",
     "document_list",
+    "document_number",
     "document_public_url",
+    "document_subject_register",
     "envelope",
     "error_response",
     "public",
