@@ -2,6 +2,7 @@
 
 from govhub.core.audit import audit_list, audit_record, audit_verify
 from govhub.core.caching import anonymous_page_cache
+from govhub.core.demo import demo_audit_actors, demo_documents_discard
 from govhub.core.documents import (
     DocumentVerification,
     document_get,
@@ -41,6 +42,8 @@ __all__ = [
     "audit_record",
     "audit_verify",
     "declare",
+    "demo_audit_actors",
+    "demo_documents_discard",
     "document_get",
     "document_issue",
     "document_list",
