@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Debug mode shows the friendly error pages too (GOVHUB_DEBUG_ERROR_PAGES=1: Django's).
+    "govhub.core.friendly_errors.FriendlyErrorPagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -297,6 +299,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="GovHub <no-reply@gov
 # after a key change. Unset, it is the address of the local server (HOST and PORT, which
 # `make run` and `govhub serve` use), so a development document's QR code opens this server;
 # production must set it (`govhub check --deploy` refuses a loopback address).
+# Debug mode (`make run`) shows the same friendly error pages as production; set this to see
+# Django's technical 404 and 500 pages instead (they list URL patterns and settings).
+GOVHUB_DEBUG_ERROR_PAGES = env.bool("GOVHUB_DEBUG_ERROR_PAGES", default=False)
 GOVHUB_PUBLIC_URL = env.str(
     "GOVHUB_PUBLIC_URL",
     default=local_url(env.str("HOST", default="127.0.0.1"), env.int("PORT", default=8000)),
