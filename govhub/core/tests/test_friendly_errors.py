@@ -6,7 +6,7 @@ import logging
 
 import pytest
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.test import Client, RequestFactory
 
 from govhub.core.friendly_errors import FriendlyErrorPagesMiddleware
@@ -70,7 +70,7 @@ def test_the_api_keeps_its_json_envelope_in_debug_mode(debug):
 def test_view_errors_show_the_friendly_pages_in_debug_mode(debug, exception, status, title):
     # given
     request = RequestFactory().get("/programmes/")
-    middleware = FriendlyErrorPagesMiddleware(lambda r: None)
+    middleware = FriendlyErrorPagesMiddleware(lambda r: HttpResponse())
     # when
     response = middleware.process_exception(request, exception)
     # then
@@ -82,8 +82,9 @@ def test_view_errors_show_the_friendly_pages_in_debug_mode(debug, exception, sta
 
 def test_a_server_error_is_logged_with_its_traceback(debug, caplog):
     request = RequestFactory().get("/programmes/")
+    middleware = FriendlyErrorPagesMiddleware(lambda r: HttpResponse())
     with caplog.at_level(logging.ERROR, logger="django.request"):
-        FriendlyErrorPagesMiddleware(lambda r: None).process_exception(request, RuntimeError("x"))
+        middleware.process_exception(request, RuntimeError("x"))
     assert caplog.records[-1].exc_info is not None
     assert caplog.records[-1].getMessage() == "Internal Server Error: /programmes/"
 
@@ -97,12 +98,12 @@ def test_developers_can_ask_for_djangos_pages(debug):
     assert response.status_code == 404
     assert TECHNICAL in response.content.decode()
     request = RequestFactory().get("/programmes/")
-    middleware = FriendlyErrorPagesMiddleware(lambda r: None)
+    middleware = FriendlyErrorPagesMiddleware(lambda r: HttpResponse())
     assert middleware.process_exception(request, Http404()) is None
 
 
 def test_the_middleware_does_nothing_outside_debug_mode(settings):
     settings.DEBUG = False
     request = RequestFactory().get("/programmes/")
-    middleware = FriendlyErrorPagesMiddleware(lambda r: None)
+    middleware = FriendlyErrorPagesMiddleware(lambda r: HttpResponse())
     assert middleware.process_exception(request, Http404()) is None
