@@ -259,3 +259,25 @@ def test_the_programme_and_its_step_8_link_to_the_document_by_number():
     assert link in detail
     assert link in step_8
     assert link not in step_7
+
+
+def test_the_register_over_rest_names_documents_by_number_and_pages_by_cursor(
+    settings, monkeypatch
+):
+    # given
+    settings.GOVHUB_PUBLIC_URL = "https://govhub.example"
+    monkeypatch.setattr(queries, "REGISTER_PAGE_SIZE", 2)
+    for n in (1, 2, 3):
+        _document(n, title=f"Flood warning {n}")
+    # when
+    first = Client().get("/api/v1/documents").json()
+    second = Client().get("/api/v1/documents", {"after": first["next_cursor"]}).json()
+    found = Client().get("/api/v1/documents", {"q": "PRG-2026-000002"}).json()
+    # then
+    assert [d["number"] for d in first["items"]] == ["PRG-2026-000003", "PRG-2026-000002"]
+    assert first["items"][0]["url"] == "https://govhub.example/documents/pidPRG2026000003/"
+    assert [d["number"] for d in second["items"]] == ["PRG-2026-000001"]
+    assert second["next_cursor"] == ""
+    assert [d["number"] for d in found["items"]] == ["PRG-2026-000002"]
+    too_long = Client().get("/api/v1/documents", {"q": "x" * 201})
+    assert (too_long.status_code, too_long.json()["error"]["code"]) == (400, "invalid_input")
