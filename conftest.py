@@ -19,6 +19,16 @@ def _clear_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    # A request in another language leaves it active in the thread (LocaleMiddleware never
+    # deactivates); each test starts, and ends, in the default language.
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def user(db: Any) -> Any:
     return UserFactory()

@@ -373,6 +373,7 @@ def child_environment(*, reuse_db: bool = False) -> tuple[dict[str, str], str, b
         {
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "GOVHUB_AUDIT_KEY": secrets.token_urlsafe(32),
             "SECURE_SSL_REDIRECT": "0",
             "GOVHUB_BENCH_BASELINE": "1",
             "GOVHUB_DEMO": "1",

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "govhub.core.middleware.RequestContextMiddleware",
+    "govhub.core.middleware.HeadAsGetMiddleware",
+    "govhub.core.middleware.PrivacyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages and API answers go out compressed (static files are WhiteNoise's, precompressed):
@@ -317,6 +319,22 @@ GOVHUB_SIGNING_DEV_DIR = VAR_DIR / "signing"
 # A TrueType font covering every script documents use; default: DejaVu Sans if installed.
 GOVHUB_DOCUMENT_FONT = env.str("GOVHUB_DOCUMENT_FONT", default="")
 GOVHUB_DOCUMENT_FONT_BOLD = env.str("GOVHUB_DOCUMENT_FONT_BOLD", default="")
+
+# The audit log (docs/adr/0011-keyed-anchored-audit-log.md). Each entry's hash is an HMAC under
+# a key kept outside the database, so whoever holds only the database cannot rewrite the chain;
+# previous keys ("id:key", comma-separated) keep older entries verifiable after a rotation.
+# Checkpoints of the chain's head are appended to a file outside the database
+# (`govhub audit checkpoint`). Without a key, development and tests use a fixed, public one;
+# with debug off the key is required (`govhub serve` refuses to start without it).
+GOVHUB_AUDIT_KEY = env.str("GOVHUB_AUDIT_KEY", default="")
+GOVHUB_AUDIT_KEY_ID = env.str("GOVHUB_AUDIT_KEY_ID", default="1")
+if not GOVHUB_AUDIT_KEY and (DEBUG or TESTING):
+    GOVHUB_AUDIT_KEY = "insecure-development-audit-key-do-not-use-in-production"
+    GOVHUB_AUDIT_KEY_ID = "dev"
+GOVHUB_AUDIT_PREVIOUS_KEYS = env.list("GOVHUB_AUDIT_PREVIOUS_KEYS", default=[])
+GOVHUB_AUDIT_CHECKPOINT_FILE = env.path(
+    "GOVHUB_AUDIT_CHECKPOINT_FILE", default=VAR_DIR / "audit" / "checkpoints.jsonl"
+)
 
 GOVHUB_DEMO = env.bool("GOVHUB_DEMO", default=False)
 # Another governance model (phases, steps, participation matrix) as a JSON file; default: the

@@ -9,6 +9,8 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
 
+from govhub.core.api import without_bidi_controls
+
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def is_open_for_signup(self, request: HttpRequest) -> bool:
@@ -24,6 +26,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]
         name = userinfo.get("name") or " ".join(
             part for part in (userinfo.get("given_name"), userinfo.get("family_name")) if part
         )
+        name = without_bidi_controls(name).strip()
         if name:
             user.full_name = name[:200]
         return user

@@ -21,6 +21,7 @@ from govhub.core.errors import (
     NotFound,
     RuleBroken,
     reject_nul,
+    without_bidi_controls,
 )
 from govhub.core.i18n import LANGUAGE_NAMES
 from govhub.core.permissions import AUTHENTICATED, PUBLIC, declare, public, signed_in
@@ -56,4 +57,5 @@ __all__ = [
     "reject_nul",
     "signed_in",
     "verify_document",
+    "without_bidi_controls",
 ]

@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.conf.locale import LANG_INFO
 
+        from govhub.core.audit import checks as audit_checks  # noqa: F401  (deploy checks)
         from govhub.core.documents import checks  # noqa: F401  (registers the deploy checks)
 
         # Dari (Afghan Persian) is not in Django's table; it falls back to Persian catalogs

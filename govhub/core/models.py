@@ -1,4 +1,4 @@
-"""The audit log (an append-only, hash-chained record of every change) and issued documents."""
+"""The audit log (an append-only, keyed hash chain of every change) and issued documents."""
 
 from __future__ import annotations
 
@@ -29,6 +29,9 @@ class AuditEntry(models.Model):
     client_address = models.CharField(_("client address"), max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
+    # Which audit key made `entry_hash` (an HMAC); "" for an entry made before the log was
+    # keyed (a plain SHA-256), accepted only at the start of the chain.
+    key_id = models.CharField(_("audit key"), max_length=32, blank=True, default="")
 
     class Meta:
         ordering = ["-sequence"]

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import PageNumberPagination
 
-from govhub.core.errors import DomainError
+from govhub.core.errors import DomainError, request_refusal
 from govhub.core.responses import envelope, is_api_request
 
 logger = logging.getLogger(__name__)
@@ -29,6 +29,7 @@ STATUS_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    411: "length_required",
     413: "payload_too_large",
     415: "unsupported_media_type",
     422: "rule_broken",
@@ -74,6 +75,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_403(request: HttpRequest, exc: Exception) -> HttpResponse:
         return _json(403, "permission_denied", _("You do not have permission to do this."))
 
+    def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        # Django refuses a request it cannot read safely (over 1,000 fields, too many files, a
+        # body over the limit) only when a handler first reads it: a 4xx, never a 500.
+        refusal = request_refusal(exc)
+        if refusal is not None:
+            return on_domain(request, refusal)
+        return _json(400, "bad_request", _("The request was not valid."))
+
     def on_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("unhandled API error", exc_info=exc)
         return _json(500, "server_error", _("Something went wrong on our side."))
@@ -85,6 +94,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         (HttpError, on_http),
         (Http404, on_404),
         (PermissionDenied, on_403),
+        (SuspiciousOperation, on_suspicious),
         (Exception, on_error),
     ]
     for exc_class, handler in handlers:

@@ -51,3 +51,22 @@ def document_signing(signing_dir: Path, settings: Any) -> Path:
     settings.GOVHUB_SIGNING_PREVIOUS_CERT_FILES = []
     settings.GOVHUB_PUBLIC_URL = "https://govhub.example"
     return signing_dir
+
+
+def issue_test_document(**overrides: Any) -> Any:
+    """An issued document (use with the `document_signing` fixture), fields overridable."""
+    from govhub.core.api import document_issue
+
+    fields: dict[str, Any] = {
+        "actor": None,
+        "title": "Programme approval",
+        "number_prefix": "GH",
+        "legal_status": "Decision of the steering committee",
+        "text": "Approved.",
+        "issuer_label": "Ministry of Digital Development",
+        "issuer_organisation_id": 7,
+        "subject_type": "programmes.programme",
+        "subject_id": "42",
+        **overrides,
+    }
+    return document_issue(**fields)

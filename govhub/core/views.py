@@ -18,6 +18,7 @@ from django.utils.translation import check_for_language, gettext
 from django.views.decorators.http import require_GET
 
 from govhub.core.caching import anonymous_page_cache
+from govhub.core.errors import request_refusal
 from govhub.core.permissions import public
 from govhub.core.responses import error_response
 from govhub.core.source import source_archive
@@ -86,6 +87,11 @@ def baseline(request: HttpRequest) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    refusal = request_refusal(exception) if isinstance(exception, Exception) else None
+    if refusal is not None:  # too many fields or files, a body over the limit
+        return error_response(
+            request, status=refusal.status, code=refusal.code, message=refusal.message
+        )
     return error_response(
         request, status=400, code="bad_request", message=gettext("The request was not valid.")
     )

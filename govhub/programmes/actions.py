@@ -34,6 +34,7 @@ from govhub.programmes.governance import (
 )
 from govhub.programmes.models import (
     Contribution,
+    ContributionStatus,
     DecisionAction,
     Programme,
     ProgrammeStatus,
@@ -173,10 +174,25 @@ def programme_create(
     return programme
 
 
+def _replaces(payload: Any) -> int | None:
+    """The contribution a new one replaces (`replaces` in the body), if any."""
+    value = payload.get("replaces") if isinstance(payload, dict) else None
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value < 2**63:
+        raise InvalidInput(
+            _("'replaces' must be the number of a contribution."),
+            code="invalid_input",
+            details=[{"loc": ["body", "replaces"]}],
+        )
+    return value
+
+
 def contribution_add(
     *, actor: Any, programme_id: int, organisation_id: Any, payload: Any
 ) -> Contribution:
-    """Add an artefact at the programme's current step (participants of that step only)."""
+    """Add an artefact at the programme's current step (participants of that step only);
+    with `replaces`, it takes the place of the author's own earlier one, which is withdrawn."""
     programme = Programme.objects.filter(pk=programme_id).first()
     if programme is None or not permissions.can_view_programme(actor, programme):
         raise NotFound(_("No such programme."), code="programme_not_found")
@@ -188,29 +204,234 @@ def contribution_add(
     if programme.status != ProgrammeStatus.ACTIVE:
         raise Conflict(_("The programme is closed."), code="programme_closed")
     values = _validated(payload, contribution_types(model, step))
+    replaces_id = _replaces(payload)
     values["data"] = VALIDATORS.get(values["type"], free)(values["data"])
     _check_references(programme, membership, values, actor)
     with transaction.atomic():
         locked = Programme.objects.select_for_update().get(pk=programme.pk)
         if locked.current_step != step:
             raise Conflict(_("The programme moved on; reload and try again."), code="step_changed")
+        replaced = None
+        if replaces_id is not None:
+            replaced = _own_contribution(locked, replaces_id, actor, memberships_for(actor))
+            if replaced.type != values["type"]:
+                raise InvalidInput(
+                    _("A contribution is replaced by one of the same type."),
+                    code="invalid_replacement",
+                    details=[{"loc": ["body", "replaces"]}],
+                )
+        _check_chair(locked, step, values, replaced)
         contribution = Contribution.objects.create(
             programme=locked,
             step=step,
             organisation_id=membership.organisation_id,
             author=actor,
             created_at=timezone.now(),
+            replaces=replaced,
             **values,
         )
+        if replaced is not None:
+            _retire(
+                locked,
+                replaced,
+                status=ContributionStatus.WITHDRAWN,
+                actor=actor,
+                organisation_id=replaced.organisation_id,
+                reason=_("Replaced by no. %(number)d.") % {"number": contribution.pk},
+            )
         if values["type"] == "designation":
             locked.lead_agency_id = values["data"]["lead_organisation_id"]
             locked.save(update_fields=["lead_agency"])
+        changes: dict[str, Any] = {"programme": programme.pk, "step": step, "type": values["type"]}
+        if replaced is not None:
+            changes["replaces"] = replaced.pk
         audit_record(
             actor=actor,
-            verb="contribution.add",
+            verb="contribution.replace" if replaced else "contribution.add",
             target=contribution,
             organisation_id=membership.organisation_id,
-            changes={"programme": programme.pk, "step": step, "type": values["type"]},
+            changes=changes,
+        )
+    return contribution
+
+
+def _check_chair(
+    programme: Programme, step: int, values: dict[str, Any], replaced: Contribution | None
+) -> None:
+    """A commission has one chair: a second claim is refused when it is made (under the
+    programme's row lock, so two concurrent claims cannot both win)."""
+    if values["type"] != "commission_member" or values["data"].get("role") != "chair":
+        return
+    chairs = Contribution.objects.filter(
+        programme=programme,
+        step=step,
+        type="commission_member",
+        status=ContributionStatus.ACTIVE,
+        data__role="chair",
+    )
+    if replaced is not None:
+        chairs = chairs.exclude(pk=replaced.pk)
+    if chairs.exists():
+        raise Conflict(
+            _(
+                "The commission already has a chair; its author may withdraw it, or the "
+                "step's gatekeepers set it aside."
+            ),
+            code="chair_taken",
+        )
+
+
+def _visible_contribution(programme: Programme, contribution_id: int, actor: Any) -> Contribution:
+    """A contribution of the programme the actor may see, else 404."""
+    found = (
+        queries.contribution_list(programme=programme, viewer=actor)
+        .select_related(None)
+        .filter(pk=contribution_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("No such contribution."), code="contribution_not_found")
+    return found
+
+
+def _open(programme: Programme, contribution: Contribution) -> None:
+    """A contribution changes only while its step is open, and only once."""
+    if programme.status != ProgrammeStatus.ACTIVE or contribution.step != programme.current_step:
+        raise Conflict(
+            _("Step %(step)d is closed: its contributions stay as they are.")
+            % {"step": contribution.step},
+            code="step_closed",
+        )
+    if contribution.status != ContributionStatus.ACTIVE:
+        raise Conflict(
+            _("This contribution has already been withdrawn or set aside."),
+            code="contribution_not_active",
+        )
+
+
+def _own_contribution(
+    programme: Programme, contribution_id: int, actor: Any, memberships: list[MembershipInfo]
+) -> Contribution:
+    """The actor's own contribution at the open step, still acting for its organisation."""
+    contribution = _visible_contribution(programme, contribution_id, actor)
+    own = {m.organisation_id for m in memberships}
+    if contribution.author_id != actor.pk or contribution.organisation_id not in own:
+        raise Forbidden(
+            _("Only the contribution's author may withdraw or replace it."),
+            code="not_the_author",
+        )
+    _open(programme, contribution)
+    return contribution
+
+
+def _retire(
+    programme: Programme,
+    contribution: Contribution,
+    *,
+    status: str,
+    actor: Any,
+    organisation_id: int,
+    reason: str,
+    verb: str = "",
+) -> None:
+    """Mark a contribution withdrawn or set aside (it stays in the record and no longer
+    counts), with the audit entry `verb` if given; a designation's lead agency goes back to
+    the previous designation's."""
+    contribution.status = status
+    contribution.status_reason = reason
+    contribution.status_changed_at = timezone.now()
+    contribution.status_changed_by = actor
+    contribution.status_organisation_id = organisation_id
+    contribution.save(
+        update_fields=[
+            "status",
+            "status_reason",
+            "status_changed_at",
+            "status_changed_by",
+            "status_organisation",
+        ]
+    )
+    if contribution.type == "designation":
+        latest = (
+            programme.contributions.filter(type="designation", status=ContributionStatus.ACTIVE)
+            .order_by("-id")
+            .first()
+        )
+        programme.lead_agency_id = latest.data["lead_organisation_id"] if latest else None
+        programme.save(update_fields=["lead_agency"])
+    if verb:
+        audit_record(
+            actor=actor,
+            verb=verb,
+            target=contribution,
+            organisation_id=organisation_id,
+            changes={
+                "programme": programme.pk,
+                "step": contribution.step,
+                "type": contribution.type,
+                "author_organisation": contribution.organisation_id,
+                "reason": reason,
+            },
+        )
+
+
+def _reason(value: Any, *, required: bool) -> str:
+    reason = value.strip() if isinstance(value, str) else ""
+    reject_nul(reason)
+    if (required and not reason) or len(reason) > 5000:
+        raise InvalidInput(
+            _("Say why, in up to 5,000 characters."),
+            code="reason_required",
+            details=[{"loc": ["body", "reason"]}],
+        )
+    return reason
+
+
+def contribution_withdraw(
+    *, actor: Any, programme_id: int, contribution_id: int, reason: str = ""
+) -> Contribution:
+    """The author withdraws their own contribution before its step closes: it stays in the
+    record, marked withdrawn, and no longer counts for the step's gate."""
+    with transaction.atomic():
+        locked = _locked(actor, programme_id)
+        contribution = _own_contribution(
+            locked.programme, contribution_id, actor, locked.memberships
+        )
+        _retire(
+            locked.programme,
+            contribution,
+            status=ContributionStatus.WITHDRAWN,
+            actor=actor,
+            organisation_id=contribution.organisation_id,
+            reason=_reason(reason, required=False),
+            verb="contribution.withdraw",
+        )
+    return contribution
+
+
+def contribution_set_aside(
+    *,
+    actor: Any,
+    programme_id: int,
+    contribution_id: int,
+    reason: str,
+    organisation_id: Any = None,
+) -> Contribution:
+    """A gatekeeper of the open step (who may advance it) sets a contribution aside, saying
+    why: it stays in the record, marked set aside, and no longer counts for the gate."""
+    with transaction.atomic():
+        locked = _locked(actor, programme_id)
+        membership = _decider(locked, organisation_id)
+        contribution = _visible_contribution(locked.programme, contribution_id, actor)
+        _open(locked.programme, contribution)
+        _retire(
+            locked.programme,
+            contribution,
+            status=ContributionStatus.SET_ASIDE,
+            actor=actor,
+            organisation_id=membership.organisation_id,
+            reason=_reason(reason, required=True),
+            verb="contribution.set_aside",
         )
     return contribution
 
@@ -220,7 +441,9 @@ def _refused(message: str, code: str) -> InvalidInput:
 
 
 def _own(programme: Programme, contribution_id: int, step: int, types: tuple[str, ...]) -> bool:
-    return programme.contributions.filter(pk=contribution_id, step=step, type__in=types).exists()
+    return programme.contributions.filter(
+        pk=contribution_id, step=step, type__in=types, status=ContributionStatus.ACTIVE
+    ).exists()
 
 
 def _check_references(
@@ -233,6 +456,13 @@ def _check_references(
         raise Forbidden(_("Only the lead agency may add this."), code="lead_agency_only")
     if kind == "commission_member" and not organisations_brief([data["organisation_id"]]):
         raise _refused(_("The nominated organisation does not exist."), "unknown_organisation")
+    if kind == "designation" and values["visibility"] != Visibility.PUBLIC:
+        # It names the lead agency, a fact of the programme that everyone sees.
+        raise InvalidInput(
+            _("A designation names the lead agency, which everyone sees: make it public."),
+            code="public_only",
+            details=[{"loc": ["body", "visibility"]}],
+        )
     if kind == "designation":
         lead = organisations_brief([data["lead_organisation_id"]]).get(data["lead_organisation_id"])
         if lead is None or lead.kind not in ("ministry_agency", "local_body"):
@@ -245,7 +475,9 @@ def _check_references(
     if kind == "adoption":
         if membership.organisation_id not in queries.commission_organisation_ids(programme):
             raise Forbidden(_("Only the commission adopts objectives."), code="commission_only")
-        found = programme.contributions.filter(pk__in=data["objective_ids"], type="objective")
+        found = programme.contributions.filter(
+            pk__in=data["objective_ids"], type="objective", status=ContributionStatus.ACTIVE
+        )
         if found.count() != len(data["objective_ids"]):
             raise _refused(_("Adopt only objectives of this programme."), "unknown_objective")
     if kind == "answer" and not _own(
@@ -257,7 +489,9 @@ def _check_references(
     if kind == "task" and not organisations_brief([data["assignee_organisation_id"]]):
         raise _refused(_("The assignee organisation does not exist."), "unknown_organisation")
     if kind == "progress_report":
-        task = programme.contributions.filter(pk=data["task_id"], type="task").first()
+        task = programme.contributions.filter(
+            pk=data["task_id"], type="task", status=ContributionStatus.ACTIVE
+        ).first()
         if task is None:
             raise _refused(_("Report progress on a task of this programme."), "unknown_task")
         if membership.organisation_id not in (
@@ -271,10 +505,17 @@ def _check_references(
         data["version"] = programme.contributions.filter(type="draft").count() + 1
     if kind == "review":
         # The achievement is computed here, never taken from the request: the review records
-        # what the indicators showed when it was written.
+        # what the indicators showed when it was written, from inputs at least as public as
+        # the review itself (a public review never carries a restricted figure).
         data["achievement"] = [
-            asdict(row) for row in queries.achievement(programme=programme, viewer=actor)
+            asdict(row)
+            for row in queries.achievement_for_artefact(
+                programme=programme,
+                visibility=values["visibility"],
+                organisation_id=membership.organisation_id,
+            )
         ]
+        data["achievement_visibility"] = values["visibility"]
 
 
 def _step_days(step: int) -> int:
@@ -326,7 +567,11 @@ def _move(
         programme.deadline = None
     else:
         programme.deadline = now + timedelta(days=_step_days(to_step))
-    programme.save(update_fields=["current_step", "step_started_at", "status", "deadline"])
+    if programme.first_public_at is None and (to_step > 1 or action == DecisionAction.CLOSE):
+        programme.first_public_at = now
+    programme.save(
+        update_fields=["current_step", "step_started_at", "status", "deadline", "first_public_at"]
+    )
     audit_record(
         actor=actor,
         verb=f"programme.{action}",
@@ -441,11 +686,14 @@ def programme_return(
 
 
 def _final_text(programme: Programme) -> str:
-    """The frozen text: the latest draft's clauses, with the objectives they serve."""
-    objectives = {
-        c.pk: c.title for c in programme.contributions.filter(type="objective").order_by("id")
-    }
-    draft = programme.contributions.filter(type="draft").order_by("-id").first()
+    """The frozen text: the latest public draft's clauses, with the objectives they serve.
+    The issued document is public, so it is made of public artefacts only (a private or
+    participants-only draft, or objective, never reaches it)."""
+    public = programme.contributions.filter(
+        visibility=Visibility.PUBLIC, status=ContributionStatus.ACTIVE
+    )
+    objectives = {c.pk: c.title for c in public.filter(type="objective").order_by("id")}
+    draft = public.filter(type="draft").order_by("-id").first()
     lines = (
         [programme.title, "", programme.summary, ""] if programme.summary else [programme.title, ""]
     )
@@ -485,8 +733,10 @@ def programme_issue(
         )
         if programme.document_id:
             raise Conflict(_("The document has already been issued."), code="already_issued")
-        if not programme.contributions.filter(type="draft").exists():
-            raise RuleBroken(_("There is no draft to issue."), code="no_draft")
+        if not programme.contributions.filter(
+            type="draft", status=ContributionStatus.ACTIVE, visibility=Visibility.PUBLIC
+        ).exists():
+            raise RuleBroken(_("There is no public draft to issue."), code="no_draft")
         document = document_issue(
             actor=actor,
             title=programme.title,

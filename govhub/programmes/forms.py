@@ -249,10 +249,23 @@ class ContributionForm(ActingForm):
         *args: Any,
         types: tuple[str, ...],
         memberships: list[MembershipInfo],
+        replaceable: list[tuple[int, str]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, memberships=memberships, **kwargs)
         self.fields["type"].choices = [(t, type_label(t)) for t in types]  # type: ignore[attr-defined]
+        if replaceable:
+            self.fields["replaces"] = forms.TypedChoiceField(
+                label=_("Replaces"),
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[("", _("Nothing: a new contribution")), *replaceable],
+                help_text=_(
+                    "Your own contribution at this step that this one replaces: it is "
+                    "withdrawn, and stays in the record marked so."
+                ),
+            )
 
     def clean_data_json(self) -> dict[str, Any]:
         text = self.cleaned_data["data_json"].strip()
@@ -271,10 +284,24 @@ class ContributionForm(ActingForm):
 
     def payload(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {
+        payload = {
             **{k: data[k] for k in ("type", "title", "body", "visibility")},
             "data": data["data_json"],
         }
+        if data.get("replaces"):
+            payload["replaces"] = data["replaces"]
+        return payload
+
+
+class SetAsideForm(ActingForm):
+    """A gatekeeper sets a contribution aside: it no longer counts for the gate."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        help_text=_("Everyone who can see the contribution reads it."),
+    )
 
 
 class AdvanceForm(ActingForm):

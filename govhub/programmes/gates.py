@@ -14,13 +14,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from govhub.organisations.api import Sector, organisations_brief
-from govhub.programmes.models import Contribution, Programme
+from govhub.programmes.models import Contribution, ContributionStatus, Programme
 
 Unmet = list[tuple[str, str]]
 
 
 def _of(programme: Programme, step: int, *types: str) -> list[Contribution]:
-    return list(programme.contributions.filter(step=step, type__in=types).order_by("id"))
+    """The step's contributions of `types` that count (withdrawn and set-aside ones don't)."""
+    return list(
+        programme.contributions.filter(
+            step=step, type__in=types, status=ContributionStatus.ACTIVE
+        ).order_by("id")
+    )
 
 
 def commission_balance(programme: Programme) -> Unmet:
@@ -73,7 +78,9 @@ def needs(
     step: int, types: tuple[str, ...], code: str, message: str
 ) -> Callable[[Programme], Unmet]:
     def condition(programme: Programme) -> Unmet:
-        found = programme.contributions.filter(step=step, type__in=types).exists()
+        found = programme.contributions.filter(
+            step=step, type__in=types, status=ContributionStatus.ACTIVE
+        ).exists()
         return [] if found else [(code, message)]
 
     return condition

@@ -52,6 +52,9 @@ class Programme(models.Model):
     previous_cycle = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_cycles"
     )
+    # When the programme first became public (left step 1, or closed). Once public, always
+    # public: a return to step 1 does not hide it or its decisions.
+    first_public_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -69,6 +72,12 @@ class Visibility(models.TextChoices):
     PUBLIC = "public", _("Public")
     RESTRICTED = "restricted", _("Participants only")
     DRAFT = "draft", _("Private draft")
+
+
+class ContributionStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    SET_ASIDE = "set_aside", _("Set aside")
 
 
 class Contribution(models.Model):
@@ -90,6 +99,33 @@ class Contribution(models.Model):
         _("visibility"), max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # A contribution is never deleted: its author may withdraw it, or the step's gatekeepers
+    # set it aside with a reason, before the step closes. Only active ones count for gates.
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ContributionStatus.choices,
+        default=ContributionStatus.ACTIVE,
+    )
+    status_reason = models.TextField(_("reason"), blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    replaces = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
 
     class Meta:
         ordering = ["step", "created_at", "id"]
@@ -99,6 +135,11 @@ class Contribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type}: {self.title}"
+
+    @property
+    def counts(self) -> bool:
+        """Whether the contribution counts for gates and figures (not withdrawn or set aside)."""
+        return self.status == ContributionStatus.ACTIVE
 
 
 class DecisionAction(models.TextChoices):

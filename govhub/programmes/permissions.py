@@ -12,8 +12,13 @@ from govhub.programmes.models import Programme, ProgrammeStatus
 
 
 def is_public(programme: Programme) -> bool:
-    """Programmes are public once past step 1 (transparency), and when closed."""
-    return programme.current_step > 1 or programme.status == ProgrammeStatus.CLOSED
+    """Programmes are public once past step 1 (transparency), and when closed; once public,
+    for good (a return to step 1 does not hide them)."""
+    return (
+        programme.first_public_at is not None
+        or programme.current_step > 1
+        or programme.status == ProgrammeStatus.CLOSED
+    )
 
 
 def _is_staff(user: Any) -> bool:

@@ -29,6 +29,7 @@ from govhub.programmes import outcomes
 from govhub.programmes.governance import GovernanceModel, current_model, snapshot_model
 from govhub.programmes.models import (
     Contribution,
+    ContributionStatus,
     Programme,
     ProgrammeStatus,
     StepDecision,
@@ -40,7 +41,8 @@ from govhub.programmes.permissions import can_view_programme
 def programme_list(
     *, viewer: Any, status: str = "", step: int | None = None
 ) -> QuerySet[Programme]:
-    """Programmes the viewer may see: public ones, and step-1 ones of their organisations' kinds."""
+    """Programmes the viewer may see: public ones (past step 1 now or ever, or closed), and
+    step-1 ones of their organisations' kinds."""
     qs = Programme.objects.select_related("initiator")
     if status:
         qs = qs.filter(status=status)
@@ -48,7 +50,9 @@ def programme_list(
         qs = qs.filter(current_step=step)
     if getattr(viewer, "is_authenticated", False) and viewer.is_staff:
         return qs
-    public = Q(current_step__gt=1) | Q(status=ProgrammeStatus.CLOSED)
+    public = (
+        Q(first_public_at__isnull=False) | Q(current_step__gt=1) | Q(status=ProgrammeStatus.CLOSED)
+    )
     if not getattr(viewer, "is_authenticated", False):
         return qs.filter(public)
     # Step-1 programmes to the people of organisations whose kind takes part in step 1 of
@@ -63,11 +67,12 @@ def programme_list(
 
 
 def commission_organisation_ids(programme: Programme) -> set[int]:
-    """The organisations nominated to the programme's commission (step 2). One query."""
+    """The organisations nominated to the programme's commission (step 2), not counting
+    nominations withdrawn or set aside. One query."""
     return {
         int(data["organisation_id"])
         for data in Contribution.objects.filter(
-            programme=programme, step=2, type="commission_member"
+            programme=programme, step=2, type="commission_member", status=ContributionStatus.ACTIVE
         ).values_list("data", flat=True)
     }
 
@@ -205,7 +210,8 @@ def decision_list(*, programme: Programme) -> QuerySet[StepDecision]:
 
 def programme_version(programme_id: int) -> str:
     """Changes whenever the programme's page could: a new artefact, decision, document or
-    next cycle (all append-only), or the deadline passing. One query."""
+    next cycle (all append-only), an artefact withdrawn or set aside, or the deadline
+    passing. One query."""
     decisions = (
         StepDecision.objects.filter(programme=OuterRef("pk"))
         .values("programme")
@@ -218,6 +224,15 @@ def programme_version(programme_id: int) -> str:
         .annotate(last=Max("id"))
         .values("last")
     )
+    # Contributions are withdrawn or set aside once each, never restored: the count of those
+    # changes with every such decision.
+    retired = (
+        Contribution.objects.filter(programme=OuterRef("pk"))
+        .exclude(status=ContributionStatus.ACTIVE)
+        .values("programme")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     # The next cycle shows once it is public (past step 1): its step is part of the version.
     cycles = (
         Programme.objects.filter(previous_cycle=OuterRef("pk"))
@@ -227,9 +242,22 @@ def programme_version(programme_id: int) -> str:
     )
     row = (
         Programme.objects.filter(pk=programme_id)
-        .annotate(d=Subquery(decisions), c=Subquery(contributions), n=Subquery(cycles))
+        .annotate(
+            d=Subquery(decisions),
+            c=Subquery(contributions),
+            r=Subquery(retired),
+            n=Subquery(cycles),
+        )
         .values_list(
-            "current_step", "status", "document_id", "d", "c", "n", "lead_agency_id", "deadline"
+            "current_step",
+            "status",
+            "document_id",
+            "d",
+            "c",
+            "r",
+            "n",
+            "lead_agency_id",
+            "deadline",
         )
         .first()
     )
@@ -244,9 +272,12 @@ def programme_version(programme_id: int) -> str:
 
 
 def draft_versions(*, programme: Programme, viewer: Any) -> list[Contribution]:
-    """The document's versions (step 6 drafts) the viewer may see, oldest first."""
+    """The document's versions (step 6 drafts) the viewer may see, oldest first; withdrawn
+    and set-aside drafts stay in the step's record but are no version of the document."""
     return list(
-        contribution_list(programme=programme, viewer=viewer).filter(type="draft").order_by("id")
+        contribution_list(programme=programme, viewer=viewer)
+        .filter(type="draft", status=ContributionStatus.ACTIVE)
+        .order_by("id")
     )
 
 
@@ -294,9 +325,47 @@ def draft_diff(
 def achievement(*, programme: Programme, viewer: Any) -> list[outcomes.IndicatorAchievement]:
     """Every adopted indicator against its latest reported value (what the viewer may see).
     Two queries."""
+    return _achievement(contribution_list(programme=programme, viewer=viewer))
+
+
+def inputs_as_public_as(
+    *, programme: Programme, visibility: str, organisation_id: int
+) -> QuerySet[Contribution]:
+    """The programme's contributions that everyone who may read an artefact of `visibility`
+    by `organisation_id` may also read: what a figure stored in that artefact may use."""
+    qs = Contribution.objects.filter(programme=programme)
+    if visibility == Visibility.PUBLIC:
+        return qs.filter(visibility=Visibility.PUBLIC)
+    readable = Q(visibility__in=(Visibility.PUBLIC, Visibility.RESTRICTED))
+    if visibility == Visibility.DRAFT:
+        # A private draft is read by its organisation and the commission's organisations;
+        # another's draft only if every one of those reads it too.
+        readable |= Q(visibility=Visibility.DRAFT, organisation_id=organisation_id)
+        if organisation_id in commission_organisation_ids(programme):
+            readable |= Q(visibility=Visibility.DRAFT)
+    return qs.filter(readable)
+
+
+def achievement_for_artefact(
+    *, programme: Programme, visibility: str, organisation_id: int
+) -> list[outcomes.IndicatorAchievement]:
+    """The achievement an artefact (the review) records: computed only from inputs at least
+    as public as the artefact itself, so a public review never carries a restricted value."""
+    return _achievement(
+        inputs_as_public_as(
+            programme=programme, visibility=visibility, organisation_id=organisation_id
+        )
+    )
+
+
+def _achievement(contributions: QuerySet[Contribution]) -> list[outcomes.IndicatorAchievement]:
+    """Achievement from `contributions`, counting only active ones (not withdrawn or set
+    aside). One query."""
     rows = list(
-        contribution_list(programme=programme, viewer=viewer)
-        .filter(type__in=("objective", "adoption", "progress_report"))
+        contributions.filter(
+            type__in=("objective", "adoption", "progress_report"),
+            status=ContributionStatus.ACTIVE,
+        )
         .order_by("id")
         .values_list("id", "type", "title", "data", "created_at")
     )

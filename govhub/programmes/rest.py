@@ -13,7 +13,13 @@ from govhub.accounts.api import optional_viewer
 from govhub.core.rest import PUBLIC_OPERATION, PageNumber
 from govhub.programmes import actions, permissions, queries
 from govhub.programmes.governance import current_model, snapshot_model
-from govhub.programmes.models import Contribution, Programme, ProgrammeStatus, Visibility
+from govhub.programmes.models import (
+    Contribution,
+    ContributionStatus,
+    Programme,
+    ProgrammeStatus,
+    Visibility,
+)
 
 router = Router(tags=["programmes"])
 
@@ -98,6 +104,24 @@ class ContributionOut(Schema):
     data: dict[str, Any]
     visibility: Visibility
     created_at: datetime
+    status: ContributionStatus = Field(
+        ..., description="active; withdrawn by its author or set aside by a gatekeeper"
+    )
+    status_reason: str
+    status_changed_at: datetime | None
+    status_organisation_id: int | None = Field(
+        ..., description="Who withdrew it (its organisation) or set it aside"
+    )
+    replaces_id: int | None
+
+
+class WithdrawIn(Schema):
+    reason: str = Field("", max_length=5000)
+
+
+class SetAsideIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=5000)
+    organisation_id: int | None = Field(None, description="The organisation you act for")
 
 
 class DecisionIn(Schema):
@@ -133,6 +157,11 @@ CONTRIBUTION_IN_SCHEMA: dict[str, Any] = {
         "data": {"type": "object"},
         "visibility": {"type": "string", "enum": list(Visibility.values)},
         "organisation_id": {"type": "integer", "description": "The organisation you act for"},
+        "replaces": {
+            "type": "integer",
+            "description": "Your own contribution at this step that this one replaces "
+            "(it is withdrawn)",
+        },
     },
 }
 
@@ -223,6 +252,51 @@ def contribution_add(request: HttpRequest, programme_id: int) -> Status[Contribu
         actor=request.user, programme_id=programme_id, organisation_id=named, payload=payload
     )
     return Status(201, contribution)
+
+
+@router.post(
+    "/programmes/{programme_id}/contributions/{contribution_id}/withdraw",
+    response=ContributionOut,
+    summary="Withdraw your own contribution before its step closes (it stays, marked withdrawn)",
+)
+def contribution_withdraw(
+    request: HttpRequest, programme_id: int, contribution_id: int, payload: WithdrawIn
+) -> Contribution:
+    return actions.contribution_withdraw(
+        actor=request.user,
+        programme_id=programme_id,
+        contribution_id=contribution_id,
+        reason=payload.reason,
+    )
+
+
+@router.delete(
+    "/programmes/{programme_id}/contributions/{contribution_id}",
+    response=ContributionOut,
+    summary="Withdraw your own contribution (as .../withdraw, without a reason)",
+)
+def contribution_delete(request: HttpRequest, programme_id: int, contribution_id: int) -> Any:
+    # Nothing is deleted: the contribution stays in the record, marked withdrawn.
+    return actions.contribution_withdraw(
+        actor=request.user, programme_id=programme_id, contribution_id=contribution_id
+    )
+
+
+@router.post(
+    "/programmes/{programme_id}/contributions/{contribution_id}/set-aside",
+    response=ContributionOut,
+    summary="Set a contribution aside, with a reason (the step's gatekeepers)",
+)
+def contribution_set_aside(
+    request: HttpRequest, programme_id: int, contribution_id: int, payload: SetAsideIn
+) -> Contribution:
+    return actions.contribution_set_aside(
+        actor=request.user,
+        programme_id=programme_id,
+        contribution_id=contribution_id,
+        reason=payload.reason,
+        organisation_id=payload.organisation_id,
+    )
 
 
 @router.post(

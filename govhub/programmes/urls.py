@@ -17,6 +17,16 @@ urlpatterns = [
         views_steps.contribute,
         name="contribute",
     ),
+    path(
+        "<int:programme_id>/steps/<int:number>/contributions/<int:contribution_id>/withdraw/",
+        views_steps.withdraw,
+        name="withdraw",
+    ),
+    path(
+        "<int:programme_id>/steps/<int:number>/contributions/<int:contribution_id>/set-aside/",
+        views_steps.set_aside,
+        name="set_aside",
+    ),
     path("<int:programme_id>/steps/<int:number>/advance/", views_steps.advance, name="advance"),
     path("<int:programme_id>/steps/<int:number>/return/", views_steps.send_back, name="return"),
     path("<int:programme_id>/steps/<int:number>/issue/", views_steps.issue, name="issue"),

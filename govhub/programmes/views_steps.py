@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -27,12 +27,14 @@ from govhub.programmes.forms import (
     IssueForm,
     NewCycleForm,
     ReturnForm,
+    SetAsideForm,
     add_domain_error,
     type_label,
 )
 from govhub.programmes.governance import GovernanceModel, seed_version, snapshot_model
 from govhub.programmes.models import (
     Contribution,
+    ContributionStatus,
     DecisionAction,
     Programme,
     ProgrammeStatus,
@@ -55,10 +57,18 @@ class Artefact:
     created_at: datetime
     clauses: list[dict[str, Any]]  # a draft's, shown as the numbered text they are
     achievement: list[tuple[dict[str, Any], str]]  # a review's record, with status labels
+    status: str = ContributionStatus.ACTIVE
+    status_label: str = ""
+    status_reason: str = ""
+    status_organisation: str = ""  # who withdrew it (its organisation) or set it aside
+    status_changed_at: datetime | None = None
+    replaces_id: int | None = None
+    can_withdraw: bool = False  # the viewer wrote it, and its step is open
+    set_aside_form: SetAsideForm | None = None  # for the step's gatekeepers
 
 
 # Shown as text rather than as data: a draft's clauses, a review's recorded achievement.
-READABLE = {"draft": ("clauses", "version"), "review": ("achievement",)}
+READABLE = {"draft": ("clauses", "version"), "review": ("achievement", "achievement_visibility")}
 
 
 def _data_shown(kind: str, data: dict[str, Any]) -> str:
@@ -69,6 +79,7 @@ def _data_shown(kind: str, data: dict[str, Any]) -> str:
 def _artefacts(contributions: Iterable[Contribution]) -> list[Artefact]:
     language = get_language() or ""
     labels = {k: str(v) for k, v in Visibility.choices}
+    statuses = {k: str(v) for k, v in ContributionStatus.choices}
     return [
         Artefact(
             id=c.pk,
@@ -89,8 +100,66 @@ def _artefacts(contributions: Iterable[Contribution]) -> list[Artefact]:
             visibility=c.visibility,
             visibility_label=labels.get(c.visibility, c.visibility),
             created_at=c.created_at,
+            status=c.status,
+            status_label=statuses.get(c.status, c.status),
+            status_reason=c.status_reason,
+            status_organisation=(
+                c.status_organisation.display_name(language) if c.status_organisation else ""
+            ),
+            status_changed_at=c.status_changed_at,
+            replaces_id=c.replaces_id,
         )
         for c in contributions
+    ]
+
+
+def _with_controls(
+    artefacts: list[Artefact],
+    contributions: list[Contribution],
+    *,
+    user: Any,
+    participants: list[MembershipInfo],
+    keepers: list[MembershipInfo],
+    set_aside: tuple[int, SetAsideForm] | None,
+) -> list[Artefact]:
+    """At the open step: a withdraw button on the viewer's own active contributions, and a
+    set-aside form on every active one for the step's gatekeepers."""
+    own_orgs = {m.organisation_id for m in participants}
+    by_id = {c.pk: c for c in contributions}
+    out = []
+    for a in artefacts:
+        if a.status != ContributionStatus.ACTIVE:
+            out.append(a)
+            continue
+        c = by_id[a.id]
+        form = None
+        if keepers:
+            form = (
+                set_aside[1]
+                if set_aside and set_aside[0] == a.id
+                else SetAsideForm(prefix=f"aside-{a.id}", memberships=keepers)
+            )
+        out.append(
+            replace(
+                a,
+                can_withdraw=c.author_id == user.pk and c.organisation_id in own_orgs,
+                set_aside_form=form,
+            )
+        )
+    return out
+
+
+def _replaceable(
+    user: Any, participants: list[MembershipInfo], contributions: list[Contribution]
+) -> list[tuple[int, str]]:
+    """The person's own active contributions at the open step, which a new one may replace."""
+    own_orgs = {m.organisation_id for m in participants}
+    return [
+        (c.pk, f"{c.pk}: {type_label(c.type)}, {c.title}")
+        for c in contributions
+        if c.status == ContributionStatus.ACTIVE
+        and c.author_id == user.pk
+        and c.organisation_id in own_orgs
     ]
 
 
@@ -112,6 +181,7 @@ def _step_page(
     return_form: ReturnForm | None = None,
     issue_form: IssueForm | None = None,
     cycle_form: NewCycleForm | None = None,
+    set_aside: tuple[int, SetAsideForm] | None = None,
     unmet: list[str] | None = None,
 ) -> HttpResponse:
     """Render a step's page; forms passed in (with their errors) replace the blank ones."""
@@ -121,9 +191,17 @@ def _step_page(
     participants = _participants(request.user, model, programme) if is_current else []
     keepers = [m for m in participants if m.sector == "government"]
     types = actions.contribution_types(model, number)
+    contributions = list(
+        queries.contribution_list(programme=programme, viewer=request.user)
+        .filter(step=number)
+        .select_related("status_organisation")
+    )
     if participants and contribution_form is None:
         contribution_form = ContributionForm(
-            prefix="contribution", types=types, memberships=participants
+            prefix="contribution",
+            types=types,
+            memberships=participants,
+            replaceable=_replaceable(request.user, participants, contributions),
         )
     if keepers and advance_form is None:
         advance_form = AdvanceForm(prefix="advance", memberships=keepers)
@@ -140,9 +218,16 @@ def _step_page(
     ):
         issue_form = IssueForm(prefix="issue", memberships=keepers)
     kinds = {k.key: gettext(k.name) for k in model.kinds}
-    contributions = queries.contribution_list(programme=programme, viewer=request.user).filter(
-        step=number
-    )
+    artefacts = _artefacts(contributions)
+    if participants:
+        artefacts = _with_controls(
+            artefacts,
+            contributions,
+            user=request.user,
+            participants=participants,
+            keepers=keepers,
+            set_aside=set_aside,
+        )
     decisions = list(queries.decision_list(programme=programme))
     state = step_state(programme, number)
     last_step = number == model.step_count
@@ -159,7 +244,7 @@ def _step_page(
             "state": state,
             "state_label": str(STATE_LABELS[state]),
             "kinds": [kinds[k] for k in model.kinds_at(number)],
-            "artefacts": _artefacts(contributions),
+            "artefacts": artefacts,
             "decision": closing_decision(decisions, number) if state == "done" else None,
             "returns": [
                 d for d in decisions if d.action == DecisionAction.RETURN and d.to_step == number
@@ -280,11 +365,15 @@ def contribute(request: HttpRequest, programme_id: int, number: int) -> HttpResp
     participants = _participants(request.user, model, programme)
     if not participants:
         return _not_taking_part(request, programme, number)
+    mine = queries.contribution_list(programme=programme, viewer=request.user).filter(
+        step=number, author_id=request.user.pk, status=ContributionStatus.ACTIVE
+    )
     form = ContributionForm(
         request.POST,
         prefix="contribution",
         types=actions.contribution_types(model, number),
         memberships=participants,
+        replaceable=_replaceable(request.user, participants, list(mine)),
     )
     if form.is_valid():
         try:
@@ -299,10 +388,84 @@ def contribute(request: HttpRequest, programme_id: int, number: int) -> HttpResp
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, gettext("Your contribution was added."))
+            messages.success(
+                request,
+                gettext("Your contribution replaced no. %(number)d, which is now withdrawn.")
+                % {"number": contribution.replaces_id}
+                if contribution.replaces_id
+                else gettext("Your contribution was added."),
+            )
             url = reverse("programmes:step", args=[programme.pk, number])
             return HttpResponseRedirect(f"{url}#contribution-{contribution.pk}")
     return _step_page(request, programme, model, number, contribution_form=form)
+
+
+def _back_to(programme: Programme, number: int, contribution_id: int) -> HttpResponse:
+    url = reverse("programmes:step", args=[programme.pk, number])
+    return HttpResponseRedirect(f"{url}#contribution-{contribution_id}")
+
+
+@signed_in("the author of the contribution, while its step is open")
+@require_POST
+def withdraw(
+    request: HttpRequest, programme_id: int, number: int, contribution_id: int
+) -> HttpResponse:
+    """The author withdraws their own contribution (it stays, marked withdrawn)."""
+    programme, _model = _programme_and_model(request, programme_id, number)
+    if stale := _moved_on(request, programme, number):
+        return stale
+    try:
+        actions.contribution_withdraw(
+            actor=request.user, programme_id=programme.pk, contribution_id=contribution_id
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            gettext("Contribution no. %(number)d is withdrawn: it no longer counts.")
+            % {"number": contribution_id},
+        )
+    return _back_to(programme, number, contribution_id)
+
+
+@signed_in("people acting for a government body that takes part in the current step")
+@require_POST
+def set_aside(
+    request: HttpRequest, programme_id: int, number: int, contribution_id: int
+) -> HttpResponse:
+    """A gatekeeper of the open step sets a contribution aside, with a reason."""
+    gate = _gate_request(request, programme_id, number)
+    if isinstance(gate, HttpResponse):
+        return gate
+    programme, model, keepers = gate.programme, gate.model, gate.keepers
+    form = SetAsideForm(request.POST, prefix=f"aside-{contribution_id}", memberships=keepers)
+    if form.is_valid():
+        try:
+            actions.contribution_set_aside(
+                actor=request.user,
+                programme_id=programme.pk,
+                contribution_id=contribution_id,
+                reason=form.cleaned_data["reason"],
+                organisation_id=form.acting_for(),
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            if exc.code == "reason_required":
+                form.add_error("reason", exc.message)
+            else:
+                add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                gettext("Contribution no. %(number)d is set aside: it no longer counts.")
+                % {"number": contribution_id},
+            )
+            return _back_to(programme, number, contribution_id)
+    return _step_page(request, programme, model, number, set_aside=(contribution_id, form))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhub.core.audit import audit_record
-from govhub.core.errors import InvalidInput, contains_nul
+from govhub.core.errors import InvalidInput, unsafe_text_message
 from govhub.core.models import DocumentSeries, IssuedDocument
 
 NUMBER_PREFIX = re.compile(r"^[A-Z][A-Z0-9]{0,15}$")
@@ -106,11 +106,9 @@ def _checked_text(value: str, field: str, limit: int, *, strip: bool = True) -> 
     if len(value) > limit:
         message = _("At most %(limit)s characters.") % {"limit": limit}
         raise InvalidInput(message, details={"field": field})
-    if contains_nul(value):
-        raise InvalidInput(
-            _("The text contains a character that cannot be stored (NUL or a lone surrogate)."),
-            details={"field": field},
-        )
+    unsafe = unsafe_text_message(value)
+    if unsafe is not None:
+        raise InvalidInput(unsafe, code="invalid_text", details={"field": field})
     return value
 
 

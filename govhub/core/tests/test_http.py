@@ -120,6 +120,7 @@ def test_production_settings_pass_djangos_deploy_checks(tmp_path):
             "GOVHUB_SIGNING_KEY_FILE": str(key),
             "GOVHUB_SIGNING_CERT_FILE": str(cert),
             "GOVHUB_PUBLIC_URL": "https://govhub.example.gov",
+            "GOVHUB_AUDIT_KEY": "a" * 43,
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -207,6 +208,7 @@ def test_govhub_serve_runs_the_production_server(tmp_path):
         **clean,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_SECRET_KEY": "s" * 50,
+        "GOVHUB_AUDIT_KEY": "a" * 43,  # production refuses to start without it
         "SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "STATIC_ROOT": str(tmp_path / "static"),

@@ -7,8 +7,11 @@ import sys
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from govhub.core.audit import audit_keys
 
 from govhub.core.addresses import local_url
 
@@ -30,6 +33,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from gunicorn.app.wsgiapp import WSGIApplication
+
+        try:
+            audit_keys()  # no production server whose audit log anyone could rewrite
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
 
         # Static files are served by WhiteNoise from STATIC_ROOT (hashed, compressed).
         if not (settings.DEBUG or settings.TESTING):

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0002_documentseries_issueddocument"),
+        ("core", "0003_auditentry_key_id"),
     ]
 
     operations = [
