@@ -11,9 +11,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from govhub.core.audit import audit_keys
-
 from govhub.core.addresses import local_url
+from govhub.core.audit import audit_keys
 
 
 class Command(BaseCommand):
