@@ -107,3 +107,12 @@ def test_the_middleware_does_nothing_outside_debug_mode(settings):
     request = RequestFactory().get("/programmes/")
     middleware = FriendlyErrorPagesMiddleware(lambda r: HttpResponse())
     assert middleware.process_exception(request, Http404()) is None
+
+
+def test_too_many_fields_is_the_friendly_400_page_with_its_reason_in_debug_mode(debug):
+    # when: a page is asked for with 1,001 query fields
+    response = Client().get("/programmes/", {f"f{n}": "x" for n in range(1001)})
+    # then
+    assert response.status_code == 400
+    assert "The request has too many fields." in response.content.decode()
+    assert FRIENDLY in response.content.decode()
