@@ -28,12 +28,16 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
+# PORT reaches the settings too: unless GOVHUB_PUBLIC_URL is set, the QR codes of the
+# documents the demo issues point at this server (http://127.0.0.1:$(PORT)).
+RUN_ENV = DJANGO_DEBUG=$${DJANGO_DEBUG-1} PORT=$(PORT)
+
 run: install
 	mkdir -p var
-	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/govhub migrate --no-input -v 0
-	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/govhub indices import
-	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/govhub demo
-	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/govhub serve --port $(PORT)
+	$(RUN_ENV) $(BIN)/govhub migrate --no-input -v 0
+	$(RUN_ENV) $(BIN)/govhub indices import
+	$(RUN_ENV) $(BIN)/govhub demo
+	$(RUN_ENV) $(BIN)/govhub serve --port $(PORT)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -13,6 +13,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from govhub.core.addresses import local_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Debug mode shows the friendly error pages too (GOVHUB_DEBUG_ERROR_PAGES=1: Django's).
+    "govhub.core.friendly_errors.FriendlyErrorPagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -359,8 +363,16 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="GovHub <no-reply@gov
 # document as a QR code. Without a configured key and certificate, documents are signed with a
 # self-signed development certificate made once under var/signing/: production must configure
 # its own (`govhub check --deploy` warns). Previous certificates keep older documents valid
-# after a key change.
-GOVHUB_PUBLIC_URL = env.str("GOVHUB_PUBLIC_URL", default="http://127.0.0.1:8000")
+# after a key change. Unset, it is the address of the local server (HOST and PORT, which
+# `make run` and `govhub serve` use), so a development document's QR code opens this server;
+# production must set it (`govhub check --deploy` refuses a loopback address).
+# Debug mode (`make run`) shows the same friendly error pages as production; set this to see
+# Django's technical 404 and 500 pages instead (they list URL patterns and settings).
+GOVHUB_DEBUG_ERROR_PAGES = env.bool("GOVHUB_DEBUG_ERROR_PAGES", default=False)
+GOVHUB_PUBLIC_URL = env.str(
+    "GOVHUB_PUBLIC_URL",
+    default=local_url(env.str("HOST", default="127.0.0.1"), env.int("PORT", default=8000)),
+)
 # Where the footer offers the source (AGPL-3.0 section 13); empty: /source/, the archive of
 # the code this server runs.
 GOVHUB_SOURCE_URL = env.str("GOVHUB_SOURCE_URL", default="")

@@ -2,12 +2,15 @@
 
 from govhub.core.audit import audit_list, audit_record, audit_verify
 from govhub.core.caching import anonymous_page_cache
+from govhub.core.demo import demo_audit_actors, demo_documents_discard
 from govhub.core.documents import (
     DocumentVerification,
     document_get,
     document_issue,
     document_list,
+    document_number,
     document_public_url,
+    document_subject_register,
     verify_document,
 )
 from govhub.core.errors import (
@@ -40,10 +43,14 @@ __all__ = [
     "audit_record",
     "audit_verify",
     "declare",
+    "demo_audit_actors",
+    "demo_documents_discard",
     "document_get",
     "document_issue",
     "document_list",
+    "document_number",
     "document_public_url",
+    "document_subject_register",
     "envelope",
     "error_response",
     "public",

@@ -108,7 +108,11 @@ class IssuedDocument(models.Model):
         ordering = ["-issued_at", "-id"]
         verbose_name = _("issued document")
         verbose_name_plural = _("issued documents")
-        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"]),
+            # The public register's order (newest first, paged by cursor on both fields).
+            models.Index(fields=["-issued_at", "-id"], name="core_document_register"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"

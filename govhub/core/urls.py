@@ -8,6 +8,7 @@ urlpatterns = [
     path("language/", views.language, name="language"),
     path("source/", views.source, name="source"),
     path("healthz", views.healthz, name="healthz"),
+    path("documents/", documents.document_list, name="documents"),
     path("documents/<slug:public_id>/", documents.document_detail, name="document"),
     path("documents/<slug:public_id>/pdf", documents.document_pdf, name="document-pdf"),
 ]

@@ -241,3 +241,10 @@ USERS: tuple[tuple[str, str, str | None, bool], ...] = (
     ("citizen@demo.example", "Omar Sadiq", None, False),
     ("admin@demo.example", "Platform Administrator", None, True),
 )
+
+# Demo people who also act for a second organisation, so that each programme is exposed and
+# led by the organisations of its subject (memberships only: the people are those above).
+MORE_MEMBERSHIPS: tuple[tuple[str, str], ...] = (
+    ("cso@demo.example", "eldercare"),
+    ("ministry_agency@demo.example", "emergency"),
+)

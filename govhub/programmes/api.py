@@ -8,6 +8,7 @@ from govhub.programmes.actions import (
     programme_return,
 )
 from govhub.programmes.bench import bench_programmes_create
+from govhub.programmes.demo import demo_history_spread, demo_programmes_discard
 from govhub.programmes.governance import GovernanceModel, current_model
 from govhub.programmes.queries import programme_titles
 
@@ -16,6 +17,8 @@ __all__ = [
     "bench_programmes_create",
     "contribution_add",
     "current_model",
+    "demo_history_spread",
+    "demo_programmes_discard",
     "programme_advance",
     "programme_create",
     "programme_issue",

@@ -9,7 +9,13 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes")
 
     def ready(self) -> None:
+        from govhub.core.api import document_subject_register
         from govhub.programmes.governance import GovernanceModelError, current_model
+
+        # An issued programme document's page links back to its programme.
+        document_subject_register(
+            "programmes.programme", url_name="programmes:detail", label=_("The programme")
+        )
 
         # Validate the governance model at start-up: a broken file stops the process with a
         # message naming the problem, instead of failing later in a request.

@@ -260,6 +260,7 @@ def _step_page(
             "advance_form": advance_form,
             "return_form": return_form,
             "issue_form": issue_form,
+            "issuance_step": number == actions.ISSUANCE_STEP,
             "cycle_form": cycle_form,
             "unmet": unmet or [],
             **_outputs(request, programme, model, number),

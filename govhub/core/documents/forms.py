@@ -35,3 +35,21 @@ class CopyCheckForm(forms.Form):
         if not data.get("file") and not data.get("sha256") and not self.errors:
             raise forms.ValidationError(_("Choose a file or enter a fingerprint to check."))
         return data
+
+
+class RegisterSearchForm(forms.Form):
+    """The register's search: a number or words of a title, and a series."""
+
+    q = forms.CharField(
+        label=_("Number or title"),
+        help_text=_("The start of a number, e.g. PRG-2026-000001, or words of the title."),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    series = forms.ChoiceField(label=_("Series"), required=False)
+
+    def __init__(self, *args: Any, series: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("All series"))] + [(s, s) for s in series]
+        self.fields["series"].choices = choices  # type: ignore[attr-defined]

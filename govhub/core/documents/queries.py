@@ -1,12 +1,25 @@
-"""Reading issued documents."""
+"""Reading issued documents: one by its public id, a subject's documents, the public register."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from govhub.core.errors import NotFound
-from govhub.core.models import IssuedDocument
+from govhub.core.models import DocumentSeries, IssuedDocument
+
+REGISTER_PAGE_SIZE = 25
+# What the register shows of a document (never the PDF or the text: no blob in a list row).
+REGISTER_FIELDS = ("public_id", "number", "title", "legal_status", "issued_at", "issuer_label")
+SERIES = re.compile(r"^([A-Z][A-Z0-9]{0,15})-(\d{4})$")
+NUMBERISH = re.compile(r"^[A-Z0-9][A-Z0-9-]*$")
+CURSOR = re.compile(r"^(\d{1,20})\.(\d{1,19})$")
+# Above every character a number may hold: `number < prefix + TOP` closes a prefix range.
+TOP = "\U0010ffff"
 
 
 def document_get(public_id: str) -> IssuedDocument:
@@ -22,3 +35,101 @@ def document_list(*, subject_type: str, subject_id: str) -> QuerySet[IssuedDocum
     return IssuedDocument.objects.filter(subject_type=subject_type, subject_id=subject_id).defer(
         "pdf", "text"
     )
+
+
+def document_number(public_id: str) -> str:
+    """The number a document is known by (e.g. PRG-2026-000001), or "" if there is none."""
+    number: str | None = (
+        IssuedDocument.objects.filter(public_id=public_id).values_list("number", flat=True).first()
+    )
+    return number or ""
+
+
+def document_series_list() -> list[str]:
+    """The series documents were issued in ("PRG-2026"), newest year first (a small table)."""
+    return [
+        f"{prefix}-{year}"
+        for prefix, year in DocumentSeries.objects.filter(last_number__gt=0)
+        .order_by("-year", "prefix")
+        .values_list("prefix", "year")
+    ]
+
+
+@dataclass(frozen=True)
+class RegisterPage:
+    documents: list[IssuedDocument]
+    next_cursor: str  # "" on the last page
+
+
+def document_register(*, search: str = "", series: str = "", cursor: str = "") -> RegisterPage:
+    """One page of the public register of issued documents, newest first.
+
+    `search` matches the start of a number ("PRG-2026-00001", by the unique index on number)
+    or any part of a title (case-insensitive for ASCII on SQLite; the rows are walked in the
+    register's index order and the walk stops at one page). `series` ("PRG-2026") keeps one
+    series, again a range on the number's index. `cursor` comes from the previous page;
+    a malformed cursor or series is ignored (the first page, every series).
+    """
+    documents = IssuedDocument.objects.only(*REGISTER_FIELDS).order_by("-issued_at", "-id")
+    if SERIES.match(series):
+        documents = documents.filter(_number_prefix(series + "-"))
+    search = search.strip()[:200]
+    if search:
+        matches = Q(title__icontains=search)
+        if NUMBERISH.match(search.upper()):
+            matches |= _number_prefix(search.upper())
+        documents = documents.filter(matches)
+    if after := _decode(cursor):
+        issued_at, pk = after
+        documents = documents.filter(Q(issued_at__lt=issued_at) | Q(issued_at=issued_at, id__lt=pk))
+    rows = list(documents[: REGISTER_PAGE_SIZE + 1])
+    if len(rows) <= REGISTER_PAGE_SIZE:
+        return RegisterPage(rows, "")
+    rows = rows[:REGISTER_PAGE_SIZE]
+    return RegisterPage(rows, _encode(rows[-1]))
+
+
+def _number_prefix(prefix: str) -> Q:
+    return Q(number__gte=prefix, number__lt=prefix + TOP)
+
+
+def _encode(document: IssuedDocument) -> str:
+    stamp = document.issued_at
+    micros = int(stamp.timestamp()) * 1_000_000 + stamp.microsecond
+    return f"{micros}.{document.pk}"
+
+
+def _decode(cursor: str) -> tuple[dt.datetime, int] | None:
+    match = CURSOR.match(cursor or "")
+    if not match:
+        return None
+    micros, pk = int(match[1]), int(match[2])
+    try:
+        stamp = dt.datetime.fromtimestamp(micros // 1_000_000, tz=dt.UTC).replace(
+            microsecond=micros % 1_000_000
+        )
+    except (OverflowError, OSError, ValueError):
+        return None
+    if pk >= 2**63:
+        return None
+    return stamp, pk
+
+
+def document_text(public_id: str) -> tuple[str, str, str]:
+    """A document's text and its subject (type and id), without its PDF ("" if unknown)."""
+    row = (
+        IssuedDocument.objects.filter(public_id=public_id)
+        .values_list("text", "subject_type", "subject_id")
+        .first()
+    )
+    return row or ("", "", "")
+
+
+def document_by_number(number: str) -> str:
+    """The public id of the document with this number ("" if none): people type numbers."""
+    public_id: str | None = (
+        IssuedDocument.objects.filter(number=number.strip().upper())
+        .values_list("public_id", flat=True)
+        .first()
+    )
+    return public_id or ""

@@ -1,16 +1,17 @@
-"""REST: verify an issued document, its stored file or a copy (public operations)."""
+"""REST: the public register of issued documents; verify a document, its stored file or a
+copy (public operations)."""
 
 from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from govhub.core.documents.actions import document_public_url
 from govhub.core.documents.data import DocumentVerification
-from govhub.core.documents.queries import document_get
+from govhub.core.documents.queries import document_get, document_register
 from govhub.core.documents.verify import verify_document
 from govhub.core.errors import InvalidInput
 from govhub.core.rest import PUBLIC_OPERATION
@@ -105,3 +106,50 @@ def document_verify_copy(request: HttpRequest, public_id: str) -> Any:
     if not data:
         raise InvalidInput(_("The copy is empty."))
     return _out(verify_document(public_id, data))
+
+
+class RegisterEntryOut(Schema):
+    number: str = Field(..., description="The document's number, e.g. PRG-2026-000001")
+    title: str
+    legal_status: str
+    issuer: str
+    issued_at: datetime
+    url: str = Field(..., description="The document's public page (its QR code's address)")
+
+
+class RegisterOut(Schema):
+    items: list[RegisterEntryOut]
+    next_cursor: str = Field(
+        ..., description="Pass as `after` for the next (older) page; empty on the last page"
+    )
+
+
+class RegisterQuery(Schema):
+    q: str = Field("", max_length=200, description="The start of a number, or words of a title")
+    series: str = Field("", max_length=30, description="One series, e.g. PRG-2026")
+    after: str = Field("", max_length=50, description="`next_cursor` of the previous page")
+
+
+@router.get(
+    "/documents",
+    response=RegisterOut,
+    auth=None,
+    openapi_extra=PUBLIC_OPERATION,
+    summary="The public register of issued documents, newest first",
+)
+def document_register_list(request: HttpRequest, filters: Query[RegisterQuery]) -> Any:
+    page = document_register(search=filters.q, series=filters.series, cursor=filters.after)
+    return {
+        "items": [
+            {
+                "number": d.number,
+                "title": d.title,
+                "legal_status": d.legal_status,
+                "issuer": d.issuer_label,
+                "issued_at": d.issued_at,
+                "url": document_public_url(d.public_id),
+            }
+            for d in page.documents
+        ],
+        "next_cursor": page.next_cursor,
+    }

@@ -112,18 +112,28 @@ def _ministry_path() -> str:
     return f"/organisations/{organisation.objects.get(name='Ministry of Digital Development').pk}/"
 
 
+def _document_path() -> str:
+    from django.apps import apps
+
+    document = apps.get_model("core", "IssuedDocument").objects.get(number__startswith="PRG-")
+    return f"/documents/{document.public_id}/"
+
+
 PUBLIC_PAGES = (
     lambda: "/",
     lambda: "/accounts/login/",
     lambda: "/accounts/signup/",
     lambda: "/organisations/",
     _ministry_path,
+    lambda: "/documents/",
+    _document_path,
 )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_public_pages_have_no_accessibility_violations(page: Any, demo_data: None, language: str):
-    # Home, sign-in, sign-up, the directory (26 organisations) and an organisation's page.
+    # Home, sign-in, sign-up, the directory (26 organisations), an organisation's page, the
+    # register of issued documents and the demo's decree.
     reports = []
     for path in PUBLIC_PAGES:
         _in_language(page, language, path())

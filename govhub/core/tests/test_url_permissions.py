@@ -63,6 +63,7 @@ def test_every_api_operation_requires_auth_or_is_declared_public():
         (path, m) for path, op in operations if not effective_auth(op) for m in op.methods
     )
     assert declared_public == [
+        ("/documents", "GET"),
         ("/documents/{public_id}/verify", "GET"),
         ("/documents/{public_id}/verify", "POST"),
         ("/governance-model", "GET"),

@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from govhub.core.addresses import local_url
 from govhub.core.audit import audit_keys
 
 
@@ -54,6 +55,10 @@ class Command(BaseCommand):
             "--forwarded-allow-ips",
             os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]
+        if not os.environ.get("GOVHUB_PUBLIC_URL"):
+            # Not configured: documents issued by this server point at this server (--port
+            # may differ from PORT, which the settings' default was made from).
+            settings.GOVHUB_PUBLIC_URL = local_url(options["host"], options["port"])
         self.stdout.write(f"GovHub on http://{options['host']}:{options['port']}/")
         sys.argv = argv  # gunicorn reads its options from the command line
         WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()

@@ -1,4 +1,13 @@
-"""`govhub demo`: load the demo country (idempotent). Refuses outside debug or GOVHUB_DEMO=1."""
+"""`govhub demo`: load the demo country (idempotent); `--reset` restores it. Refuses outside
+debug or GOVHUB_DEMO=1.
+
+Demo data is recognised by what the loader makes: people with the emails in `data.USERS`,
+organisations with the names and kinds in `data.ORGANISATIONS` (and the generated
+"Generated organisation NNNNN" ones), and programmes initiated by a demo organisation in
+which only demo people took part. `--reset` deletes those programmes with their issued
+documents, then loads everything again (organisations, people and memberships are ensured:
+recreated if deleted); everything else is never touched.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +18,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from govhub.accounts.api import demo_user_ensure
 from govhub.demo import programmes as demo_programmes
-from govhub.demo.data import DEMO_PASSWORD, DEMO_TOTP_SECRET, ORGANISATIONS, USERS
+from govhub.demo.data import (
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    MORE_MEMBERSHIPS,
+    ORGANISATIONS,
+    USERS,
+)
 from govhub.organisations.api import KINDS, OrganisationInput, Sector, demo_organisation_ensure
 from govhub.programmes import api as programmes_api
 
@@ -18,6 +33,12 @@ class Command(BaseCommand):
     help = "Load demo data: organisations of every kind and one demo user per kind."
 
     def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Restore the demo: delete the demo's programmes and their documents, then "
+            "load the demo again (data that is not the demo's is never touched).",
+        )
         parser.add_argument(
             "--extra-organisations",
             type=int,
@@ -59,6 +80,8 @@ class Command(BaseCommand):
         for email, _name, org_key, _staff in USERS:
             if org_key:
                 managers.setdefault(org_key, []).append(users[email])
+        for email, org_key in MORE_MEMBERSHIPS:
+            managers.setdefault(org_key, []).append(users[email])
         ids: dict[str, int] = {}
         for key, kind, subtype, parent, en, ru, fa in ORGANISATIONS:
             ids[key] = demo_organisation_ensure(
@@ -73,6 +96,8 @@ class Command(BaseCommand):
                 ),
                 managers=tuple(managers.get(key, ())),
             )
+        if options["reset"]:
+            self._discard(users, ids)
         self._programmes(users, ids)
         extra = options["extra_organisations"]
         kinds = [(k, s) for _key, k, s, _p, *_names in ORGANISATIONS]
@@ -91,8 +116,19 @@ class Command(BaseCommand):
             f"(password: {DEMO_PASSWORD})"
         )
 
+    def _discard(self, users: dict[str, Any], ids: dict[str, int]) -> None:
+        deleted, kept = programmes_api.demo_programmes_discard(
+            organisation_ids=ids.values(), user_ids=[user.pk for user in users.values()]
+        )
+        self.stdout.write(f"demo reset: {len(deleted)} demo programmes deleted")
+        if kept:
+            self.stdout.write(
+                f"kept {len(kept)} programmes of demo organisations that other people worked "
+                f"on: {', '.join(map(str, kept))}"
+            )
+
     def _programmes(self, users: dict[str, Any], ids: dict[str, int]) -> None:
-        if programmes_api.programme_titles():
+        if programmes_api.programme_titles() & {story.title for story in demo_programmes.STORIES}:
             return  # already loaded (idempotent): never drive a second copy
         people = {email.split("@")[0]: user for email, user in users.items()}
         demo_programmes.load(people, ids)
