@@ -153,7 +153,18 @@ def organisation_update(
     changes = payload.dict(exclude_unset=True)
     if "subtype" in changes:
         changes["subtype"] = changes["subtype"] or ""
-    for field in ("name", "kind", "description", "contact_email", "phone", "address", "website"):
+    # null leaves a field as it is (name_translations: null was a 500, a NOT NULL column)
+    null_is_no_change = (
+        "name",
+        "kind",
+        "name_translations",
+        "description",
+        "contact_email",
+        "phone",
+        "address",
+        "website",
+    )
+    for field in null_is_no_change:
         if field in changes and changes[field] is None:
             changes.pop(field)
     return actions.organisation_update(
