@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -89,6 +90,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
     ]
     for exc_class, handler in handlers:
         api.add_exception_handler(exc_class, handler)
+
+
+def install_malformed_body_handler(api: NinjaAPI) -> None:
+    """A multipart body Django cannot parse (no boundary, say) is a 400, as on a web page."""
+
+    def on_malformed_body(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return _json(400, "invalid_body", _("The request body could not be read."))
+
+    api.add_exception_handler(MultiPartParserError, on_malformed_body)
 
 
 class ApiErrorEnvelopeMiddleware:
