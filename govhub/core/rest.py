@@ -95,7 +95,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 def install_malformed_body_handler(api: NinjaAPI) -> None:
     """A multipart body Django cannot parse (no boundary, say) is a 400, as on a web page."""
 
-    def on_malformed_body(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    def on_malformed_body(request: HttpRequest, exc: object) -> HttpResponse:
         return _json(400, "invalid_body", _("The request body could not be read."))
 
     api.add_exception_handler(MultiPartParserError, on_malformed_body)

@@ -186,7 +186,11 @@ def _run_operation(operation: Any, token: str | None, known: dict[str, list[Any]
         generation_config=SCHEMA.config.generation_for(operation=operation),
     )
     for number, case in enumerate(boundary_cases):
-        _known_values(case, known, lambda values, n=number: [None, *values][n % (len(values) + 1)])
+
+        def in_turn(values: list[Any], n: int = number) -> Any:
+            return [None, *values][n % (len(values) + 1)]
+
+        _known_values(case, known, in_turn)
         sent += 1
         _send(case, headers)
     return sent
