@@ -1,10 +1,18 @@
-"""The API against its own OpenAPI document: schemathesis generates requests for every operation,
-valid and invalid, with the token of each role, and every answer must be documented, in its
-documented shape, never a server error, and never a success for an invalid request.
+"""The API against its own OpenAPI document (issue 8, item 15): schemathesis generates requests
+for every operation, valid and invalid, with the token of each role (anonymous, a citizen, a
+business manager, a ministry manager, staff). Every answer must be documented and in its
+documented shape; no server error; no invalid request accepted; no operation that needs a token
+answering without one.
+
+Per operation and role: 25 valid and 25 invalid generated examples for a read, 15 and 15 for a
+write (derandomized, so every run sends the same ones), then schemathesis' coverage phase (each
+parameter and property at its bounds, missing, of a wrong type). About 2,400 requests a role,
+some 12,000 in all, in about a minute on SQLite.
 
 Runs in-process against the WSGI application, inside pytest-django's test database: each
-example is rolled back, so every one meets the same small world (two organisations, programmes
-at steps 1, 6 and 10, the shipped Survey editions).
+request is rolled back, so every one meets the same small world (a ministry and a business,
+programmes at steps 1, 2, 6 with two drafts, and 10, an issued document, the shipped Survey
+editions), and some of each request's ids, years and document ids are real ones.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from schemathesis.core.parameters import ParameterLocation
 from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    ignored_auth,
     negative_data_rejection,
     response_schema_conformance,
     status_code_conformance,
@@ -46,6 +55,7 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
     negative_data_rejection,
+    ignored_auth,  # an operation that needs a token refuses the same request without one
 ]
 ROLES = ["anonymous", "citizen", "business_manager", "ministry_manager", "staff"]
 # Examples per operation and role, in each mode: reads are cheap, writes touch more rows.
