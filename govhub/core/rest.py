@@ -170,9 +170,10 @@ def _error_descriptions(operation: dict[str, Any], method: str) -> dict[int, str
     """The error statuses an operation can answer with, from its method, auth and parameters."""
     errors = {
         400: "invalid_input (or a more precise code): the parameters or body are not valid",
-        401: "not_authenticated: no valid token was sent (or a token was sent and is wrong)",
+        401: "not_authenticated: a token was sent and is not valid",
     }
     if operation.get("security"):
+        errors[401] = "not_authenticated: no token was sent, or it is not valid"
         errors[403] = "permission_denied, mfa_required or another refusal: not allowed to do this"
     if operation.get("parameters") or "requestBody" in operation:
         # a path, query or body value may name an object that isn't there
