@@ -6,7 +6,11 @@ from ninja import NinjaAPI
 
 from govhub.accounts.api import ApiTokenAuth
 from govhub.core.documents.rest import router as documents_router
-from govhub.core.rest import install_error_handlers
+from govhub.core.rest import (
+    document_error_responses,
+    install_error_handlers,
+    install_malformed_body_handler,
+)
 from govhub.core.rest_parser import SafeJsonParser
 from govhub.indices.rest import router as indices_router
 from govhub.organisations.rest import router as organisations_router
@@ -28,6 +32,8 @@ api = NinjaAPI(
     parser=SafeJsonParser(),
 )
 install_error_handlers(api)
+install_malformed_body_handler(api)
+document_error_responses(api)
 api.add_router("", organisations_router)
 api.add_router("", "govhub.programmes.rest_analytics.router")  # before: /programmes/{id}
 api.add_router("", programmes_router)

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -101,6 +102,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
         api.add_exception_handler(exc_class, handler)
 
 
+def install_malformed_body_handler(api: NinjaAPI) -> None:
+    """A multipart body Django cannot parse (no boundary, say) is a 400, as on a web page."""
+
+    def on_malformed_body(request: HttpRequest, exc: object) -> HttpResponse:
+        return _json(400, "invalid_body", _("The request body could not be read."))
+
+    api.add_exception_handler(MultiPartParserError, on_malformed_body)
+
+
 class ApiErrorEnvelopeMiddleware:
     """Last line: any non-JSON error under /api/ (405 from routing, 404 in debug) is wrapped."""
 
@@ -143,3 +153,75 @@ class PageNumber(PageNumberPagination):
         size = pagination.page_size
         offset = (pagination.page - 1) * size
         return {"items": queryset[offset : offset + size], "count": self._items_count(queryset)}
+
+
+# The envelope every error response carries, as one shared OpenAPI component.
+ERROR_ENVELOPE_SCHEMA: dict[str, Any] = {
+    "title": "ErrorEnvelope",
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string", "description": "A stable code, e.g. `not_found`"},
+                "message": {"type": "string", "description": "A translated explanation"},
+                "details": {"description": "What exactly was wrong, where the code has more"},
+            },
+        }
+    },
+}
+ERROR_ENVELOPE_REF = {"$ref": "#/components/schemas/ErrorEnvelope"}
+WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
+
+
+def _error_descriptions(operation: dict[str, Any], method: str) -> dict[int, str]:
+    """The error statuses an operation can answer with, from its method, auth and parameters."""
+    errors = {
+        400: "invalid_input (or a more precise code): the parameters or body are not valid",
+        401: "not_authenticated: a token was sent and is not valid",
+    }
+    if operation.get("security"):
+        errors[401] = "not_authenticated: no token was sent, or it is not valid"
+        errors[403] = "permission_denied, mfa_required or another refusal: not allowed to do this"
+    if operation.get("parameters") or "requestBody" in operation:
+        # a path, query or body value may name an object that isn't there
+        errors[404] = "not_found (or a more precise code): no such object, or one you may not see"
+    if method in WRITE_METHODS:
+        errors[409] = "conflict, e.g. step_changed: the object changed since you read it"
+        errors[413] = "payload_too_large: the request body is too large"
+        errors[422] = "rule_broken (or a more precise code): a domain rule refuses it"
+    if "requestBody" in operation:
+        errors[415] = "unsupported_media_type: the body is not in a media type listed here"
+    return errors
+
+
+def add_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
+    """Document each operation's error responses with the shared `ErrorEnvelope` schema."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["ErrorEnvelope"] = (
+        ERROR_ENVELOPE_SCHEMA
+    )
+    for path_item in schema.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            for status, description in _error_descriptions(operation, method).items():
+                if status in responses or str(status) in responses:
+                    continue  # the operation documents this one itself
+                responses[status] = {
+                    "description": description,
+                    "content": {"application/json": {"schema": ERROR_ENVELOPE_REF}},
+                }
+    return schema
+
+
+def document_error_responses(api: NinjaAPI) -> None:
+    """Make `api`'s OpenAPI document list the error responses of every operation."""
+    generate = api.get_openapi_schema
+
+    def get_openapi_schema(*args: Any, **kwargs: Any) -> Any:
+        return add_error_responses(generate(*args, **kwargs))
+
+    api.get_openapi_schema = get_openapi_schema  # type: ignore[method-assign]
