@@ -82,7 +82,7 @@ def test_a_page_query_with_too_many_fields_is_the_400_page(path):
     assert response["Content-Type"] == "text/html; charset=utf-8"
     assert '<html lang="ru" dir="ltr">' in body
     assert "<h1>Запрос не принят</h1>" in body
-    assert "The request has too many fields. At most 1000 are accepted." in body
+    assert "В запросе слишком много полей. Допускается не более 1000." in body
 
 
 def test_the_verification_form_with_too_many_fields_is_the_400_page(document):

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, connection
 
 from govhub.core.audit import (
     CheckpointRefused,
@@ -107,7 +107,10 @@ class Command(BaseCommand):
         publish_every = options["publish_every"]
         rounds = 0
         while True:
-            close_old_connections()
+            if not connection.in_atomic_block:
+                # A long-running loop drops a connection the database has closed; never
+                # one inside a transaction (closing it there would break the transaction).
+                close_old_connections()
             try:
                 self._checkpoint_once(
                     options["file"],
