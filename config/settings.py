@@ -202,6 +202,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a check: revokes the person's API tokens whenever a password is saved (any route).
+    {"NAME": "govhub.accounts.passwords.RevokeTokensOnPasswordChange"},
 ]
 if TESTING:
     # Hashing is the slowest part of a test run; production keeps Django's default (PBKDF2).

@@ -1,4 +1,4 @@
-"""Sign-in events go to the audit log; a new password revokes the person's API tokens."""
+"""Sign-in events go to the audit log (a new password revokes tokens: accounts/passwords.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from allauth.mfa.signals import authenticator_added, authenticator_removed
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from govhub.accounts.actions import tokens_revoke_all
 from govhub.accounts.middleware import session_started
 from govhub.core.api import audit_record
 
@@ -28,19 +27,6 @@ def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     audit_record(actor=user, verb="user.sign_in", target=user)
     if request is not None and hasattr(request, "session"):
         session_started(request)
-
-
-@receiver(password_changed)
-def _password_changed(sender: Any, request: Any = None, user: Any = None, **kwargs: Any) -> None:
-    # Whoever learnt the old password may have made tokens with it.
-    if user is not None:
-        tokens_revoke_all(user=user, reason="password_change")
-
-
-@receiver(password_reset)
-def _password_reset(sender: Any, request: Any = None, user: Any = None, **kwargs: Any) -> None:
-    if user is not None:
-        tokens_revoke_all(user=user, reason="password_reset")
 
 
 @receiver(user_logged_out)

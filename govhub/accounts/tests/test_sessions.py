@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client, override_settings
 from django.utils import timezone
 
@@ -226,4 +228,34 @@ def test_a_password_reset_revokes_the_persons_tokens(user):
     user.refresh_from_db()
     assert user.check_password("a-new-long-passphrase")
     assert user_for_token(issued.secret) is None
-    assert AuditEntry.objects.get(verb="token.revoke_all").changes["reason"] == "password_reset"
+    assert AuditEntry.objects.get(verb="token.revoke_all").changes["reason"] == "password_change"
+
+
+def test_the_changepassword_command_revokes_the_persons_tokens(user, monkeypatch):
+    # given: the person's token, and an administrator at the command line
+    from django.contrib.auth.management.commands.changepassword import Command
+
+    issued = token_create(actor=user, user=user, name="script")
+    monkeypatch.setattr(Command, "_get_pass", lambda self, prompt="": "a-new-long-passphrase")
+    # when
+    call_command("changepassword", user.email, stdout=io.StringIO())
+    # then
+    assert user_for_token(issued.secret) is None
+    assert AuditEntry.objects.get(verb="token.revoke_all").changes["reason"] == "password_change"
+
+
+def test_a_password_saved_by_code_revokes_the_persons_tokens(user):
+    # given
+    issued = token_create(actor=user, user=user, name="script")
+    # when: the password is saved by code (as an import or a shell would)
+    user.set_password("a-new-long-passphrase")
+    user.save()
+    # then
+    assert user_for_token(issued.secret) is None
+
+
+def test_a_new_person_with_a_password_writes_no_revocation():
+    # when
+    UserFactory()
+    # then
+    assert not AuditEntry.objects.filter(verb="token.revoke_all").exists()
