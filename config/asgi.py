@@ -52,29 +52,14 @@ class GovHubASGIHandler(ASGIHandler):
         async with self.slots:  # at most `threads` requests in Django at once
             await super().__call__(scope, receive, send)
 
+    async def handle(self, scope: Scope, receive: Any, send: Any) -> None:
+        await super().handle(scope, BoundedBody(scope, receive), send)
+
     async def read_body(self, receive: Any) -> Any:
-        """Buffer the body up to GOVHUB_MAX_UPLOAD_BYTES; past that, stop reading."""
-        limit: int = settings.GOVHUB_MAX_UPLOAD_BYTES
-        body_file = tempfile.SpooledTemporaryFile(  # noqa: SIM115 (Django closes it)
-            max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE, mode="w+b"
-        )
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                body_file.close()
-                raise RequestAborted
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > limit:
-                # UploadLimitMiddleware answers 413 from the length (see create_request).
-                body_file.govhub_oversized = size  # type: ignore[attr-defined]
-                break
-            body_file.write(chunk)
-            if not message.get("more_body", False):
-                break
-        body_file.seek(0)
-        return body_file
+        """The whole body, or as much as GOVHUB_MAX_UPLOAD_BYTES allows (see BoundedBody)."""
+        if isinstance(receive, BoundedBody):
+            return await receive.read()
+        return await super().read_body(receive)  # pragma: no cover (handle always wraps)
 
     def create_request(self, scope: Mapping[str, Any], body_file: Any) -> Any:
         oversized = getattr(body_file, "govhub_oversized", None)
@@ -83,6 +68,58 @@ class GovHubASGIHandler(ASGIHandler):
             headers = [(k, v) for k, v in scope["headers"] if k != b"content-length"]
             scope = {**scope, "headers": [*headers, (b"content-length", str(oversized).encode())]}
         return super().create_request(scope, body_file)
+
+
+class BoundedBody:
+    """A request's ASGI `receive`, and its body read into a file up to the upload limit.
+
+    Past the limit (declared by Content-Length, or counted while a chunked body arrives) the
+    reading stops, the file is marked `govhub_oversized` and UploadLimitMiddleware answers
+    413; Django, waiting for a disconnect meanwhile, never sees the rest of the body.
+    """
+
+    def __init__(self, scope: Scope, receive: Any) -> None:
+        self.receive = receive
+        self.limit: int = settings.GOVHUB_MAX_UPLOAD_BYTES
+        self.declared = _content_length(scope)
+        self.finished = False
+
+    async def __call__(self) -> dict[str, Any]:
+        message: dict[str, Any] = await self.receive()
+        while self.finished and message["type"] == "http.request":
+            message = await self.receive()  # the rest of a refused body
+        return message
+
+    async def read(self) -> Any:
+        body_file = tempfile.SpooledTemporaryFile(  # noqa: SIM115 (Django closes it)
+            max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE, mode="w+b"
+        )
+        size = 0
+        if self.declared > self.limit:
+            size = self.declared  # refused unread
+        while size <= self.limit:
+            message = await self.receive()
+            if message["type"] == "http.disconnect":
+                body_file.close()
+                raise RequestAborted
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size <= self.limit:
+                body_file.write(chunk)
+            if not message.get("more_body", False):
+                break
+        self.finished = True
+        if size > self.limit:
+            body_file.govhub_oversized = size  # type: ignore[attr-defined]
+        body_file.seek(0)
+        return body_file
+
+
+def _content_length(scope: Scope) -> int:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            return int(value) if value.isdigit() else 0
+    return 0
 
 
 def build(threads: int = 1) -> GovHubASGIHandler:

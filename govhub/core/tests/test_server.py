@@ -184,11 +184,19 @@ def test_a_chunked_body_reaches_django_whole_without_a_content_length():
     MIDDLEWARE=["govhub.core.middleware.UploadLimitMiddleware"],
     GOVHUB_MAX_UPLOAD_BYTES=10,
 )
-def test_a_chunked_body_over_the_upload_limit_is_refused_with_413():
-    # given: a limit of 10 bytes and a chunked body that goes past it
+@pytest.mark.parametrize(
+    ("chunks", "headers"),
+    [
+        ([b"12345", b"67890", b"X"], CHUNKED),  # past the limit in its last piece
+        ([b"12345", b"67890", b"X", b"more", b"and more"], CHUNKED),  # and beyond
+        ([b"12345", b"67890", b"X", b"more"], [(b"content-length", b"1000000")]),
+    ],
+)
+def test_a_body_over_the_upload_limit_is_refused_with_413(chunks, headers):
+    # given: a limit of 10 bytes and a body that goes past it
     app = GovHubASGIHandler()
     # when
-    status, answer = asgi_post(app, [b"12345", b"67890", b"X"], CHUNKED)
+    status, answer = asgi_post(app, chunks, headers)
     # then
     assert status == 413
     assert answer["error"]["code"] == "payload_too_large"
