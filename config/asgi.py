@@ -64,12 +64,13 @@ class GovHubASGIHandler(ASGIHandler):
         listener = asyncio.ensure_future(body())
         lane = await self.lanes.get()
         try:
-            in_lane = {"thread_sensitive": False, "executor": lane}
-            response = await sync_to_async(self._respond, **in_lane)(scope, body_file)
+            respond = sync_to_async(self._respond, thread_sensitive=False, executor=lane)
+            finish = sync_to_async(self._finish, thread_sensitive=False, executor=lane)
+            response = await respond(scope, body_file)
             try:
                 await self.send_response(response, send)
             finally:
-                await sync_to_async(self._finish, **in_lane)(response, body_file)
+                await finish(response, body_file)
         finally:
             self.lanes.put_nowait(lane)
             listener.cancel()
@@ -79,7 +80,7 @@ class GovHubASGIHandler(ASGIHandler):
         signals.request_started.send(sender=self.__class__, scope=scope)
         request, error_response = self.create_request(scope, body_file)
         if request is None:
-            return error_response
+            return error_response  # type: ignore[no-any-return]
         return self.get_response(request)
 
     @staticmethod
