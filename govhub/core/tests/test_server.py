@@ -66,13 +66,19 @@ def govhub_serve(tmp_path: Path, *args: str) -> Iterator[str]:
         server.wait(timeout=20)
 
 
-def test_govhub_serve_runs_the_production_server(tmp_path):
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """One `govhub serve` (one worker) for the module's tests: its URL and its directory."""
+    tmp_path = tmp_path_factory.mktemp("serve")
+    with govhub_serve(tmp_path, "--workers", "1") as base:
+        yield base, tmp_path
+
+
+def test_govhub_serve_runs_the_production_server(served):
     # given: production settings (debug off), a fresh database and static root
-    with (
-        govhub_serve(tmp_path, "--workers", "1") as base,
-        # when
-        urllib.request.urlopen(f"{base}/", timeout=5) as response,
-    ):
+    base, tmp_path = served
+    # when
+    with urllib.request.urlopen(f"{base}/", timeout=5) as response:
         body = response.read().decode()
         server_header = response.headers.get("Server", "")
     # then: gunicorn's asyncio worker serves the home page with hashed, collected static files
@@ -83,8 +89,9 @@ def test_govhub_serve_runs_the_production_server(tmp_path):
     assert (tmp_path / "static" / "staticfiles.json").exists()
 
 
-def test_healthz_answers_at_once_while_slow_clients_hold_connections(tmp_path):
-    with govhub_serve(tmp_path, "--workers", "1") as base, ExitStack() as stack:
+def test_healthz_answers_at_once_while_slow_clients_hold_connections(served):
+    base = served[0]
+    with ExitStack() as stack:
         host, port = "127.0.0.1", int(base.rsplit(":", 1)[1])
         # given: 20 connections half way through their headers, 20 half way through a body
         for i in range(40):
