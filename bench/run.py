@@ -673,7 +673,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="measured runs per scenario; the fastest is reported, all are in the JSON (1)",
     )
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: serve's)")
-    parser.add_argument("--server-threads", type=int, help="gunicorn threads per worker")
+    parser.add_argument(
+        "--server-threads", type=int, help="view threads per worker (serve's --threads)"
+    )
     parser.add_argument("--only", help=f"comma-separated scenarios: {','.join(names)}")
     parser.add_argument("--output", type=Path, default=RESULTS_FILE, help="results JSON")
     parser.add_argument(

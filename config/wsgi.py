@@ -1,4 +1,4 @@
-"""WSGI entry point (gunicorn: config.wsgi:application)."""
+"""WSGI entry point, for servers that speak WSGI (`govhub serve` runs config.asgi)."""
 
 import os
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel.core import get_global
 from django.utils.formats import number_format
 from django.utils.functional import Promise
-from django.utils.translation import get_language_bidi, gettext, pgettext_lazy
+from django.utils.translation import get_language, get_language_bidi, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from govhub.core.formats import country_name
 from govhub.indices import compute
 
 GROUPS = compute.GROUPS
@@ -85,6 +87,32 @@ INCOME_NAMES: Mapping[str, Promise] = {
     "Lower middle income": _("Lower middle income"),
     "Low income": _("Low income"),
 }
+
+
+def country_label(iso3: str, name: str) -> str:
+    """A Member State's name in the page's language, from CLDR (the data's English name in
+    English, and for any code CLDR does not know)."""
+    alpha2 = get_global("territory_aliases").get(iso3.upper(), [""])[0]
+    return country_name(alpha2, name) if len(alpha2) == 2 else name
+
+
+# The Dari (Persian) alphabet: in code point order پ چ ژ گ would sort after ی.
+_DARI_ORDER = {c: i for i, c in enumerate("آابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی")}
+# Arabic letter forms file under their Dari ones; the zero-width non-joiner is ignored.
+_DARI_FOLD = str.maketrans(
+    {"ك": "ک", "ي": "ی", "ى": "ی", "ة": "ه", "أ": "ا", "إ": "ا", "\u200c": None}  # noqa: RUF001
+)
+
+
+def name_key(name: str) -> tuple[int, ...]:
+    """A sort key that orders names alphabetically in the page's language."""
+    text = name.casefold()
+    if (get_language() or "").startswith("fa"):
+        text = text.translate(_DARI_FOLD)
+        return tuple(_DARI_ORDER.get(c, -1 if c == " " else 100 + ord(c)) for c in text)
+    # Russian "yo" (U+0451) comes after "ya" in code point order; dictionaries file it under
+    # "ye" (U+0435).
+    return tuple(ord(c) for c in text.replace("\u0451", "\u0435"))
 
 
 def area_name(name: str) -> str:

@@ -43,7 +43,9 @@ from govhub.indices.labels import (
     INDEX_ABBRS,
     NONE,
     area_name,
+    country_label,
     denominator_note,
+    name_key,
     num,
 )
 
@@ -206,7 +208,7 @@ def _table_row(row: queries.Row, base: str) -> TableRow:
     return TableRow(
         year=row.year,
         iso3=row.iso3,
-        country=row.country,
+        country=country_label(row.iso3, row.country),
         url=f"{base}{row.iso3}/",
         region=area_name(row.region),
         subregion=area_name(row.subregion),
@@ -236,9 +238,10 @@ def _group_counts(rows: Iterable[queries.Row]) -> list[dict[str, Any]]:
             "range": str(GROUP_RANGES[key]),
             "count": len(found),
             "share": round(100 * len(found) / total) if total else 0,
-            "countries": [
-                (r.country, f"{base}{r.iso3}/") for r in sorted(found, key=lambda r: r.country)
-            ],
+            "countries": sorted(
+                ((country_label(r.iso3, r.country), f"{base}{r.iso3}/") for r in found),
+                key=lambda pair: name_key(pair[0]),
+            ),
         }
         for key, found in members.items()
     ]
@@ -253,9 +256,9 @@ def _edition_options(years: list[int], chosen: int) -> list[tuple[int, bool]]:
 
 def _map_label(row: queries.Row) -> str:
     if row.egdi is None or row.group is None:
-        return gettext("%(country)s: no data") % {"country": row.country}
+        return gettext("%(country)s: no data") % {"country": country_label(row.iso3, row.country)}
     return gettext("%(country)s: EGDI %(egdi)s, %(group)s") % {
-        "country": row.country,
+        "country": country_label(row.iso3, row.country),
         "egdi": num(row.egdi),
         "group": GROUP_LABELS[row.group],
     }
@@ -312,10 +315,11 @@ def world_map(request: HttpRequest) -> HttpResponse:
 
 
 def _sorted(rows: list[queries.Row], key: str, descending: bool) -> list[queries.Row]:
-    """By `key` (ties by name); rows without a value (unranked, no data) always last."""
+    """By `key` (ties by name, in the page's language); rows without a value (unranked, no
+    data) always last."""
+    by_name = sorted(rows, key=lambda r: name_key(country_label(r.iso3, r.country)))
     if key == "name":
-        return sorted(rows, key=lambda r: r.country.casefold(), reverse=descending)
-    by_name = sorted(rows, key=lambda r: r.country.casefold())
+        return by_name[::-1] if descending else by_name
     present = [r for r in by_name if getattr(r, key) is not None]
     missing = [r for r in by_name if getattr(r, key) is None]
     present.sort(key=lambda r: float(getattr(r, key)), reverse=descending)  # stable: ties by name

@@ -22,6 +22,7 @@ from govhub.indices.labels import (
     INDEX_ABBRS,
     INDEX_NAMES,
     area_name,
+    country_label,
     num,
 )
 from govhub.indices.views import (
@@ -97,6 +98,7 @@ def country(request: HttpRequest, iso3: str) -> HttpResponse:
         {
             "nav": "",
             "info": info,
+            "name": country_label(info.iso3, info.name),
             "region": region,
             "subregion": Area(
                 info.subregion,

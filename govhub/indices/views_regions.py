@@ -24,6 +24,7 @@ from govhub.indices.labels import (
     INDEX_NAMES,
     area_name,
     comparison_note,
+    country_label,
     denominator_note,
     fixed,
     num,
@@ -140,7 +141,7 @@ def _change_rows(
         change = value_to - value_from if value_from is not None and value_to is not None else None
         rows.append(
             {
-                "country": new.country,
+                "country": country_label(new.iso3, new.country),
                 "url": f"{base}{new.iso3}/",
                 "rank_from": rank_from,
                 "rank_to": new.rank,
@@ -150,7 +151,10 @@ def _change_rows(
                 "value_to": num(value_to),
                 "change": signed(change),
                 "point": charts.Change(
-                    new.country, value_from, value_to, signed(change) or gettext("no data")
+                    country_label(new.iso3, new.country),
+                    value_from,
+                    value_to,
+                    signed(change) or gettext("no data"),
                 ),
             }
         )
@@ -285,7 +289,7 @@ def participation(request: HttpRequest) -> HttpResponse:
         {
             "position": leader.position,
             "world_position": leader.world_position,
-            "country": leader.country,
+            "country": country_label(leader.iso3, leader.country),
             "url": f"{base}{leader.iso3}/",
             "region": area_name(leader.region),
             "subregion": area_name(leader.subregion),
@@ -295,7 +299,11 @@ def participation(request: HttpRequest) -> HttpResponse:
     ]
     chart = charts.bars(
         [
-            charts.Bar(f"{leader.position}. {leader.country}", leader.value, num(leader.value))
+            charts.Bar(
+                f"{leader.position}. {country_label(leader.iso3, leader.country)}",
+                leader.value,
+                num(leader.value),
+            )
             for leader in leaders
         ],
         rtl=get_language_bidi(),

@@ -58,7 +58,9 @@ def governance_model(request: HttpRequest) -> HttpResponse:
                 {"number": p.number, "name": gettext(p.name), "span": len(p.steps)}
                 for p in model.phases
             ],
-            "steps": [{"number": s.number, "name": gettext(s.name)} for s in model.steps],
+            "steps": [
+                {"number": s.number, "name": gettext(s.name), "phase": s.phase} for s in model.steps
+            ],
             "rows": rows,
         },
     )

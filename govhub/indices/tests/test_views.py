@@ -482,3 +482,45 @@ def test_dari_pages_are_right_to_left_but_the_map_is_not_mirrored(client):
     assert '<div class="ix-map" dir="ltr">' in html
     country = _get(client, "/indices/countries/DNK/")
     assert 'direction="rtl"' in country
+
+
+# --- country names in the page's language (CLDR) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "name"), [("ru", "Грузия"), ("fa-af", "گرجستان"), ("en", "Georgia (Country)")]
+)
+def test_country_names_are_in_the_page_language(client, language, name):
+    # given
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    # when
+    profile = _get(client, "/indices/countries/GEO/")
+    ranking = _get(client, "/indices/ranking/?sort=name")
+    world_map = _get(client, "/indices/")
+    # then: CLDR's name in Russian and Dari, the Survey's own in English
+    assert f"<h1>{name}</h1>" in profile
+    assert f'<a href="/indices/countries/GEO/">{name}</a>' in ranking
+    assert f'<a href="/indices/countries/GEO/">{name}</a>' in world_map
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "last"), [("ru", "AUS", "JPN"), ("fa-af", "DEU", "GRC")]
+)
+def test_sorting_by_name_follows_the_page_language(client, language, first, last):
+    # given
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    # when
+    order = _order(_get(client, "/indices/ranking/?sort=name"))
+    # then: Австралия ... Япония; آلمان ... یونان
+    assert len(order) == 193
+    assert (order[0], order[-1]) == (first, last)
+
+
+def test_dari_names_sort_in_the_dari_alphabet_not_by_code_point(client):
+    # given
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fa-af"
+    # when
+    order = _order(_get(client, "/indices/ranking/?sort=name"))
+    # then: پاکستان before تاجیکستان, and گرجستان before لائوس (پ and گ follow ی in Unicode)
+    assert order.index("PAK") < order.index("TJK")
+    assert order.index("GEO") < order.index("LAO")

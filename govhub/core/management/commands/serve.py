@@ -1,4 +1,9 @@
-"""`govhub serve [--port N] [--workers N]`: the production server (gunicorn)."""
+"""`govhub serve [--port N] [--workers N] [--threads N]`: the production server.
+
+gunicorn's asyncio (ASGI) worker in front of GovHub's ASGI handler (config/asgi.py): each
+worker's event loop reads whole requests before Django sees them, so slow clients cannot hold
+a worker (ADR 0003); the views of a worker run in one thread (`--threads` for more).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ from govhub.core.audit import audit_keys
 
 
 class Command(BaseCommand):
-    help = "Serve GovHub with gunicorn, a production-grade WSGI server."
+    help = "Serve GovHub with gunicorn's asyncio worker, a production-grade server."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -28,7 +33,13 @@ class Command(BaseCommand):
             # 5 workers (gunicorn's usual 2n+1) raised p99 by a third in `make bench`.
             default=int(os.environ.get("WEB_CONCURRENCY", str((os.cpu_count() or 1) + 1))),
         )
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("THREADS", "1")))
+        parser.add_argument(
+            "--threads",
+            type=int,
+            # Threads that run views in each worker. With 1, a worker's database connection
+            # persists; with more, Django gives each request a thread and a new connection.
+            default=int(os.environ.get("THREADS", "1")),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from gunicorn.app.wsgiapp import WSGIApplication
@@ -43,13 +54,22 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         argv = [
             "gunicorn",
-            "config.wsgi:application",
+            "config.asgi:application"
+            if options["threads"] == 1
+            else f"config.asgi:build(threads={int(options['threads'])})",
+            "--worker-class",
+            "asgi",
+            # Django has no lifespan events (its handler refuses every non-HTTP scope).
+            "--asgi-lifespan",
+            "off",
             "--bind",
             f"{options['host']}:{options['port']}",
             "--workers",
             str(options["workers"]),
-            "--threads",
-            str(options["threads"]),
+            # A request whose body has not arrived this many seconds after its headers is
+            # dropped; idle kept-alive connections close after --keep-alive (2 s).
+            "--timeout",
+            "30",
             "--access-logfile",
             os.environ.get("GOVHUB_ACCESS_LOG", "-"),
             "--forwarded-allow-ips",
