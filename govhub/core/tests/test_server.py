@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 @contextmanager
-def govhub_serve(tmp_path: Path, *args: str) -> Iterator[str]:
+def govhub_serve(tmp_path: Path, *args: str, **extra_env: str) -> Iterator[str]:
     """Run `govhub serve` with production settings (debug off) until the block ends."""
     port = free_port()
     clean = {
@@ -45,6 +45,7 @@ def govhub_serve(tmp_path: Path, *args: str) -> Iterator[str]:
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "STATIC_ROOT": str(tmp_path / "static"),
         "GOVHUB_ACCESS_LOG": "/dev/null",
+        **extra_env,
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "govhub.cli", "serve", "--port", str(port), *args],
@@ -117,6 +118,24 @@ def test_healthz_answers_at_once_while_slow_clients_hold_connections(served):
         # then: the one worker still answers, each time within a second
         assert status == 200
         assert max(took) < 1.0
+
+
+def test_a_client_that_never_finishes_its_headers_is_disconnected(tmp_path):
+    # given: a server that gives a new connection one second for its headers
+    with govhub_serve(tmp_path, "--workers", "1", GOVHUB_HEADERS_TIMEOUT="1") as base:
+        host, port = "127.0.0.1", int(base.rsplit(":", 1)[1])
+        with socket.create_connection((host, port), timeout=10) as slow:
+            # when: a client sends half its headers, then nothing more
+            slow.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            start = time.monotonic()
+            closed = slow.recv(1) == b""
+            waited = time.monotonic() - start
+        # then: the server closes it after the deadline, and still serves others
+        with urllib.request.urlopen(f"{base}/healthz", timeout=3) as response:
+            status = response.status
+    assert closed
+    assert 0.5 < waited < 5
+    assert status == 200
 
 
 @csrf_exempt

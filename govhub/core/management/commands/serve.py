@@ -58,7 +58,8 @@ class Command(BaseCommand):
             if options["threads"] == 1
             else f"config.asgi:build(threads={int(options['threads'])})",
             "--worker-class",
-            "asgi",
+            # gunicorn's asyncio worker, with a deadline for a connection's first headers
+            "govhub.core.server.GovHubASGIWorker",
             # Django has no lifespan events (its handler refuses every non-HTTP scope).
             "--asgi-lifespan",
             "off",
