@@ -324,8 +324,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # its URL is set. While clamd does not answer, uploads are refused (503), not let through.
 GOVHUB_CLAMAV_URL = env.str("GOVHUB_CLAMAV_URL", default="")
 GOVHUB_CLAMAV_TIMEOUT = env.float("GOVHUB_CLAMAV_TIMEOUT", default=30.0)
-GOVHUB_FILE_SCANNER = env.str(
-    "GOVHUB_FILE_SCANNER", default="clamav" if GOVHUB_CLAMAV_URL else "none"
+GOVHUB_FILE_SCANNER = env.str("GOVHUB_FILE_SCANNER", default="") or (
+    "clamav" if GOVHUB_CLAMAV_URL else "none"
 )
 
 # Security baseline. Production (debug off) is strict; HTTPS is assumed behind a proxy.

@@ -24,6 +24,16 @@ from govhub.core.errors import (
     reject_nul,
     without_bidi_controls,
 )
+from govhub.core.files import (
+    FileUse,
+    access_file,
+    can_view_file,
+    file_bytes,
+    file_get,
+    file_response,
+    file_store,
+    file_use_register,
+)
 from govhub.core.i18n import LANGUAGE_NAMES
 from govhub.core.permissions import AUTHENTICATED, PUBLIC, declare, public, signed_in
 from govhub.core.responses import envelope, error_response
@@ -35,14 +45,17 @@ __all__ = [
     "Conflict",
     "DocumentVerification",
     "DomainError",
+    "FileUse",
     "Forbidden",
     "InvalidInput",
     "NotFound",
     "RuleBroken",
+    "access_file",
     "anonymous_page_cache",
     "audit_list",
     "audit_record",
     "audit_verify",
+    "can_view_file",
     "declare",
     "demo_audit_actors",
     "demo_documents_discard",
@@ -55,6 +68,11 @@ __all__ = [
     "document_subject_register",
     "envelope",
     "error_response",
+    "file_bytes",
+    "file_get",
+    "file_response",
+    "file_store",
+    "file_use_register",
     "public",
     "reject_nul",
     "signed_in",

@@ -121,7 +121,7 @@ def _measure(upload: File[Any], limit: int) -> tuple[int, str]:
 
 
 def _allowed_type(upload: File[Any], rules: FileUse) -> str:
-    detected = detect_type(upload)  # type: ignore[arg-type]  # File proxies read and seek
+    detected = detect_type(upload)  # File proxies read and seek
     if detected in rules.types:
         return detected
     allowed = ", ".join(sorted(type_label(mime) for mime in rules.types))
@@ -139,7 +139,7 @@ def _scan(upload: File[Any], rules: FileUse) -> str:
     scanner = active_scanner()
     try:
         upload.seek(0)
-        result = scanner.scan(upload)  # type: ignore[arg-type]
+        result = scanner.scan(upload)
     except ScannerUnavailable as exc:
         raise ScannerDown(
             _("The file could not be checked for viruses just now. Please try again later.")

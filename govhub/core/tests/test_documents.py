@@ -463,7 +463,7 @@ def test_the_signed_pdf_downloads():
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'attachment; filename="{document.number}.pdf"'
-    assert b"".join(response.streaming_content) == document_pdf(document)
+    assert response.getvalue() == document_pdf(document)
 
 
 def test_an_unknown_document_is_404_everywhere():
