@@ -27,7 +27,6 @@ from govhub.core.files import file_bytes, file_store, file_use_register
 from govhub.core.files.checks import check_file_scanner, check_file_scanner_answers
 from govhub.core.files.names import safe_name
 from govhub.core.files.scanners import ClamAVScanner, ScanResult, scanner_register
-from govhub.core.files.storage import file_storage
 from govhub.core.files.types import DOCX, ODT, XLSX, detect_type
 from govhub.core.models import AuditEntry, StoredFile
 from govhub.core.storage_url import StorageUrlError, storage_from_url
@@ -535,6 +534,3 @@ def test_a_refused_file_leaves_no_object_in_s3(s3_files):
     assert StoredFile.objects.count() == 0
     assert client.list_objects_v2(Bucket=bucket).get("Contents", []) == []
 
-
-def test_the_default_storage_in_tests_is_a_temporary_directory():
-    assert "govhub-test-media-" in str(file_storage().location)  # type: ignore[attr-defined]
