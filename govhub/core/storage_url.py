@@ -58,5 +58,8 @@ def storage_from_url(url: str, media_root: Path | str) -> dict[str, Any]:
             "querystring_auth": True,
             "querystring_expire": 60,
             "custom_domain": None,
+            # A download is buffered before it is streamed on: in memory up to 2 MiB, then
+            # in a temporary file (django-storages' default, 0, would keep it all in memory).
+            "max_memory_size": 2 * 1024 * 1024,
         },
     }

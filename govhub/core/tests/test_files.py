@@ -439,6 +439,7 @@ def test_storage_urls_are_read_strictly():
             "querystring_auth": True,
             "querystring_expire": 60,
             "custom_domain": None,
+            "max_memory_size": 2 * 1024 * 1024,
         },
     }
     assert storage_from_url("", "/m")["OPTIONS"]["location"] == "/m"
