@@ -534,4 +534,3 @@ def test_a_refused_file_leaves_no_object_in_s3(s3_files):
     assert refused.code == "file_type_not_allowed"
     assert StoredFile.objects.count() == 0
     assert client.list_objects_v2(Bucket=bucket).get("Contents", []) == []
-
