@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from govhub.core.addresses import local_url
+from govhub.core.storage_url import StorageUrlError, storage_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -293,8 +294,17 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Stored files (docs/adr/0014-files.md): local disk under MEDIA_ROOT, or S3-compatible object
+# storage (s3://bucket/prefix?endpoint_url=...; credentials in AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY). Never served from a public URL: only through the access-checked view.
+GOVHUB_STORAGE_URL = env.str("GOVHUB_STORAGE_URL", default="")
+try:
+    _FILE_STORAGE = storage_from_url(GOVHUB_STORAGE_URL, MEDIA_ROOT)
+except StorageUrlError as _exc:
+    raise ImproperlyConfigured(str(_exc)) from None
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _FILE_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -304,12 +314,19 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 
 # Uploads: anything larger is refused with 413 and a clear message.
 GOVHUB_MAX_UPLOAD_BYTES = env.int("GOVHUB_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = GOVHUB_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Malware scanning of uploads: "none", or "clamav" (clamd's INSTREAM over
+# GOVHUB_CLAMAV_URL: tcp://host:3310 or unix:///run/clamav/clamd.ctl). Default: clamav when
+# its URL is set. While clamd does not answer, uploads are refused (503), not let through.
+GOVHUB_CLAMAV_URL = env.str("GOVHUB_CLAMAV_URL", default="")
+GOVHUB_CLAMAV_TIMEOUT = env.float("GOVHUB_CLAMAV_TIMEOUT", default=30.0)
+GOVHUB_FILE_SCANNER = env.str("GOVHUB_FILE_SCANNER", default="") or (
+    "clamav" if GOVHUB_CLAMAV_URL else "none"
+)
 
 # Security baseline. Production (debug off) is strict; HTTPS is assumed behind a proxy.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -6,9 +6,12 @@ deleted ones are not given again (the series keep counting)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import transaction
 
-from govhub.core.models import AuditEntry, IssuedDocument
+from govhub.core.files.storage import file_storage
+from govhub.core.models import AuditEntry, IssuedDocument, StoredFile
 
 
 def demo_audit_actors(*, target_type: str, target_ids: list[str]) -> dict[str, set[int | None]]:
@@ -23,8 +26,12 @@ def demo_audit_actors(*, target_type: str, target_ids: list[str]) -> dict[str, s
 
 @transaction.atomic
 def demo_documents_discard(*, subject_type: str, subject_ids: list[str]) -> int:
-    """Delete the documents issued about these demo subjects; returns how many."""
-    deleted, _ = IssuedDocument.objects.filter(
-        subject_type=subject_type, subject_id__in=subject_ids
-    ).delete()
+    """Delete the documents issued about these demo subjects, and their PDFs; returns how many."""
+    documents = IssuedDocument.objects.filter(subject_type=subject_type, subject_id__in=subject_ids)
+    files = list(documents.values_list("file_id", "file__key"))
+    deleted, _ = documents.delete()
+    StoredFile.objects.filter(pk__in=[pk for pk, _key in files]).delete()
+    storage = file_storage()
+    for _pk, key in files:
+        transaction.on_commit(partial(storage.delete, key))
     return deleted

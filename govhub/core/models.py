@@ -1,4 +1,5 @@
-"""The audit log (an append-only, keyed hash chain of every change) and issued documents."""
+"""The audit log (an append-only, keyed hash chain of every change), issued documents and
+stored files."""
 
 from __future__ import annotations
 
@@ -80,12 +81,46 @@ class DocumentSeries(models.Model):
         return f"{self.prefix}-{self.year}: {self.last_number}"
 
 
+class StoredFile(models.Model):
+    """One stored file. Never changed after it is stored; served only through an access check.
+
+    `key` is the storage path, made by GovHub (never from the uploaded name); `original_name`
+    is the sanitised name people see and download it as; `content_type` was detected from the
+    content. The uploader and organisation are plain ids, as in the audit log: deleting a
+    person must not touch what they stored.
+    """
+
+    public_id = models.CharField(_("public id"), max_length=32, unique=True, editable=False)
+    key = models.CharField(_("storage key"), max_length=255, unique=True, editable=False)
+    use = models.CharField(_("use"), max_length=64, db_index=True)
+    original_name = models.CharField(_("name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=127)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    scanned_by = models.CharField(_("scanned by"), max_length=32, blank=True)
+    uploaded_by_id = models.BigIntegerField(_("uploaded by id"), null=True, blank=True)
+    organisation_id = models.BigIntegerField(_("organisation id"), null=True, blank=True)
+    created_at = models.DateTimeField(_("stored at"), db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+        indexes = [
+            models.Index(fields=["uploaded_by_id", "-created_at"], name="core_file_uploader")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.content_type}, {self.size} bytes)"
+
+
 class IssuedDocument(models.Model):
     """A numbered, frozen, signed PDF: what was issued, by whom, about what.
 
     Never changed after issue. Issuer, subject and creator are plain values, not foreign keys:
     core knows no domain app, and deleting a person or an organisation must not touch what
-    was issued. The signed PDF sits in the row for now (files move to storage later, ADR 8).
+    was issued. The signed PDF is a stored file (core.files, ADR 14); `sha256` is the issued
+    PDF's own fingerprint, kept here so that a damaged stored copy is detected.
     """
 
     public_id = models.CharField(_("public id"), max_length=32, unique=True, editable=False)
@@ -101,7 +136,12 @@ class IssuedDocument(models.Model):
     subject_id = models.CharField(_("subject id"), max_length=64)
     text = models.TextField(_("text"))
     sha256 = models.CharField(_("SHA-256 of the signed PDF"), max_length=64, unique=True)
-    pdf = models.BinaryField(_("signed PDF"))
+    file = models.OneToOneField(
+        StoredFile,
+        on_delete=models.PROTECT,
+        related_name="issued_document",
+        verbose_name=_("signed PDF"),
+    )
     created_by_id = models.BigIntegerField(_("created by id"), null=True, blank=True)
 
     class Meta:

@@ -2,6 +2,7 @@ from django.urls import path
 
 from govhub.core import views
 from govhub.core.documents import views as documents
+from govhub.core.files import views as files
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,4 +12,5 @@ urlpatterns = [
     path("documents/", documents.document_list, name="documents"),
     path("documents/<slug:public_id>/", documents.document_detail, name="document"),
     path("documents/<slug:public_id>/pdf", documents.document_pdf, name="document-pdf"),
+    path("files/<slug:public_id>/", files.file_download, name="file"),
 ]

@@ -9,7 +9,12 @@ lives with `document_subject_register`. See docs/adr/0008-signed-documents.md.
 
 from govhub.core.documents.actions import document_issue, document_public_url
 from govhub.core.documents.data import DocumentVerification
-from govhub.core.documents.queries import document_get, document_list, document_number
+from govhub.core.documents.queries import (
+    document_get,
+    document_list,
+    document_number,
+    document_pdf,
+)
 from govhub.core.documents.subjects import document_subject_register
 from govhub.core.documents.verify import verify_document
 
@@ -19,6 +24,7 @@ __all__ = [
     "document_issue",
     "document_list",
     "document_number",
+    "document_pdf",
     "document_public_url",
     "document_subject_register",
     "verify_document",

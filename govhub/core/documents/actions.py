@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from govhub.core.audit import audit_record
 from govhub.core.errors import InvalidInput, unsafe_text_message
+from govhub.core.files import file_store
+from govhub.core.files.uses import ISSUED_DOCUMENT
 from govhub.core.models import DocumentSeries, IssuedDocument
 
 NUMBER_PREFIX = re.compile(r"^[A-Z][A-Z0-9]{0,15}$")
@@ -67,6 +69,15 @@ def document_issue(
             verify_url=document_public_url(public_id),
         )
         signed = sign_pdf(render_pdf(content), material, reason=number)
+        # The stored file is recorded by this action's own audit entry (its SHA-256).
+        pdf = file_store(
+            actor=actor,
+            use=ISSUED_DOCUMENT,
+            content=signed,
+            name=f"{number}.pdf",
+            organisation_id=issuer_organisation_id,
+            record_audit=False,
+        )
         document = IssuedDocument.objects.create(
             public_id=public_id,
             number=number,
@@ -79,7 +90,7 @@ def document_issue(
             subject_id=subject_id,
             text=text,
             sha256=hashlib.sha256(signed).hexdigest(),
-            pdf=signed,
+            file=pdf,
             created_by_id=getattr(actor, "pk", None),
         )
         audit_record(

@@ -24,7 +24,7 @@ TOP = "\U0010ffff"
 
 def document_get(public_id: str) -> IssuedDocument:
     """The document with this public id (anyone holding it may see the document), or 404."""
-    document = IssuedDocument.objects.filter(public_id=public_id).first()
+    document = IssuedDocument.objects.select_related("file").filter(public_id=public_id).first()
     if document is None:
         raise NotFound(_("No document has this address."))
     return document
@@ -33,8 +33,15 @@ def document_get(public_id: str) -> IssuedDocument:
 def document_list(*, subject_type: str, subject_id: str) -> QuerySet[IssuedDocument]:
     """The documents issued about one subject, newest first, without their PDFs."""
     return IssuedDocument.objects.filter(subject_type=subject_type, subject_id=subject_id).defer(
-        "pdf", "text"
+        "text"
     )
+
+
+def document_pdf(document: IssuedDocument) -> bytes:
+    """The issued (signed) PDF, read from its stored file."""
+    from govhub.core.files import file_bytes
+
+    return file_bytes(document.file)
 
 
 def document_number(public_id: str) -> str:

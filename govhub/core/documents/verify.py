@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from govhub.core.documents.data import DocumentVerification
-from govhub.core.documents.queries import document_get
+from govhub.core.documents.queries import document_get, document_pdf
 from govhub.core.errors import InvalidInput
 from govhub.core.models import IssuedDocument
 
@@ -85,7 +85,10 @@ def _stored_check(document: IssuedDocument) -> str:
     """The validator's verdict on the stored PDF ("valid" or a reason code)."""
     from govhub.core.documents.signing import check_signature, signing_material  # slow import
 
-    pdf = bytes(document.pdf)
+    try:
+        pdf = document_pdf(document)
+    except OSError:  # the stored object is missing or unreadable
+        return "stored_copy_damaged"
     actual = hashlib.sha256(pdf).hexdigest()
     if actual != document.sha256:
         return "stored_copy_damaged"

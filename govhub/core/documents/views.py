@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -22,6 +22,7 @@ from govhub.core.documents.queries import (
 from govhub.core.documents.subjects import document_subject_link
 from govhub.core.documents.verify import verify_document
 from govhub.core.errors import NotFound
+from govhub.core.files import file_response
 from govhub.core.permissions import public
 
 
@@ -78,11 +79,10 @@ def document_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @public
 @require_GET
-def document_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
+def document_pdf(request: HttpRequest, public_id: str) -> HttpResponseBase:
+    """The issued PDF, streamed from its stored file (issued documents are public)."""
     try:
         document = document_get(public_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{document.number}.pdf"'
-    return response
+    return file_response(document.file, private=False)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from govhub.core.api import document_pdf
 from govhub.core.tests.browser import (
     DESKTOP,
     MOBILE,
@@ -204,7 +205,7 @@ def test_a_copy_of_a_document_is_checked_through_the_page_without_script(
 ):
     # given a visitor with the PDF they received, on the page its QR code leads to
     copy = tmp_path / "copy.pdf"
-    copy.write_bytes(bytes(issued_document.pdf))
+    copy.write_bytes(document_pdf(issued_document))
     _in_language(page, language, f"/documents/{issued_document.public_id}/")
     reports = [axe_report(page)]
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from govhub.core.addresses import local_url
 from govhub.core.api import document_issue
 from govhub.core.documents import queries
-from govhub.core.models import DocumentSeries, IssuedDocument
+from govhub.core.models import DocumentSeries, IssuedDocument, StoredFile
 from govhub.programmes.tests.factories import ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,16 @@ def _document(n: int, *, prefix: str = "PRG", year: int = 2026, title: str = "")
         subject_id=str(n),
         text="Text",
         sha256=hashlib.sha256(f"{prefix}-{year}-{n}".encode()).hexdigest(),
-        pdf=b"",
+        file=StoredFile.objects.create(
+            public_id=f"file{prefix}{year}{n:06d}",
+            key=f"files/register/{prefix}{year}{n:06d}.pdf",
+            use="core.issued_document",
+            original_name=f"{prefix}-{year}-{n:06d}.pdf",
+            content_type="application/pdf",
+            size=0,
+            sha256="0" * 64,
+            created_at=START,
+        ),
     )
 
 

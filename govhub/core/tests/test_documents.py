@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.test import Client
@@ -23,7 +24,13 @@ from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signatu
 from pyhanko_certvalidator import ValidationContext
 
 from govhub.accounts.tests.factories import UserFactory
-from govhub.core.api import InvalidInput, document_issue, document_list, verify_document
+from govhub.core.api import (
+    InvalidInput,
+    document_issue,
+    document_list,
+    document_pdf,
+    verify_document,
+)
 from govhub.core.documents.checks import check_documents
 from govhub.core.documents.render import DocumentContent, document_fonts, render_pdf
 from govhub.core.documents.signing import (
@@ -32,6 +39,7 @@ from govhub.core.documents.signing import (
     sign_pdf,
     signing_material,
 )
+from govhub.core.files.storage import file_storage
 from govhub.core.models import AuditEntry, DocumentSeries, IssuedDocument
 from govhub.core.testing import require
 
@@ -96,7 +104,7 @@ def test_issuing_creates_one_numbered_signed_document_and_one_audit_entry():
     document = _issue(actor)
     # then
     stored = IssuedDocument.objects.get()
-    pdf = bytes(stored.pdf)
+    pdf = document_pdf(stored)
     assert stored.number == f"GH-{_year()}-000001"
     assert len(stored.public_id) == 22
     assert (stored.title, stored.legal_status, stored.issuer_label, stored.text) == (
@@ -170,7 +178,7 @@ def test_stored_pdf_is_a_pades_signature_that_pyhanko_validates(document_signing
     document = _issue()
     certificate = load_cert_from_pemder(str(document_signing / "development" / "cert.pem"))
     # when
-    reader = PdfFileReader(io.BytesIO(bytes(document.pdf)))
+    reader = PdfFileReader(io.BytesIO(document_pdf(document)))
     (signature,) = reader.embedded_signatures
     status = validate_pdf_signature(
         signature, ValidationContext(trust_roots=[certificate], allow_fetching=False)
@@ -216,7 +224,7 @@ def test_the_stored_document_verifies_over_rest():
 def test_an_authentic_copy_is_accepted_over_rest_raw_and_multipart():
     # given
     document = _issue()
-    pdf = bytes(document.pdf)
+    pdf = document_pdf(document)
     client = Client()
     # when
     raw = _verify_over_rest(client, document, pdf)
@@ -255,7 +263,7 @@ def test_a_fingerprint_is_checked_over_rest():
 def test_a_copy_with_one_byte_changed_is_rejected():
     # given: one character of the page content changed
     document = _issue()
-    pdf = bytearray(bytes(document.pdf))
+    pdf = bytearray(document_pdf(document))
     position = pdf.index(b"stream", 1000) + 40
     pdf[position] ^= 0x01
     # when
@@ -271,8 +279,8 @@ def test_a_copy_with_one_byte_changed_is_rejected():
 def test_a_copy_edited_after_signing_is_rejected():
     # given: text added by an incremental update, and bytes appended after the signed file
     document = _issue()
-    edited = _changed_text(bytes(document.pdf))
-    appended = bytes(document.pdf) + b"\n% appended\n"
+    edited = _changed_text(document_pdf(document))
+    appended = document_pdf(document) + b"\n% appended\n"
     # when
     results = [_verify_over_rest(Client(), document, copy) for copy in (edited, appended)]
     # then
@@ -331,7 +339,7 @@ def test_other_files_are_rejected_with_their_reason():
     results = {
         name: verify_document(first.public_id, data)
         for name, data in {
-            "another document": bytes(second.pdf),
+            "another document": document_pdf(second),
             "unsigned": unsigned,
             "not a pdf": b"hello",
         }.items()
@@ -364,11 +372,26 @@ def test_copy_uploads_that_are_not_a_pdf_body_are_refused():
 def test_a_damaged_stored_file_is_reported():
     # given: the stored PDF no longer matches its recorded fingerprint
     document = _issue()
-    IssuedDocument.objects.filter(pk=document.pk).update(pdf=bytes(document.pdf) + b"x")
+    damaged = document_pdf(document) + b"x"
+    storage = file_storage()
+    storage.delete(document.file.key)
+    assert storage.save(document.file.key, ContentFile(damaged)) == document.file.key
     # when
     result = verify_document(document.public_id)
     # then
     assert (result.valid, result.reason_code) == (False, "stored_copy_damaged")
+
+
+def test_a_missing_stored_file_is_reported_not_a_500():
+    # given: the stored object is gone (a storage restored from an older backup)
+    document = _issue()
+    file_storage().delete(document.file.key)
+    # when
+    result = verify_document(document.public_id)
+    page = Client().get(f"/documents/{document.public_id}/")
+    # then
+    assert (result.valid, result.reason_code) == (False, "stored_copy_damaged")
+    assert page.status_code == 200
 
 
 def test_documents_stay_valid_after_a_key_change_while_the_old_certificate_is_listed(
@@ -396,7 +419,7 @@ def test_the_verification_page_shows_the_document_and_checks_copies():
     # given
     document = _issue()
     url = f"/documents/{document.public_id}/"
-    pdf = bytes(document.pdf)
+    pdf = document_pdf(document)
     client = Client()
     # when
     page = client.get(url)
@@ -440,7 +463,7 @@ def test_the_signed_pdf_downloads():
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'attachment; filename="{document.number}.pdf"'
-    assert response.content == bytes(document.pdf)
+    assert response.getvalue() == document_pdf(document)
 
 
 def test_an_unknown_document_is_404_everywhere():
@@ -473,7 +496,7 @@ def test_russian_and_dari_text_is_set_in_an_embedded_unicode_font():
         issuer_label="Министерство цифрового развития",
     )
     # then
-    pdf = bytes(document.pdf)
+    pdf = document_pdf(document)
     assert b"/FontFile2" in pdf
     assert verify_document(document.public_id).valid is True
 
