@@ -186,7 +186,9 @@ def mine(request: HttpRequest) -> HttpResponse:
 def create(request: HttpRequest) -> HttpResponse:
     """Expose a problem: a new programme at step 1."""
     model = current_model()
-    eligible = [m for m in memberships_for(request.user) if model.may_take_part(m.kind, 1)]
+    eligible = [
+        m for m in memberships_for(request.user) if permissions.can_start_programme(m, model)
+    ]
     form = ProgrammeForm(request.POST or None, memberships=eligible)
     if request.method == "POST" and eligible and form.is_valid():
         try:

@@ -124,7 +124,7 @@ def _with_controls(
 ) -> list[Artefact]:
     """At the open step: a withdraw button on the viewer's own active contributions, and a
     set-aside form on every active one for the step's gatekeepers."""
-    own_orgs = {m.organisation_id for m in participants}
+    memberships = memberships_for(user)
     by_id = {c.pk: c for c in contributions}
     out = []
     for a in artefacts:
@@ -142,24 +142,23 @@ def _with_controls(
         out.append(
             replace(
                 a,
-                can_withdraw=c.author_id == user.pk and c.organisation_id in own_orgs,
+                can_withdraw=permissions.can_withdraw_contribution(
+                    user, c, memberships=memberships
+                ),
                 set_aside_form=form,
             )
         )
     return out
 
 
-def _replaceable(
-    user: Any, participants: list[MembershipInfo], contributions: list[Contribution]
-) -> list[tuple[int, str]]:
+def _replaceable(user: Any, contributions: list[Contribution]) -> list[tuple[int, str]]:
     """The person's own active contributions at the open step, which a new one may replace."""
-    own_orgs = {m.organisation_id for m in participants}
+    memberships = memberships_for(user)
     return [
         (c.pk, f"{c.pk}: {type_label(c.type)}, {c.title}")
         for c in contributions
         if c.status == ContributionStatus.ACTIVE
-        and c.author_id == user.pk
-        and c.organisation_id in own_orgs
+        and permissions.can_withdraw_contribution(user, c, memberships=memberships)
     ]
 
 
@@ -167,7 +166,16 @@ def _participants(user: Any, model: GovernanceModel, programme: Programme) -> li
     """The person's organisations that take part in the programme's current step."""
     if programme.status != ProgrammeStatus.ACTIVE:
         return []
-    return [m for m in memberships_for(user) if model.may_take_part(m.kind, programme.current_step)]
+    return permissions.acting_for(
+        permissions.can_contribute, memberships_for(user), programme, model
+    )
+
+
+def _keepers(
+    participants: list[MembershipInfo], programme: Programme, model: GovernanceModel
+) -> list[MembershipInfo]:
+    """Of the person's participating organisations, those that may decide the step's gate."""
+    return permissions.acting_for(permissions.can_decide_gate, participants, programme, model)
 
 
 def _step_page(
@@ -189,7 +197,7 @@ def _step_page(
     phase = next(p for p in model.phases if p.number == step.phase)
     is_current = number == programme.current_step and programme.status == ProgrammeStatus.ACTIVE
     participants = _participants(request.user, model, programme) if is_current else []
-    keepers = [m for m in participants if m.sector == "government"]
+    keepers = _keepers(participants, programme, model)
     types = actions.contribution_types(model, number)
     contributions = list(
         queries.contribution_list(programme=programme, viewer=request.user)
@@ -201,7 +209,7 @@ def _step_page(
             prefix="contribution",
             types=types,
             memberships=participants,
-            replaceable=_replaceable(request.user, participants, contributions),
+            replaceable=_replaceable(request.user, contributions),
         )
     if keepers and advance_form is None:
         advance_form = AdvanceForm(prefix="advance", memberships=keepers)
@@ -209,14 +217,15 @@ def _step_page(
         return_form = ReturnForm(
             prefix="return", model=model, current_step=number, memberships=keepers
         )
+    issuers = permissions.acting_for(permissions.can_issue, keepers, programme, model)
     if (
-        keepers
+        issuers
         and issue_form is None
         and number == actions.ISSUANCE_STEP
         and model.version == seed_version()
         and not programme.document_id
     ):
-        issue_form = IssueForm(prefix="issue", memberships=keepers)
+        issue_form = IssueForm(prefix="issue", memberships=issuers)
     kinds = {k.key: gettext(k.name) for k in model.kinds}
     artefacts = _artefacts(contributions)
     if participants:
@@ -373,7 +382,7 @@ def contribute(request: HttpRequest, programme_id: int, number: int) -> HttpResp
         prefix="contribution",
         types=actions.contribution_types(model, number),
         memberships=participants,
-        replaceable=_replaceable(request.user, participants, list(mine)),
+        replaceable=_replaceable(request.user, list(mine)),
     )
     if form.is_valid():
         try:
@@ -485,8 +494,7 @@ def _gate_request(
     programme, model = _programme_and_model(request, programme_id, number)
     if stale := _moved_on(request, programme, number):
         return stale
-    participants = _participants(request.user, model, programme)
-    keepers = [m for m in participants if m.sector == "government"]
+    keepers = _keepers(_participants(request.user, model, programme), programme, model)
     if not keepers:
         return _not_taking_part(request, programme, number)
     return GateRequest(programme, model, keepers)
@@ -584,7 +592,8 @@ def issue(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
     if isinstance(gate, HttpResponse):
         return gate
     programme, model, keepers = gate.programme, gate.model, gate.keepers
-    form = IssueForm(request.POST, prefix="issue", memberships=keepers)
+    issuers = permissions.acting_for(permissions.can_issue, keepers, programme, model)
+    form = IssueForm(request.POST, prefix="issue", memberships=issuers)
     if form.is_valid():
         try:
             actions.programme_issue(
