@@ -24,7 +24,7 @@ from govhub.core.errors import (
     without_bidi_controls,
 )
 from govhub.core.i18n import LANGUAGE_NAMES
-from govhub.core.permissions import AUTHENTICATED, PUBLIC, declare, public, signed_in
+from govhub.core.permissions import AUTHENTICATED, PUBLIC, api_access, declare, public, signed_in
 from govhub.core.responses import envelope, error_response
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "NotFound",
     "RuleBroken",
     "anonymous_page_cache",
+    "api_access",
     "audit_list",
     "audit_record",
     "audit_verify",

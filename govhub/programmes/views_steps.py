@@ -364,7 +364,7 @@ def _not_taking_part(request: HttpRequest, programme: Programme, number: int) ->
     return HttpResponseRedirect(reverse("programmes:step", args=[programme.pk, number]))
 
 
-@signed_in("people acting for an organisation that takes part in the current step")
+@signed_in(permissions.can_contribute)
 @require_POST
 def contribute(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
     """Add an artefact to the current step."""
@@ -414,7 +414,7 @@ def _back_to(programme: Programme, number: int, contribution_id: int) -> HttpRes
     return HttpResponseRedirect(f"{url}#contribution-{contribution_id}")
 
 
-@signed_in("the author of the contribution, while its step is open")
+@signed_in(permissions.can_withdraw_contribution)
 @require_POST
 def withdraw(
     request: HttpRequest, programme_id: int, number: int, contribution_id: int
@@ -440,7 +440,7 @@ def withdraw(
     return _back_to(programme, number, contribution_id)
 
 
-@signed_in("people acting for a government body that takes part in the current step")
+@signed_in(permissions.can_decide_gate)
 @require_POST
 def set_aside(
     request: HttpRequest, programme_id: int, number: int, contribution_id: int
@@ -508,7 +508,7 @@ def _refused(form: forms.Form, error: DomainError) -> list[str]:
     return []
 
 
-@signed_in("people acting for a government body that takes part in the current step")
+@signed_in(permissions.can_decide_gate)
 @require_POST
 def advance(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
     """Close the current step's gate; unmet conditions come back as a list."""
@@ -543,7 +543,7 @@ def advance(request: HttpRequest, programme_id: int, number: int) -> HttpRespons
     return _step_page(request, programme, model, number, advance_form=form, unmet=unmet)
 
 
-@signed_in("people acting for a government body that takes part in the current step")
+@signed_in(permissions.can_decide_gate)
 @require_POST
 def send_back(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
     """Return the programme to an earlier step, with a reason."""
@@ -584,7 +584,7 @@ def send_back(request: HttpRequest, programme_id: int, number: int) -> HttpRespo
     return _step_page(request, programme, model, number, return_form=form)
 
 
-@signed_in("people acting for a government body that takes part in step 8 (issuance)")
+@signed_in(permissions.can_issue)
 @require_POST
 def issue(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
     """Issue the official, signed document of the programme (step 8)."""
@@ -613,7 +613,7 @@ def issue(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
     return _step_page(request, programme, model, number, issue_form=form)
 
 
-@signed_in("people acting for a government body that takes part in the last step")
+@signed_in(permissions.can_decide_gate)
 @require_POST
 def new_cycle(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
     """Close the programme after its review and open the next cycle, linked to it."""
