@@ -524,16 +524,17 @@ def _step_days(step: int) -> int:
 
 
 def _decider(
-    locked: Locked, named: Any, *, rule: Callable[..., bool] = permissions.can_decide_gate
+    locked: Locked, named: Any, *, rule: Callable[..., bool] | None = None
 ) -> MembershipInfo:
-    """The organisation the actor acts for, if `rule` lets it decide the current step's gate."""
+    """The organisation the actor acts for, if `rule` (by default `can_decide_gate`) lets it
+    decide the current step's gate."""
     membership = acting_organisation(
         memberships=locked.memberships,
         model=locked.model,
         step=locked.programme.current_step,
         named=named,
     )
-    if not rule(membership, locked.programme, locked.model):
+    if not (rule or permissions.can_decide_gate)(membership, locked.programme, locked.model):
         raise Forbidden(
             _("Only a government body taking part in this step may decide its gate."),
             code="not_a_gate_keeper",
