@@ -2,6 +2,7 @@
 
 from govhub.core.audit import audit_list, audit_record, audit_verify
 from govhub.core.caching import anonymous_page_cache
+from govhub.core.clientip import client_ip
 from govhub.core.demo import demo_audit_actors, demo_documents_discard
 from govhub.core.documents import (
     DocumentVerification,
@@ -26,23 +27,28 @@ from govhub.core.errors import (
 from govhub.core.i18n import LANGUAGE_NAMES
 from govhub.core.permissions import AUTHENTICATED, PUBLIC, api_access, declare, public, signed_in
 from govhub.core.responses import envelope, error_response
+from govhub.core.rest import PUBLIC_OPERATION, PageNumber
+from govhub.core.security_cache import security_cache
 
 __all__ = [
     "AUTHENTICATED",
     "LANGUAGE_NAMES",
     "PUBLIC",
+    "PUBLIC_OPERATION",
     "Conflict",
     "DocumentVerification",
     "DomainError",
     "Forbidden",
     "InvalidInput",
     "NotFound",
+    "PageNumber",
     "RuleBroken",
     "anonymous_page_cache",
     "api_access",
     "audit_list",
     "audit_record",
     "audit_verify",
+    "client_ip",
     "declare",
     "demo_audit_actors",
     "demo_documents_discard",
@@ -56,6 +62,7 @@ __all__ = [
     "error_response",
     "public",
     "reject_nul",
+    "security_cache",
     "signed_in",
     "verify_document",
     "without_bidi_controls",

@@ -9,8 +9,14 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from govhub.core.api import AUTHENTICATED, Forbidden, NotFound, api_access
-from govhub.core.rest import PUBLIC_OPERATION, PageNumber
+from govhub.core.api import (
+    AUTHENTICATED,
+    PUBLIC_OPERATION,
+    Forbidden,
+    NotFound,
+    PageNumber,
+    api_access,
+)
 from govhub.organisations import actions, permissions, queries
 from govhub.organisations.data import OrganisationInput
 from govhub.organisations.kinds import Kind, Sector, Subtype

@@ -10,8 +10,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from govhub.accounts.api import optional_viewer
-from govhub.core.api import api_access
-from govhub.core.rest import PUBLIC_OPERATION, PageNumber
+from govhub.core.api import PUBLIC_OPERATION, PageNumber, api_access
 from govhub.programmes import actions, permissions, queries
 from govhub.programmes.governance import current_model, snapshot_model
 from govhub.programmes.models import (
