@@ -118,13 +118,13 @@ def _with_controls(
     contributions: list[Contribution],
     *,
     user: Any,
-    participants: list[MembershipInfo],
+    memberships: list[MembershipInfo],
     keepers: list[MembershipInfo],
     set_aside: tuple[int, SetAsideForm] | None,
 ) -> list[Artefact]:
     """At the open step: a withdraw button on the viewer's own active contributions, and a
-    set-aside form on every active one for the step's gatekeepers."""
-    memberships = memberships_for(user)
+    set-aside form on every active one for the step's gatekeepers (`memberships`: the
+    viewer's)."""
     by_id = {c.pk: c for c in contributions}
     out = []
     for a in artefacts:
@@ -151,9 +151,10 @@ def _with_controls(
     return out
 
 
-def _replaceable(user: Any, contributions: list[Contribution]) -> list[tuple[int, str]]:
+def _replaceable(
+    user: Any, memberships: list[MembershipInfo], contributions: list[Contribution]
+) -> list[tuple[int, str]]:
     """The person's own active contributions at the open step, which a new one may replace."""
-    memberships = memberships_for(user)
     return [
         (c.pk, f"{c.pk}: {type_label(c.type)}, {c.title}")
         for c in contributions
@@ -162,13 +163,13 @@ def _replaceable(user: Any, contributions: list[Contribution]) -> list[tuple[int
     ]
 
 
-def _participants(user: Any, model: GovernanceModel, programme: Programme) -> list[MembershipInfo]:
-    """The person's organisations that take part in the programme's current step."""
+def _participants(
+    memberships: list[MembershipInfo], model: GovernanceModel, programme: Programme
+) -> list[MembershipInfo]:
+    """Of the person's organisations, those that take part in the programme's current step."""
     if programme.status != ProgrammeStatus.ACTIVE:
         return []
-    return permissions.acting_for(
-        permissions.can_contribute, memberships_for(user), programme, model
-    )
+    return permissions.acting_for(permissions.can_contribute, memberships, programme, model)
 
 
 def _keepers(
@@ -196,7 +197,8 @@ def _step_page(
     step = model.step(number)
     phase = next(p for p in model.phases if p.number == step.phase)
     is_current = number == programme.current_step and programme.status == ProgrammeStatus.ACTIVE
-    participants = _participants(request.user, model, programme) if is_current else []
+    memberships = memberships_for(request.user) if is_current else []
+    participants = _participants(memberships, model, programme)
     keepers = _keepers(participants, programme, model)
     types = actions.contribution_types(model, number)
     contributions = list(
@@ -209,7 +211,7 @@ def _step_page(
             prefix="contribution",
             types=types,
             memberships=participants,
-            replaceable=_replaceable(request.user, contributions),
+            replaceable=_replaceable(request.user, memberships, contributions),
         )
     if keepers and advance_form is None:
         advance_form = AdvanceForm(prefix="advance", memberships=keepers)
@@ -233,7 +235,7 @@ def _step_page(
             artefacts,
             contributions,
             user=request.user,
-            participants=participants,
+            memberships=memberships,
             keepers=keepers,
             set_aside=set_aside,
         )
@@ -371,7 +373,8 @@ def contribute(request: HttpRequest, programme_id: int, number: int) -> HttpResp
     programme, model = _programme_and_model(request, programme_id, number)
     if stale := _moved_on(request, programme, number):
         return stale
-    participants = _participants(request.user, model, programme)
+    memberships = memberships_for(request.user)
+    participants = _participants(memberships, model, programme)
     if not participants:
         return _not_taking_part(request, programme, number)
     mine = queries.contribution_list(programme=programme, viewer=request.user).filter(
@@ -382,7 +385,7 @@ def contribute(request: HttpRequest, programme_id: int, number: int) -> HttpResp
         prefix="contribution",
         types=actions.contribution_types(model, number),
         memberships=participants,
-        replaceable=_replaceable(request.user, list(mine)),
+        replaceable=_replaceable(request.user, memberships, list(mine)),
     )
     if form.is_valid():
         try:
@@ -494,7 +497,8 @@ def _gate_request(
     programme, model = _programme_and_model(request, programme_id, number)
     if stale := _moved_on(request, programme, number):
         return stale
-    keepers = _keepers(_participants(request.user, model, programme), programme, model)
+    participants = _participants(memberships_for(request.user), model, programme)
+    keepers = _keepers(participants, programme, model)
     if not keepers:
         return _not_taking_part(request, programme, number)
     return GateRequest(programme, model, keepers)
