@@ -13,8 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from govhub.accounts import throttle
-from govhub.core.api import without_bidi_controls
-from govhub.core.clientip import client_ip
+from govhub.core.api import client_ip, without_bidi_controls
 
 
 def _per_address_rates() -> str:

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from govhub.accounts.queries import user_by_email
-from govhub.core.security_cache import security_cache
+from govhub.core.api import security_cache
 
 logger = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ def _page(request: HttpRequest, form: TokenCreateForm, issued: object = None) ->
     )
 
 
-@signed_in("the signed-in person, own account only")
+@signed_in()  # own account only
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     form = TokenCreateForm(request.POST or None)
@@ -50,7 +50,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     return _page(request, form)
 
 
-@signed_in("the signed-in person, own tokens only")
+@signed_in()  # own tokens only
 @require_POST
 def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
     try:

@@ -2,6 +2,7 @@
 
 from govhub.core.audit import audit_list, audit_record, audit_verify
 from govhub.core.caching import anonymous_page_cache
+from govhub.core.clientip import client_ip
 from govhub.core.demo import demo_audit_actors, demo_documents_discard
 from govhub.core.documents import (
     DocumentVerification,
@@ -34,14 +35,18 @@ from govhub.core.files import (
     file_store,
     file_use_register,
 )
+from govhub.core.formats import country_name, long_date, long_datetime
 from govhub.core.i18n import LANGUAGE_NAMES
-from govhub.core.permissions import AUTHENTICATED, PUBLIC, declare, public, signed_in
+from govhub.core.permissions import AUTHENTICATED, PUBLIC, api_access, declare, public, signed_in
 from govhub.core.responses import envelope, error_response
+from govhub.core.rest import PUBLIC_OPERATION, PageNumber
+from govhub.core.security_cache import security_cache
 
 __all__ = [
     "AUTHENTICATED",
     "LANGUAGE_NAMES",
     "PUBLIC",
+    "PUBLIC_OPERATION",
     "Conflict",
     "DocumentVerification",
     "DomainError",
@@ -49,13 +54,17 @@ __all__ = [
     "Forbidden",
     "InvalidInput",
     "NotFound",
+    "PageNumber",
     "RuleBroken",
     "access_file",
     "anonymous_page_cache",
+    "api_access",
     "audit_list",
     "audit_record",
     "audit_verify",
     "can_view_file",
+    "client_ip",
+    "country_name",
     "declare",
     "demo_audit_actors",
     "demo_documents_discard",
@@ -73,8 +82,11 @@ __all__ = [
     "file_response",
     "file_store",
     "file_use_register",
+    "long_date",
+    "long_datetime",
     "public",
     "reject_nul",
+    "security_cache",
     "signed_in",
     "verify_document",
     "without_bidi_controls",

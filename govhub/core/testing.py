@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
+from django.db.models import Model
 
 
 def in_ci() -> bool:
@@ -70,3 +74,38 @@ def issue_test_document(**overrides: Any) -> Any:
         **overrides,
     }
     return document_issue(**fields)
+
+
+def _tables(models: tuple[type[Model], ...]) -> list[type[Model]]:
+    if models:
+        return list(models)
+    return [
+        m
+        for m in apps.get_models()
+        if m._meta.managed and not m._meta.proxy and not m._meta.swapped
+    ]
+
+
+def _snapshot(models: list[type[Model]], *, rows: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for model in models:
+        queryset = model._base_manager.order_by("pk")
+        out[model._meta.label] = list(queryset.values_list()) if rows else queryset.count()
+    return out
+
+
+@contextmanager
+def assert_nothing_written(*models: type[Model]) -> Iterator[None]:
+    """Fail if the block writes: with `models`, any of their rows added, changed or removed;
+    without, any table's row count changed (so a refused action's audit entry, notification
+    or half-written record is caught, wherever it went).
+
+    Put it outside `pytest.raises`, so that it checks after the refusal:
+    `with assert_nothing_written(), pytest.raises(Forbidden) as refused: ...`.
+    """
+    chosen = _tables(models)
+    before = _snapshot(chosen, rows=bool(models))
+    yield
+    after = _snapshot(chosen, rows=bool(models))
+    written = sorted(label for label in before if before[label] != after[label])
+    assert written == [], f"written to {', '.join(written)} (nothing should have been)"

@@ -16,7 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language, get_language_bidi, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from govhub.core.formats import country_name
+from govhub.core.api import country_name
 from govhub.indices import compute
 
 GROUPS = compute.GROUPS

@@ -32,8 +32,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
-from govhub.core.api import InvalidInput
-from govhub.core.rest import PUBLIC_OPERATION
+from govhub.core.api import PUBLIC_OPERATION, InvalidInput
 from govhub.indices import api, queries, queries_groups
 from govhub.indices.rest_schemas import (
     FORMATS,

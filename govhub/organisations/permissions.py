@@ -7,7 +7,7 @@ from typing import Any
 from django.http import Http404
 
 from govhub.organisations.kinds import ALLOWED_PARENT_KINDS, KIND_INFO, KINDS, Sector
-from govhub.organisations.models import Membership, Organisation, Role
+from govhub.organisations.models import Invitation, Membership, Organisation, Role
 
 
 def _is_staff(user: Any) -> bool:
@@ -87,6 +87,13 @@ def can_view_members(user: Any, organisation: Organisation) -> bool:
 
 def can_view_audit(user: Any, organisation: Organisation) -> bool:
     return can_manage_organisation(user, organisation)
+
+
+def can_answer_invitation(user: Any, invitation: Invitation) -> bool:
+    """Accept or decline an invitation: the signed-in account with the address it was sent to."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool((user.email or "").strip().lower() == invitation.email)
 
 
 def access_organisation(user: Any, organisation_id: int) -> Organisation:

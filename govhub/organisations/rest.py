@@ -9,8 +9,14 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from govhub.core.api import Forbidden, NotFound
-from govhub.core.rest import PUBLIC_OPERATION, PageNumber
+from govhub.core.api import (
+    AUTHENTICATED,
+    PUBLIC_OPERATION,
+    Forbidden,
+    NotFound,
+    PageNumber,
+    api_access,
+)
 from govhub.organisations import actions, permissions, queries
 from govhub.organisations.data import OrganisationInput
 from govhub.organisations.kinds import Kind, Sector, Subtype
@@ -114,7 +120,13 @@ class MeOut(Schema):
     memberships: list[MembershipOut]
 
 
-@router.get("/me", response=MeOut, summary="The person behind the token", tags=["accounts"])
+@router.get(
+    "/me",
+    response=MeOut,
+    summary="The person behind the token",
+    tags=["accounts"],
+    openapi_extra=api_access(AUTHENTICATED),
+)
 def me(request: HttpRequest) -> dict[str, Any]:
     user: Any = request.user
     return {
@@ -167,6 +179,7 @@ def organisation_get(request: HttpRequest, organisation_id: int) -> Organisation
     "/organisations",
     response={201: OrganisationOut},
     summary="Create an organisation (staff, or a manager of the parent)",
+    openapi_extra=api_access(permissions.can_create_organisation),
 )
 def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Status[Organisation]:
     data = OrganisationInput(**{**payload.dict(), "subtype": payload.subtype or ""})
@@ -177,6 +190,7 @@ def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Status
     "/organisations/{organisation_id}",
     response=OrganisationOut,
     summary="Change an organisation (its managers, or staff)",
+    openapi_extra=api_access(permissions.can_manage_organisation),
 )
 def organisation_update(
     request: HttpRequest, organisation_id: int, payload: OrganisationPatch
@@ -193,6 +207,7 @@ def organisation_update(
     "/organisations/{organisation_id}/reclassify",
     response=OrganisationOut,
     summary="Change an organisation's kind, type or parent, with a reason (platform staff)",
+    openapi_extra=api_access(permissions.can_reclassify_organisation),
 )
 def organisation_reclassify(
     request: HttpRequest, organisation_id: int, payload: ReclassifyIn
@@ -211,6 +226,7 @@ def organisation_reclassify(
     "/organisations/{organisation_id}/members",
     response={202: InvitationOut},
     summary="Invite a person by email (its managers, or staff); they join when they accept",
+    openapi_extra=api_access(permissions.can_manage_organisation),
 )
 def member_invite(
     request: HttpRequest, organisation_id: int, payload: InvitationIn
@@ -236,6 +252,7 @@ def _managed(request: HttpRequest, organisation_id: int) -> Organisation:
     "/organisations/{organisation_id}/invitations",
     response=list[InvitationOut],
     summary="Pending invitations (its managers, or staff)",
+    openapi_extra=api_access(permissions.can_manage_organisation),
 )
 def invitation_list(request: HttpRequest, organisation_id: int) -> Any:
     return list(queries.invitation_list(_managed(request, organisation_id)))
@@ -245,6 +262,7 @@ def invitation_list(request: HttpRequest, organisation_id: int) -> Any:
     "/organisations/{organisation_id}/invitations/{invitation_id}/revoke",
     response=InvitationOut,
     summary="Withdraw a pending invitation (its managers, or staff)",
+    openapi_extra=api_access(permissions.can_manage_organisation),
 )
 def invitation_revoke(request: HttpRequest, organisation_id: int, invitation_id: int) -> Any:
     organisation = _managed(request, organisation_id)
@@ -257,6 +275,7 @@ def invitation_revoke(request: HttpRequest, organisation_id: int, invitation_id:
     "/invitations/accept",
     response=MembershipOut,
     summary="Accept an invitation sent to your email address",
+    openapi_extra=api_access(permissions.can_answer_invitation),
 )
 def invitation_accept(request: HttpRequest, payload: InvitationAnswerIn) -> dict[str, Any]:
     membership = actions.invitation_accept(actor=request.user, token=payload.token)
@@ -274,6 +293,7 @@ def invitation_accept(request: HttpRequest, payload: InvitationAnswerIn) -> dict
     "/invitations/decline",
     response=InvitationOut,
     summary="Decline an invitation sent to your email address",
+    openapi_extra=api_access(permissions.can_answer_invitation),
 )
 def invitation_decline(request: HttpRequest, payload: InvitationAnswerIn) -> Invitation:
     return actions.invitation_decline(actor=request.user, token=payload.token)

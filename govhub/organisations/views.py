@@ -181,7 +181,7 @@ def _input(form: OrganisationForm, organisation: Organisation | None = None) -> 
     )
 
 
-@signed_in("platform staff, or a manager of the parent organisation")
+@signed_in(permissions.can_create_organisation)
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     raw_parent = request.POST.get("parent_id") if request.method == "POST" else None
@@ -219,7 +219,7 @@ def _parent_or_none(request: HttpRequest, raw: str) -> Organisation | None:
         return None
 
 
-@signed_in("platform staff and superusers only")
+@signed_in(permissions.can_reclassify_organisation)
 @require_http_methods(["GET", "POST"])
 def reclassify(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = permissions.access_organisation(request.user, organisation_id)
@@ -272,7 +272,7 @@ def _initial(organisation: Organisation) -> dict[str, Any]:
     return initial
 
 
-@signed_in("managers of the organisation, and platform staff")
+@signed_in(permissions.can_manage_organisation)
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = _managed(request, organisation_id)
@@ -315,7 +315,7 @@ def manage(request: HttpRequest, organisation_id: int) -> HttpResponse:
     )
 
 
-@signed_in("managers of the organisation, and platform staff")
+@signed_in(permissions.can_manage_organisation)
 @require_POST
 def member_add(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """Invite a person: the same answer whether or not the address has an account."""
@@ -346,7 +346,7 @@ def member_add(request: HttpRequest, organisation_id: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("organisations:manage", args=[organisation.pk]))
 
 
-@signed_in("managers of the organisation, and platform staff")
+@signed_in(permissions.can_manage_organisation)
 @require_POST
 def member_role(request: HttpRequest, organisation_id: int, membership_id: int) -> HttpResponse:
     organisation = _managed(request, organisation_id)
@@ -367,7 +367,7 @@ def member_role(request: HttpRequest, organisation_id: int, membership_id: int) 
     return HttpResponseRedirect(reverse("organisations:manage", args=[organisation.pk]))
 
 
-@signed_in("managers of the organisation, and platform staff")
+@signed_in(permissions.can_manage_organisation)
 @require_POST
 def invitation_revoke(
     request: HttpRequest, organisation_id: int, invitation_id: int
@@ -384,7 +384,7 @@ def invitation_revoke(
     return HttpResponseRedirect(reverse("organisations:manage", args=[organisation.pk]))
 
 
-@signed_in("the invited person: the account with the invitation's email address")
+@signed_in(permissions.can_answer_invitation)
 @require_http_methods(["GET", "POST"])
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """The invited person accepts or declines, signed in with the address it was sent to."""
@@ -431,7 +431,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@signed_in("managers of the organisation, and platform staff")
+@signed_in(permissions.can_manage_organisation)
 @require_POST
 def member_remove(request: HttpRequest, organisation_id: int, membership_id: int) -> HttpResponse:
     organisation = _managed(request, organisation_id)
@@ -446,7 +446,7 @@ def member_remove(request: HttpRequest, organisation_id: int, membership_id: int
     return HttpResponseRedirect(reverse("organisations:manage", args=[organisation.pk]))
 
 
-@signed_in("managers of the organisation, and platform staff")
+@signed_in(permissions.can_manage_organisation)
 @require_GET
 def audit(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = _managed(request, organisation_id)

@@ -4,6 +4,7 @@ one audit entry."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Any
@@ -88,8 +89,8 @@ def acting_organisation(
     if named is not None:
         chosen = [m for m in memberships if str(m.organisation_id) == str(named)]
     else:
-        chosen = [m for m in memberships if model.may_take_part(m.kind, step)]
-    allowed = [m for m in chosen if model.may_take_part(m.kind, step)]
+        chosen = [m for m in memberships if permissions.takes_part(m, model, step)]
+    allowed = [m for m in chosen if permissions.takes_part(m, model, step)]
     if not allowed:
         raise _not_a_participant(step)
     if len(allowed) > 1:
@@ -314,8 +315,7 @@ def _own_contribution(
 ) -> Contribution:
     """The actor's own contribution at the open step, still acting for its organisation."""
     contribution = _visible_contribution(programme, contribution_id, actor)
-    own = {m.organisation_id for m in memberships}
-    if contribution.author_id != actor.pk or contribution.organisation_id not in own:
+    if not permissions.can_withdraw_contribution(actor, contribution, memberships=memberships):
         raise Forbidden(
             _("Only the contribution's author may withdraw or replace it."),
             code="not_the_author",
@@ -523,15 +523,18 @@ def _step_days(step: int) -> int:
     return int(days.get(str(step), days.get("default", 30)))
 
 
-def _decider(locked: Locked, named: Any, *, step: int | None = None) -> MembershipInfo:
-    """An authorised government actor of the current step (or `step`) decides its gate."""
+def _decider(
+    locked: Locked, named: Any, *, rule: Callable[..., bool] | None = None
+) -> MembershipInfo:
+    """The organisation the actor acts for, if `rule` (by default `can_decide_gate`) lets it
+    decide the current step's gate."""
     membership = acting_organisation(
         memberships=locked.memberships,
         model=locked.model,
-        step=locked.programme.current_step if step is None else step,
+        step=locked.programme.current_step,
         named=named,
     )
-    if membership.sector != "government":
+    if not (rule or permissions.can_decide_gate)(membership, locked.programme, locked.model):
         raise Forbidden(
             _("Only a government body taking part in this step may decide its gate."),
             code="not_a_gate_keeper",
@@ -725,12 +728,7 @@ def programme_issue(
                 _("The document is issued at step %(step)d.") % {"step": ISSUANCE_STEP},
                 code="not_issuance_step",
             )
-        membership = acting_organisation(
-            memberships=locked.memberships,
-            model=model,
-            step=ISSUANCE_STEP,
-            named=organisation_id,
-        )
+        membership = _decider(locked, organisation_id, rule=permissions.can_issue)
         if programme.document_id:
             raise Conflict(_("The document has already been issued."), code="already_issued")
         if not programme.contributions.filter(
@@ -782,7 +780,7 @@ def programme_new_cycle(
             )
         if programme.next_cycles.exists():
             raise Conflict(_("This programme already has a next cycle."), code="cycle_exists")
-        membership = _decider(locked, organisation_id, step=last)
+        membership = _decider(locked, organisation_id)
         if programme.status == ProgrammeStatus.ACTIVE:
             unmet = unmet_conditions(programme, seed_model=model.version == seed_version())
             if unmet:

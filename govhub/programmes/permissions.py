@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404
 
-from govhub.organisations.api import MembershipInfo, memberships_for
-from govhub.programmes.governance import snapshot_model
-from govhub.programmes.models import Programme, ProgrammeStatus
+from govhub.organisations.api import MembershipInfo, Sector, memberships_for
+from govhub.programmes.governance import GovernanceModel, snapshot_model
+from govhub.programmes.models import Contribution, Programme, ProgrammeStatus
 
 
 def is_public(programme: Programme) -> bool:
@@ -27,7 +28,7 @@ def _is_staff(user: Any) -> bool:
 
 def _participates(memberships: list[MembershipInfo], programme: Programme) -> bool:
     model = snapshot_model(programme.model_snapshot)
-    return any(model.may_take_part(m.kind, programme.current_step) for m in memberships)
+    return any(can_contribute(m, programme, model) for m in memberships)
 
 
 def can_view_programme(
@@ -48,3 +49,57 @@ def access_programme(user: Any, programme_id: int) -> Programme:
     if programme is None or not can_view_programme(user, programme):
         raise Http404
     return programme
+
+
+def takes_part(membership: MembershipInfo, model: GovernanceModel, step: int) -> bool:
+    """The participation matrix: the membership's organisation kind takes part in `step`."""
+    return model.may_take_part(membership.kind, step)
+
+
+def can_start_programme(membership: MembershipInfo, model: GovernanceModel) -> bool:
+    """Acting for `membership`, expose a problem: its kind takes part in step 1 of `model`."""
+    return takes_part(membership, model, 1)
+
+
+def can_contribute(
+    membership: MembershipInfo, programme: Programme, model: GovernanceModel
+) -> bool:
+    """Acting for `membership`, add to the programme's current step: its kind takes part
+    there (whether the step is still open is a state rule, refused with 409)."""
+    return takes_part(membership, model, programme.current_step)
+
+
+def can_decide_gate(
+    membership: MembershipInfo, programme: Programme, model: GovernanceModel
+) -> bool:
+    """Acting for `membership`, decide the current step's gate (advance, send back, set a
+    contribution aside, open a new cycle): a government body taking part in the step."""
+    return can_contribute(membership, programme, model) and membership.sector == Sector.GOVERNMENT
+
+
+def can_issue(membership: MembershipInfo, programme: Programme, model: GovernanceModel) -> bool:
+    """Acting for `membership`, issue the programme's document at its issuance step: the
+    gate's deciders there (whether this is the issuance step is a state rule, refused with
+    409)."""
+    return can_decide_gate(membership, programme, model)
+
+
+def can_withdraw_contribution(
+    user: Any, contribution: Contribution, *, memberships: list[MembershipInfo]
+) -> bool:
+    """Withdraw or replace a contribution: its author, still acting for its organisation
+    (`memberships`: the user's). Whether its step is still open is a state rule (409)."""
+    own = {m.organisation_id for m in memberships}
+    return contribution.author_id == getattr(user, "pk", None) and (
+        contribution.organisation_id in own
+    )
+
+
+def acting_for(
+    rule: Callable[[MembershipInfo, Programme, GovernanceModel], bool],
+    memberships: list[MembershipInfo],
+    programme: Programme,
+    model: GovernanceModel,
+) -> list[MembershipInfo]:
+    """The memberships under which `rule` lets the person act on the programme now."""
+    return [m for m in memberships if rule(m, programme, model)]

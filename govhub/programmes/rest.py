@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from govhub.accounts.api import optional_viewer
-from govhub.core.rest import PUBLIC_OPERATION, PageNumber
+from govhub.core.api import PUBLIC_OPERATION, PageNumber, api_access
 from govhub.programmes import actions, permissions, queries
 from govhub.programmes.governance import current_model, snapshot_model
 from govhub.programmes.models import (
@@ -194,7 +194,12 @@ def programme_list(
     )
 
 
-@router.post("/programmes", response={201: ProgrammeOut}, summary="Expose a problem (step 1)")
+@router.post(
+    "/programmes",
+    response={201: ProgrammeOut},
+    summary="Expose a problem (step 1)",
+    openapi_extra=api_access(permissions.can_start_programme),
+)
 def programme_create(request: HttpRequest, payload: ProgrammeIn) -> Status[Programme]:
     programme = actions.programme_create(
         actor=request.user,
@@ -234,10 +239,11 @@ def contribution_list(request: HttpRequest, programme_id: int) -> Any:
     response={201: ContributionOut},
     summary="Contribute at the current step (organisations the matrix allows there)",
     openapi_extra={
+        **api_access(permissions.can_contribute),
         "requestBody": {
             "required": True,
             "content": {"application/json": {"schema": CONTRIBUTION_IN_SCHEMA}},
-        }
+        },
     },
 )
 def contribution_add(request: HttpRequest, programme_id: int) -> Status[Contribution]:
@@ -258,6 +264,7 @@ def contribution_add(request: HttpRequest, programme_id: int) -> Status[Contribu
     "/programmes/{programme_id}/contributions/{contribution_id}/withdraw",
     response=ContributionOut,
     summary="Withdraw your own contribution before its step closes (it stays, marked withdrawn)",
+    openapi_extra=api_access(permissions.can_withdraw_contribution),
 )
 def contribution_withdraw(
     request: HttpRequest, programme_id: int, contribution_id: int, payload: WithdrawIn
@@ -274,6 +281,7 @@ def contribution_withdraw(
     "/programmes/{programme_id}/contributions/{contribution_id}",
     response=ContributionOut,
     summary="Withdraw your own contribution (as .../withdraw, without a reason)",
+    openapi_extra=api_access(permissions.can_withdraw_contribution),
 )
 def contribution_delete(request: HttpRequest, programme_id: int, contribution_id: int) -> Any:
     # Nothing is deleted: the contribution stays in the record, marked withdrawn.
@@ -286,6 +294,7 @@ def contribution_delete(request: HttpRequest, programme_id: int, contribution_id
     "/programmes/{programme_id}/contributions/{contribution_id}/set-aside",
     response=ContributionOut,
     summary="Set a contribution aside, with a reason (the step's gatekeepers)",
+    openapi_extra=api_access(permissions.can_decide_gate),
 )
 def contribution_set_aside(
     request: HttpRequest, programme_id: int, contribution_id: int, payload: SetAsideIn
@@ -303,6 +312,7 @@ def contribution_set_aside(
     "/programmes/{programme_id}/advance",
     response=ProgrammeOut,
     summary="Close the current step's gate and move on (422 lists unmet conditions)",
+    openapi_extra=api_access(permissions.can_decide_gate),
 )
 def programme_advance(request: HttpRequest, programme_id: int, payload: DecisionIn) -> Programme:
     return actions.programme_advance(
@@ -317,6 +327,7 @@ def programme_advance(request: HttpRequest, programme_id: int, payload: Decision
     "/programmes/{programme_id}/return",
     response=ProgrammeOut,
     summary="Send the programme back to an earlier step, with a reason",
+    openapi_extra=api_access(permissions.can_decide_gate),
 )
 def programme_return(request: HttpRequest, programme_id: int, payload: ReturnIn) -> Programme:
     return actions.programme_return(
@@ -351,6 +362,7 @@ class IssueIn(Schema):
     "/programmes/{programme_id}/issue",
     response=ProgrammeOut,
     summary="Step 8: issue the official, signed document (higher bodies)",
+    openapi_extra=api_access(permissions.can_issue),
 )
 def programme_issue(request: HttpRequest, programme_id: int, payload: IssueIn) -> Programme:
     return actions.programme_issue(
@@ -371,6 +383,7 @@ class NewCycleIn(Schema):
     "/programmes/{programme_id}/new-cycle",
     response={201: ProgrammeOut},
     summary="Step 10: close the programme and open a new cycle linked to it",
+    openapi_extra=api_access(permissions.can_decide_gate),
 )
 def programme_new_cycle(
     request: HttpRequest, programme_id: int, payload: NewCycleIn

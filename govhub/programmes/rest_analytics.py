@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from govhub.accounts.api import optional_viewer
-from govhub.core.rest import PUBLIC_OPERATION
+from govhub.core.api import PUBLIC_OPERATION
 from govhub.programmes import analytics, permissions
 
 router = Router(tags=["programmes"])

@@ -164,7 +164,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@signed_in("people acting for an organisation (others see an empty list)")
+@signed_in()  # their own organisations' programmes (none: an empty list)
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
     """Programmes of the person's organisations, and those they can act on now."""
@@ -183,12 +183,14 @@ def mine(request: HttpRequest) -> HttpResponse:
     )
 
 
-@signed_in("people acting for an organisation whose kind may expose a problem (step 1)")
+@signed_in(permissions.can_start_programme)
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     """Expose a problem: a new programme at step 1."""
     model = current_model()
-    eligible = [m for m in memberships_for(request.user) if model.may_take_part(m.kind, 1)]
+    eligible = [
+        m for m in memberships_for(request.user) if permissions.can_start_programme(m, model)
+    ]
     form = ProgrammeForm(request.POST or None, memberships=eligible)
     if request.method == "POST" and eligible and form.is_valid():
         try:

@@ -118,13 +118,13 @@ def _with_controls(
     contributions: list[Contribution],
     *,
     user: Any,
-    participants: list[MembershipInfo],
+    memberships: list[MembershipInfo],
     keepers: list[MembershipInfo],
     set_aside: tuple[int, SetAsideForm] | None,
 ) -> list[Artefact]:
     """At the open step: a withdraw button on the viewer's own active contributions, and a
-    set-aside form on every active one for the step's gatekeepers."""
-    own_orgs = {m.organisation_id for m in participants}
+    set-aside form on every active one for the step's gatekeepers (`memberships`: the
+    viewer's)."""
     by_id = {c.pk: c for c in contributions}
     out = []
     for a in artefacts:
@@ -142,7 +142,9 @@ def _with_controls(
         out.append(
             replace(
                 a,
-                can_withdraw=c.author_id == user.pk and c.organisation_id in own_orgs,
+                can_withdraw=permissions.can_withdraw_contribution(
+                    user, c, memberships=memberships
+                ),
                 set_aside_form=form,
             )
         )
@@ -150,24 +152,31 @@ def _with_controls(
 
 
 def _replaceable(
-    user: Any, participants: list[MembershipInfo], contributions: list[Contribution]
+    user: Any, memberships: list[MembershipInfo], contributions: list[Contribution]
 ) -> list[tuple[int, str]]:
     """The person's own active contributions at the open step, which a new one may replace."""
-    own_orgs = {m.organisation_id for m in participants}
     return [
         (c.pk, f"{c.pk}: {type_label(c.type)}, {c.title}")
         for c in contributions
         if c.status == ContributionStatus.ACTIVE
-        and c.author_id == user.pk
-        and c.organisation_id in own_orgs
+        and permissions.can_withdraw_contribution(user, c, memberships=memberships)
     ]
 
 
-def _participants(user: Any, model: GovernanceModel, programme: Programme) -> list[MembershipInfo]:
-    """The person's organisations that take part in the programme's current step."""
+def _participants(
+    memberships: list[MembershipInfo], model: GovernanceModel, programme: Programme
+) -> list[MembershipInfo]:
+    """Of the person's organisations, those that take part in the programme's current step."""
     if programme.status != ProgrammeStatus.ACTIVE:
         return []
-    return [m for m in memberships_for(user) if model.may_take_part(m.kind, programme.current_step)]
+    return permissions.acting_for(permissions.can_contribute, memberships, programme, model)
+
+
+def _keepers(
+    participants: list[MembershipInfo], programme: Programme, model: GovernanceModel
+) -> list[MembershipInfo]:
+    """Of the person's participating organisations, those that may decide the step's gate."""
+    return permissions.acting_for(permissions.can_decide_gate, participants, programme, model)
 
 
 def _step_page(
@@ -188,8 +197,9 @@ def _step_page(
     step = model.step(number)
     phase = next(p for p in model.phases if p.number == step.phase)
     is_current = number == programme.current_step and programme.status == ProgrammeStatus.ACTIVE
-    participants = _participants(request.user, model, programme) if is_current else []
-    keepers = [m for m in participants if m.sector == "government"]
+    memberships = memberships_for(request.user) if is_current else []
+    participants = _participants(memberships, model, programme)
+    keepers = _keepers(participants, programme, model)
     types = actions.contribution_types(model, number)
     contributions = list(
         queries.contribution_list(programme=programme, viewer=request.user)
@@ -201,7 +211,7 @@ def _step_page(
             prefix="contribution",
             types=types,
             memberships=participants,
-            replaceable=_replaceable(request.user, participants, contributions),
+            replaceable=_replaceable(request.user, memberships, contributions),
         )
     if keepers and advance_form is None:
         advance_form = AdvanceForm(prefix="advance", memberships=keepers)
@@ -209,14 +219,15 @@ def _step_page(
         return_form = ReturnForm(
             prefix="return", model=model, current_step=number, memberships=keepers
         )
+    issuers = permissions.acting_for(permissions.can_issue, keepers, programme, model)
     if (
-        keepers
+        issuers
         and issue_form is None
         and number == actions.ISSUANCE_STEP
         and model.version == seed_version()
         and not programme.document_id
     ):
-        issue_form = IssueForm(prefix="issue", memberships=keepers)
+        issue_form = IssueForm(prefix="issue", memberships=issuers)
     kinds = {k.key: gettext(k.name) for k in model.kinds}
     artefacts = _artefacts(contributions)
     if participants:
@@ -224,7 +235,7 @@ def _step_page(
             artefacts,
             contributions,
             user=request.user,
-            participants=participants,
+            memberships=memberships,
             keepers=keepers,
             set_aside=set_aside,
         )
@@ -355,14 +366,15 @@ def _not_taking_part(request: HttpRequest, programme: Programme, number: int) ->
     return HttpResponseRedirect(reverse("programmes:step", args=[programme.pk, number]))
 
 
-@signed_in("people acting for an organisation that takes part in the current step")
+@signed_in(permissions.can_contribute)
 @require_POST
 def contribute(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
     """Add an artefact to the current step."""
     programme, model = _programme_and_model(request, programme_id, number)
     if stale := _moved_on(request, programme, number):
         return stale
-    participants = _participants(request.user, model, programme)
+    memberships = memberships_for(request.user)
+    participants = _participants(memberships, model, programme)
     if not participants:
         return _not_taking_part(request, programme, number)
     mine = queries.contribution_list(programme=programme, viewer=request.user).filter(
@@ -373,7 +385,7 @@ def contribute(request: HttpRequest, programme_id: int, number: int) -> HttpResp
         prefix="contribution",
         types=actions.contribution_types(model, number),
         memberships=participants,
-        replaceable=_replaceable(request.user, participants, list(mine)),
+        replaceable=_replaceable(request.user, memberships, list(mine)),
     )
     if form.is_valid():
         try:
@@ -405,7 +417,7 @@ def _back_to(programme: Programme, number: int, contribution_id: int) -> HttpRes
     return HttpResponseRedirect(f"{url}#contribution-{contribution_id}")
 
 
-@signed_in("the author of the contribution, while its step is open")
+@signed_in(permissions.can_withdraw_contribution)
 @require_POST
 def withdraw(
     request: HttpRequest, programme_id: int, number: int, contribution_id: int
@@ -431,7 +443,7 @@ def withdraw(
     return _back_to(programme, number, contribution_id)
 
 
-@signed_in("people acting for a government body that takes part in the current step")
+@signed_in(permissions.can_decide_gate)
 @require_POST
 def set_aside(
     request: HttpRequest, programme_id: int, number: int, contribution_id: int
@@ -485,8 +497,8 @@ def _gate_request(
     programme, model = _programme_and_model(request, programme_id, number)
     if stale := _moved_on(request, programme, number):
         return stale
-    participants = _participants(request.user, model, programme)
-    keepers = [m for m in participants if m.sector == "government"]
+    participants = _participants(memberships_for(request.user), model, programme)
+    keepers = _keepers(participants, programme, model)
     if not keepers:
         return _not_taking_part(request, programme, number)
     return GateRequest(programme, model, keepers)
@@ -500,7 +512,7 @@ def _refused(form: forms.Form, error: DomainError) -> list[str]:
     return []
 
 
-@signed_in("people acting for a government body that takes part in the current step")
+@signed_in(permissions.can_decide_gate)
 @require_POST
 def advance(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
     """Close the current step's gate; unmet conditions come back as a list."""
@@ -535,7 +547,7 @@ def advance(request: HttpRequest, programme_id: int, number: int) -> HttpRespons
     return _step_page(request, programme, model, number, advance_form=form, unmet=unmet)
 
 
-@signed_in("people acting for a government body that takes part in the current step")
+@signed_in(permissions.can_decide_gate)
 @require_POST
 def send_back(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
     """Return the programme to an earlier step, with a reason."""
@@ -576,7 +588,7 @@ def send_back(request: HttpRequest, programme_id: int, number: int) -> HttpRespo
     return _step_page(request, programme, model, number, return_form=form)
 
 
-@signed_in("people acting for a government body that takes part in step 8 (issuance)")
+@signed_in(permissions.can_issue)
 @require_POST
 def issue(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
     """Issue the official, signed document of the programme (step 8)."""
@@ -584,7 +596,8 @@ def issue(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
     if isinstance(gate, HttpResponse):
         return gate
     programme, model, keepers = gate.programme, gate.model, gate.keepers
-    form = IssueForm(request.POST, prefix="issue", memberships=keepers)
+    issuers = permissions.acting_for(permissions.can_issue, keepers, programme, model)
+    form = IssueForm(request.POST, prefix="issue", memberships=issuers)
     if form.is_valid():
         try:
             actions.programme_issue(
@@ -604,7 +617,7 @@ def issue(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
     return _step_page(request, programme, model, number, issue_form=form)
 
 
-@signed_in("people acting for a government body that takes part in the last step")
+@signed_in(permissions.can_decide_gate)
 @require_POST
 def new_cycle(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
     """Close the programme after its review and open the next cycle, linked to it."""

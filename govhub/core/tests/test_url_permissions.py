@@ -5,11 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from ninja.constants import NOT_SET
 
 from config.api import api
-from govhub.core.permissions import access_of
+from govhub.core.permissions import (
+    AUTHENTICATED,
+    PUBLIC,
+    access_of,
+    declare,
+    is_own_rule,
+    predicate_of,
+    signed_in,
+)
 
 
 def _walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -38,6 +47,59 @@ def test_our_own_views_declare_a_rule_rather_than_delegate():
     ]
     assert own, "no GovHub views found"
     assert [r for r, rule in own if not rule or rule.startswith("delegated")] == []
+
+
+def test_every_own_view_names_public_authenticated_or_a_real_can_predicate():
+    # given
+    own = [
+        (route, access_of(cb))
+        for route, cb in _walk(get_resolver().url_patterns)
+        if cb.__module__.startswith("govhub.")
+    ]
+    # when
+    unnamed = [(route, rule) for route, rule in own if not is_own_rule(rule)]
+    # then
+    assert unnamed == []
+    named = {rule for _route, rule in own if rule not in (PUBLIC, AUTHENTICATED)}
+    assert "govhub.programmes.permissions.can_decide_gate" in named
+    assert "govhub.organisations.permissions.can_manage_organisation" in named
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "managers of the organisation, and platform staff",  # free text names nothing
+        "govhub.programmes.permissions.can_decide_gates",  # a typo
+        "govhub.programmes.permissions.access_programme",  # not a can_* predicate
+        "govhub.programmes.nowhere.can_decide_gate",  # no such module
+        "can_decide_gate",  # not a dotted name
+    ],
+)
+def test_a_declaration_that_names_no_real_can_predicate_is_caught(rule):
+    # given
+    @signed_in(rule)
+    def view(request: Any) -> None: ...
+
+    # when
+    declared = access_of(view)
+    # then
+    assert declared == rule
+    assert is_own_rule(declared) is False
+
+
+def test_a_declaration_by_predicate_records_its_dotted_name():
+    # given
+    from govhub.programmes import permissions
+
+    @declare(permissions.can_issue)
+    def view(request: Any) -> None: ...
+
+    # when
+    declared = access_of(view)
+    # then
+    assert declared == "govhub.programmes.permissions.can_issue"
+    assert predicate_of(declared) is permissions.can_issue
+    assert is_own_rule(declared) is True
 
 
 def test_every_api_operation_requires_auth_or_is_declared_public():
@@ -86,3 +148,23 @@ def test_every_api_operation_requires_auth_or_is_declared_public():
         ("/programmes/{programme_id}/drafts", "GET"),
         ("/programmes/{programme_id}/drafts/diff", "GET"),
     ]
+
+
+def test_every_api_operation_behind_a_token_names_authenticated_or_a_real_can_predicate():
+    # given
+    operations = [
+        (path, op)
+        for _prefix, router in api._routers
+        for path, path_view in router.path_operations.items()
+        for op in path_view.operations
+        if (api.auth if op.auth_param is NOT_SET else op.auth_param)
+    ]
+    # when
+    unnamed = [
+        (path, op.methods, (op.openapi_extra or {}).get("x-govhub-access"))
+        for path, op in operations
+        if not is_own_rule((op.openapi_extra or {}).get("x-govhub-access"))
+    ]
+    # then
+    assert len(operations) >= 18
+    assert unnamed == []

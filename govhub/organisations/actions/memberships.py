@@ -163,7 +163,7 @@ def _open_invitation(token: str) -> Invitation:
 def _refuse_other_account(actor: Any, invitation: Invitation) -> None:
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
         raise Forbidden(_("Sign in to answer the invitation."), code="not_signed_in")
-    if (actor.email or "").strip().lower() != invitation.email:
+    if not permissions.can_answer_invitation(actor, invitation):
         raise Forbidden(
             _(
                 "This invitation was sent to another email address. Sign in with the address "

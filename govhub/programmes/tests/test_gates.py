@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from govhub.core.testing import assert_nothing_written
 from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
 from govhub.programmes.models import Programme, StepDecision
 from govhub.programmes.tests.factories import ProgrammeFactory
@@ -46,9 +47,10 @@ def test_commission_balance_is_checked_before_step_2_closes(api_client):
 
     nominate(ministry, "member")
     # when
-    refused = client.send(
-        "POST", f"/programmes/{programme.pk}/advance", {"expected_step": programme.current_step}
-    )
+    with assert_nothing_written():
+        refused = client.send(
+            "POST", f"/programmes/{programme.pk}/advance", {"expected_step": programme.current_step}
+        )
     # then: every unmet condition is listed, and nothing moved
     assert refused.status_code == 422
     error = refused.json()["error"]
@@ -80,6 +82,7 @@ def test_commission_balance_is_checked_before_step_2_closes(api_client):
 
 
 def test_a_business_chair_breaks_the_default_balance_rule(api_client):
+    # given
     programme = ProgrammeFactory(current_step=2)
     person, ministry = _person("ministry_agency")
     client = api_client.as_user(person)
@@ -94,24 +97,33 @@ def test_a_business_chair_breaks_the_default_balance_rule(api_client):
             "conflict_of_interest": "none",
         }
         _add(client, programme, {"type": "commission_member", "title": "Seat", "data": data})
-    refused = client.send(
-        "POST", f"/programmes/{programme.pk}/advance", {"expected_step": programme.current_step}
-    )
+    # when
+    with assert_nothing_written():
+        refused = client.send(
+            "POST", f"/programmes/{programme.pk}/advance", {"expected_step": programme.current_step}
+        )
+    # then
+    assert refused.status_code == 422
+    assert refused.json()["error"]["code"] == "gate_conditions_unmet"
     assert [d["code"] for d in refused.json()["error"]["details"]] == ["commission_chair"]
 
 
 def test_only_government_participants_of_the_step_decide_its_gate(api_client):
+    # given: step 5, where businesses take part but higher bodies do not
     programme = ProgrammeFactory(current_step=5)
-    business_person, _ = _person("business", "small")
-    response = api_client.as_user(business_person).send(
-        "POST", f"/programmes/{programme.pk}/advance", {"expected_step": programme.current_step}
-    )
+    business = api_client.as_user(_person("business", "small")[0])
+    body = {"expected_step": programme.current_step}
+    # when
+    with assert_nothing_written():
+        response = business.send("POST", f"/programmes/{programme.pk}/advance", body)
+    # then
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "not_a_gate_keeper"
-    higher, _ = _person("higher_body")
-    at_step_5 = api_client.as_user(higher).send(
-        "POST", f"/programmes/{programme.pk}/advance", {"expected_step": programme.current_step}
-    )
+    # when
+    higher = api_client.as_user(_person("higher_body")[0])
+    with assert_nothing_written():
+        at_step_5 = higher.send("POST", f"/programmes/{programme.pk}/advance", body)
+    # then
     assert at_step_5.status_code == 403
     assert at_step_5.json()["error"]["code"] == "not_a_participant_at_step"
 
@@ -131,16 +143,23 @@ def test_objections_must_be_answered_by_the_lead_agency(api_client):
         },
     ).json()
     # when: the gate is tried
-    refused = api_client.as_user(lead_person).send(
-        "POST", f"/programmes/{programme.pk}/advance", {"expected_step": programme.current_step}
-    )
+    lead_client = api_client.as_user(lead_person)
+    with assert_nothing_written():
+        refused = lead_client.send(
+            "POST", f"/programmes/{programme.pk}/advance", {"expected_step": programme.current_step}
+        )
     # then
+    assert refused.json()["error"]["code"] == "gate_conditions_unmet"
     assert [d["code"] for d in refused.json()["error"]["details"]] == ["objections_unanswered"]
-    not_lead = _add(
-        api_client.as_user(objector),
-        programme,
-        {"type": "answer", "title": "Self-answer", "data": {"answers_id": objection["id"]}},
-    )
+    # when: the objector answers its own objection
+    objector_client = api_client.as_user(objector)
+    with assert_nothing_written():
+        not_lead = _add(
+            objector_client,
+            programme,
+            {"type": "answer", "title": "Self-answer", "data": {"answers_id": objection["id"]}},
+        )
+    # then
     assert not_lead.status_code == 403
     assert not_lead.json()["error"]["code"] == "lead_agency_only"
     answered = _add(
@@ -160,22 +179,28 @@ def test_objections_must_be_answered_by_the_lead_agency(api_client):
 
 
 def test_return_to_an_earlier_step_needs_a_reason(api_client):
+    # given
     programme = ProgrammeFactory(current_step=6)
     person, _org = _person("local_body")
     client = api_client.as_user(person)
-    no_reason = client.send(
-        "POST",
-        f"/programmes/{programme.pk}/return",
-        {"to_step": 3, "reason": "", "expected_step": 6},
-    )
+    # when
+    with assert_nothing_written():
+        no_reason = client.send(
+            "POST",
+            f"/programmes/{programme.pk}/return",
+            {"to_step": 3, "reason": "", "expected_step": 6},
+        )
+        forward = client.send(
+            "POST",
+            f"/programmes/{programme.pk}/return",
+            {"to_step": 7, "reason": "x", "expected_step": 6},
+        )
+    # then
     assert no_reason.status_code == 400
-    forward = client.send(
-        "POST",
-        f"/programmes/{programme.pk}/return",
-        {"to_step": 7, "reason": "x", "expected_step": 6},
-    )
+    assert no_reason.json()["error"]["code"] == "invalid_input"  # the schema: reason min. 1 char
     assert forward.status_code == 400
     assert forward.json()["error"]["code"] == "invalid_step"
+    # when
     back = client.send(
         "POST",
         f"/programmes/{programme.pk}/return",
