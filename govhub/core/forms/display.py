@@ -56,7 +56,9 @@ def _items(q: Question, value: Any, resolved: Resolved) -> list[Item]:
         return [Item(long_date(dt.date.fromisoformat(value)))]
     if q.type in ("choice", "multiple_choice"):
         names = {o.value: text(o.label) for o in q.options}
-        return [Item(names.get(v, v)) for v in (value if isinstance(value, list) else [value])]
+        return [
+            Item(names.get(v) or str(v)) for v in (value if isinstance(value, list) else [value])
+        ]
     if q.type == "yes_no":
         return [Item(_("Yes") if value else _("No"))]
     if q.type == "address":

@@ -201,8 +201,8 @@ class AnswersForm:
         if q.type == "yes_no":
             return {"yes": True, "no": False}.get(self.data.get(name, ""))
         if q.type == "address":
-            parts = {p: self.data.get(f"{name}-{p}", "") for p, _l, _r in ADDRESS_PARTS}
-            return {k: v for k, v in parts.items() if v.strip()} or None
+            address = {p: self.data.get(f"{name}-{p}", "") for p, _l, _r in ADDRESS_PARTS}
+            return {k: v for k, v in address.items() if v and v.strip()} or None
         if q.type in ("organisation", "reference"):
             raw_ids = self.data.getlist(name) if q.multiple else [self.data.get(name, "")]
             raw_ids = [r for r in raw_ids if r]

@@ -37,7 +37,7 @@ class FileHooks:
     """How a `file` question checks a stored file's reference and stores an upload."""
 
     validate: Callable[[str, Question], str | None]
-    receive: Callable[[UploadedFile, Question], str] | None = None
+    receive: Callable[[UploadedFile[Any], Question], str] | None = None
     describe: Callable[[str], tuple[str, str | None]] | None = None
 
 

@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -77,7 +77,7 @@ def _string(q: Question, value: Any, label: str) -> str:
             _("“%(label)s” must be %(limit)d characters or more.")
             % {"label": label, "limit": q.min_length}
         )
-    return value
+    return str(value)
 
 
 def _number(q: Question, value: Any, label: str) -> int | float:
@@ -95,7 +95,7 @@ def _number(q: Question, value: Any, label: str) -> int | float:
         raise _Problem(
             _("“%(label)s” must be %(max)s or less.") % {"label": label, "max": _n(q.maximum)}
         )
-    return value
+    return cast(int | float, value)
 
 
 def _n(value: float) -> str:

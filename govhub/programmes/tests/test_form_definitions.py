@@ -142,7 +142,7 @@ EXAMPLES["position"] = EXAMPLES["proposal"]
 
 # Where the form is deliberately stricter than artefacts.py (which drops or accepts these):
 # unknown keys are refused, ids are positive, "free" types accept only their questions.
-STRICTER = {
+STRICTER: dict[str, list[Any]] = {
     "commission_member": [{**SEAT, "extra": 1}],
     "adoption": [{"objective_ids": [0]}],
     "problem": [{"affected_groups": ["elderly"]}],
@@ -165,7 +165,7 @@ def _schema_accepts(kind: str, data: Any) -> bool:
     validator = Draft202012Validator(
         answers_schema(_definition(kind)), format_checker=FormatChecker()
     )
-    return validator.is_valid(data)
+    return bool(validator.is_valid(data))
 
 
 def test_every_artefact_type_has_a_form_definition_and_examples():
