@@ -20,15 +20,16 @@ def sample_site(settings: Any, organisations: None) -> None:
 @pytest.mark.parametrize("language", ["en", "fa-af"])
 def test_a_form_page_has_no_accessibility_violations(page: Any, sample_site: None, language: str):
     # given the form in the language
-
     page.goto(f"/language/?lang={language}&next=/sample-form/")
     direction = page.locator("html").get_attribute("dir")
     reports = [axe_report(page)]
     # when submitted empty, and after "Add another"
     page.locator("form button[type=submit]:not([name])").click()
+    page.locator(".error-summary").wait_for()
     errors = page.locator(".error-summary a").count()
     reports.append(axe_report(page))
     page.locator("button[name=add_row]").click()
+    page.locator("#f-indicators-1-name").wait_for()
     rows = page.locator("input[name=indicators-rows]").input_value()
     reports.append(axe_report(page))
     # then
