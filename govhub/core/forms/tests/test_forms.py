@@ -589,3 +589,29 @@ def test_the_api_gives_the_json_schema_of_a_version(api_client: Any, db: Any):
     assert schema["properties"]["verdict"]["enum"] == ["support", "support_with_changes", "object"]
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "form_not_found"
+
+
+def test_a_broken_shipped_definition_is_a_start_up_error(tmp_path: Any, monkeypatch: Any):
+    # given one shipped file with an unknown question type
+    from govhub.core.forms import checks
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "key: x\nversion: 1\ntitle: X\n"
+        "pages: [{key: p, questions: [{key: a, type: colour, label: A}]}]\n"
+    )
+    monkeypatch.setattr(checks, "shipped_files", lambda: [broken])
+    # when
+    errors = checks.shipped_forms_check()
+    # then
+    assert [e.id for e in errors] == ["govhub.forms.E001"]
+    assert str(broken) in errors[0].msg
+    assert "pages/0/questions/0/type" in errors[0].msg
+
+
+def test_the_shipped_definitions_pass_the_start_up_check():
+    # when
+    from govhub.core.forms.checks import shipped_forms_check
+
+    # then
+    assert shipped_forms_check() == []
