@@ -29,6 +29,7 @@ from govhub.core.forms.store import (
     form_definition_list,
     form_definition_publish,
     form_definition_save,
+    form_definitions_get,
     forms_load,
 )
 from govhub.core.forms.validation import FieldError, answers_check, answers_validate
@@ -55,6 +56,7 @@ __all__ = [
     "form_definition_list",
     "form_definition_publish",
     "form_definition_save",
+    "form_definitions_get",
     "forms_load",
     "parse",
     "reference_source_register",

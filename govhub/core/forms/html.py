@@ -116,8 +116,11 @@ class AnswersForm:
         *,
         initial: Mapping[str, Any] | None = None,
         context: Mapping[str, Any] | None = None,
+        prefix: str = "",
     ) -> None:
         self.definition = definition
+        # Put before every field name, so the questions sit beside another form's fields.
+        self.prefix = prefix
         self.data = data
         self.files = files or {}
         self.context = context or {}
@@ -149,9 +152,9 @@ class AnswersForm:
                 value = self._read(q, (q.key,))
                 if value is not None:
                     answers[q.key] = value
-            self.added_row = self.data.get(ADD) in self.rows
+            self.added_row = self.data.get(self.add_name) in self.rows
             if self.added_row:
-                key = str(self.data.get(ADD))
+                key = str(self.data.get(self.add_name))
                 self.rows[key] = min(self.rows[key] + 1, self._max_rows(key))
                 return False
             checked = answers_check(self.definition, answers, context=self.context)
@@ -159,6 +162,14 @@ class AnswersForm:
                 self.errors.setdefault(_name(error.path), error.message)
             self.answers = checked.answers
         return not self.errors and not self.added_row
+
+    def _html(self, name: str) -> str:
+        """The POST name (and, after "f-", the id) of a field."""
+        return f"{self.prefix}-{name}" if self.prefix else name
+
+    @property
+    def add_name(self) -> str:
+        return self._html(ADD)
 
     def _max_rows(self, key: str) -> int:
         return self.definition.question(key).max_items or MAX_ROWS
@@ -168,7 +179,7 @@ class AnswersForm:
 
     def _read(self, q: Question, path: tuple[str | int, ...]) -> Any:
         assert self.data is not None
-        name = _name(path)
+        name = self._html(_name(path))
         label = text(q.label)
         if q.type in ("text", "long_text", "email", "phone", "choice"):
             return self.data.get(name, "") or None
@@ -226,7 +237,7 @@ class AnswersForm:
 
     def _read_rows(self, q: Question, path: tuple[str | int, ...]) -> list[dict[str, Any]] | None:
         assert self.data is not None
-        name = _name(path)
+        name = self._html(_name(path))
         try:
             count = int(self.data.get(f"{name}-rows", q.rows))
         except ValueError:
@@ -269,13 +280,13 @@ class AnswersForm:
         return "" if initial is None else initial
 
     def _field(self, q: Question, path: tuple[str | int, ...], initial: Any) -> Field:
-        name = _name(path)
+        name = self._html(_name(path))
         f = Field(
             question=q,
             name=name,
             label=text(q.label),
             hint=text(q.hint),
-            error=self.errors.get(name, ""),
+            error=self.errors.get(_name(path), ""),
             unit=text(q.unit),
             condition=_condition_text(q.when, self.definition) if q.when else "",
         )
@@ -387,7 +398,7 @@ class AnswersForm:
                 "errors": self.error_list() if self.is_bound else [],
                 "submit": submit or _("Continue"),
                 "action": action,
-                "add_name": ADD,
+                "add_name": self.add_name,
             },
             request=request,
         )

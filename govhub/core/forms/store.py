@@ -4,6 +4,7 @@ loading the definitions apps ship as YAML files in their `forms/` directory."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -116,6 +117,24 @@ def form_definition_get(key: str, version: int | None = None) -> Definition:
     if row is None:
         raise NotFound(_("There is no such form."), code="form_not_found")
     return _parsed(row.key, row.version, json.dumps(row.document, sort_keys=True))
+
+
+def form_definitions_get(wanted: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Definition]:
+    """Many published versions in one query, e.g. of every artefact on a page; missing ones
+    are left out."""
+    pairs = set(wanted)
+    if not pairs:
+        return {}
+    keys = {k for k, _v in pairs}
+    rows = list(FormDefinition.objects.filter(key__in=keys, status__in=LIVE))
+    if pairs - {(r.key, r.version) for r in rows}:  # perhaps shipped and not yet stored
+        forms_load()
+        rows = list(FormDefinition.objects.filter(key__in=keys, status__in=LIVE))
+    return {
+        (r.key, r.version): _parsed(r.key, r.version, json.dumps(r.document, sort_keys=True))
+        for r in rows
+        if (r.key, r.version) in pairs
+    }
 
 
 def form_definition_save(*, actor: Any, document: dict[str, Any]) -> FormDefinition:

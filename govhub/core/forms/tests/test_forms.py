@@ -23,6 +23,7 @@ from govhub.core.forms import (
     form_definition_get,
     form_definition_publish,
     form_definition_save,
+    form_definitions_get,
     forms_load,
     parse,
 )
@@ -615,3 +616,30 @@ def test_the_shipped_definitions_pass_the_start_up_check():
 
     # then
     assert shipped_forms_check() == []
+
+
+def test_a_prefix_keeps_the_questions_apart_from_another_forms_fields(organisations: None):
+    # given the full POST under the prefix "data", beside a field of the page's own form
+    post = {f"data-{k}": v for k, v in FULL_POST.items()}
+    form = AnswersForm(_sample(), _post(**post, name="not an answer"), prefix="data")
+    adding = AnswersForm(_sample(), _post(**post, **{"data-add_row": "indicators"}), prefix="data")
+    # then
+    assert form.is_valid(), form.errors
+    assert form.answers == VALID
+    assert not adding.is_valid()
+    html = str(adding.render())
+    assert 'name="data-indicators-rows" value="2"' in html
+    assert 'id="f-data-indicators-1-name" name="data-indicators-1-name"' in html
+    assert 'name="data-add_row" value="indicators"' in html
+
+
+def test_many_versions_are_read_in_one_query(db: Any, django_assert_num_queries: Any):
+    # given the shipped definitions stored
+    form_definition_get("programmes.objective", 1)
+    wanted = [("programmes.objective", 1), ("programmes.assessment", 1), ("programmes.task", 1)]
+    # when
+    with django_assert_num_queries(1):
+        found = form_definitions_get(wanted * 50)
+    # then
+    assert sorted(found) == sorted(wanted)
+    assert found[("programmes.task", 1)].questions[2].key == "milestone"
