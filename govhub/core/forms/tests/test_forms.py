@@ -643,3 +643,96 @@ def test_many_versions_are_read_in_one_query(db: Any, django_assert_num_queries:
     # then
     assert sorted(found) == sorted(wanted)
     assert found[("programmes.task", 1)].questions[2].key == "milestone"
+
+
+def test_a_file_question_uses_the_registered_file_hooks(organisations: None):
+    # given hooks that know one stored file and store uploads as "file-2"
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from govhub.core.forms import FileHooks, file_hooks_register
+    from govhub.core.forms.registry import file_hooks_reset
+
+    known = {"file-1": ("scan.pdf", "/files/file-1/")}
+    file_hooks_register(
+        FileHooks(
+            validate=lambda ref, q: None if ref in known else "unknown",
+            receive=lambda upload, q: "file-1",
+            describe=lambda ref: known[ref],
+        )
+    )
+    try:
+        # when
+        refused = _errors({**VALID, "scan": "file-9"})
+        upload = SimpleUploadedFile("scan.pdf", b"%PDF-1.7")
+        form = AnswersForm(_sample(), _post(**FULL_POST), {"scan": upload})
+        assert form.is_valid(), form.errors
+        rows = answers_display(_sample(), form.answers)
+    finally:
+        file_hooks_reset()
+    # then
+    assert refused == {"scan": "Choose a file for “Scan”."}
+    assert form.answers["scan"] == "file-1"
+    assert form.is_multipart
+    assert [(i.text, i.url) for r in rows if r.label == "Scan" for i in r.items] == [
+        ("scan.pdf", "/files/file-1/")
+    ]
+
+
+def test_without_file_hooks_an_upload_is_refused_plainly(organisations: None):
+    # given no file store registered
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("scan.pdf", b"%PDF-1.7")
+    # when
+    form = AnswersForm(_sample(), _post(**FULL_POST), {"scan": upload})
+    # then
+    assert not form.is_valid()
+    assert form.errors == {"scan": "Files cannot be uploaded here yet."}
+
+
+def test_a_reference_picker_offers_the_choices_of_its_context():
+    # given a source whose choices depend on the form's context (e.g. the programme)
+    from govhub.core.forms import ReferenceSource, reference_source_register
+    from govhub.core.forms.registry import reference_source_unregister
+
+    objectives = {1: {31: "Coverage"}, 2: {41: "Roads"}}
+    reference_source_register(
+        ReferenceSource(
+            "programmes.objective",
+            choices=lambda ctx: sorted(objectives[ctx["programme"]].items()),
+            resolve=lambda ids: {i: (n, None) for o in objectives.values() for i, n in o.items()},
+        )
+    )
+    definition = parse(
+        {
+            "key": "t.adopt",
+            "version": 1,
+            "title": "Adopt",
+            "pages": [
+                {
+                    "key": "p",
+                    "questions": [
+                        {
+                            "key": "ids",
+                            "type": "reference",
+                            "source": "programmes.objective",
+                            "multiple": True,
+                            "label": "Objectives",
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+    try:
+        # when
+        html = str(AnswersForm(definition, context={"programme": 1}).render())
+        refused = answers_check(definition, {"ids": [31, 99]}).errors
+    finally:
+        reference_source_unregister("programmes.objective")
+    # then
+    assert 'type="checkbox" id="f-ids-0" name="ids" value="31"' in html
+    assert "Roads" not in html
+    assert [(e.dotted, e.message) for e in refused] == [
+        ("ids", "Choose “Objectives” from the list.")
+    ]
