@@ -38,4 +38,5 @@ api.add_router("", organisations_router)
 api.add_router("", "govhub.programmes.rest_analytics.router")  # before: /programmes/{id}
 api.add_router("", programmes_router)
 api.add_router("", documents_router)
+api.add_router("", "govhub.core.forms.rest.router")
 api.add_router("", indices_router)

@@ -13,6 +13,7 @@ class CoreConfig(AppConfig):
         from govhub.core.audit import checks as audit_checks  # noqa: F401  (deploy checks)
         from govhub.core.documents import checks  # noqa: F401  (registers the deploy checks)
         from govhub.core.files import checks as file_checks  # noqa: F401  (scanner checks)
+        from govhub.core.forms import checks as forms_checks  # noqa: F401  (shipped forms)
 
         # Dari (Afghan Persian) is not in Django's table; it falls back to Persian catalogs
         # for Django's own strings and carries its own name.

@@ -6,6 +6,16 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+__all__ = [
+    "AnsweredForm",
+    "AuditEntry",
+    "AuditHead",
+    "DocumentSeries",
+    "FormDefinition",
+    "FormStatus",
+    "IssuedDocument",
+]
+
 
 class AuditEntry(models.Model):
     """One action: who did what to which target, when, from where, with which change.
@@ -156,3 +166,7 @@ class IssuedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+
+# Defined in their own package; imported last, as that package reads the models above.
+from govhub.core.forms.models import AnsweredForm, FormDefinition, FormStatus  # noqa: E402

@@ -128,6 +128,8 @@ def test_every_api_operation_requires_auth_or_is_declared_public():
         ("/documents", "GET"),
         ("/documents/{public_id}/verify", "GET"),
         ("/documents/{public_id}/verify", "POST"),
+        ("/forms", "GET"),
+        ("/forms/{key}/versions/{version}/schema", "GET"),
         ("/governance-model", "GET"),
         ("/indices/compare", "GET"),
         ("/indices/countries/{iso3}", "GET"),
