@@ -24,6 +24,7 @@ from govhub.core.errors import (
     without_bidi_controls,
 )
 from govhub.core.i18n import LANGUAGE_NAMES
+from govhub.core.notifications.actions import notify
 from govhub.core.permissions import AUTHENTICATED, PUBLIC, declare, public, signed_in
 from govhub.core.responses import envelope, error_response
 
@@ -53,6 +54,7 @@ __all__ = [
     "document_subject_register",
     "envelope",
     "error_response",
+    "notify",
     "public",
     "reject_nul",
     "signed_in",

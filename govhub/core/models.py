@@ -116,3 +116,12 @@ class IssuedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+
+# Notifications live in their own package (docs/adr/0015-notifications.md).
+from govhub.core.notifications.models import (  # noqa: E402, F401
+    Delivery,
+    DeliveryAttempt,
+    Notification,
+    NotificationPreference,
+)
