@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from django.db import transaction
 from django_tasks import task
 
-from govhub.core.notifications.delivery import deliveries_send_due, next_retry_at
+from govhub.core.notifications.delivery import (
+    deliveries_requeue_stale,
+    deliveries_send_due,
+    next_retry_at,
+)
 
 logger = logging.getLogger("govhub.notifications")
 
@@ -52,3 +57,15 @@ def deliver_soon() -> None:
             logger.exception("Could not queue the delivery task")
 
     transaction.on_commit(enqueue)
+
+
+def sweep_deliveries(now: datetime) -> int:
+    """Sweep job: queue again the deliveries of a worker that died, and have a worker send
+    every delivery now due (retries, or ones whose task was lost); returns how many are due."""
+    from govhub.core.notifications.models import Delivery, DeliveryStatus
+
+    deliveries_requeue_stale(now=now)
+    due = Delivery.objects.filter(status=DeliveryStatus.QUEUED, next_attempt_at__lte=now).count()
+    if due and not _already_waiting():
+        deliver_due.enqueue()
+    return due
