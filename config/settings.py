@@ -370,6 +370,8 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 GOVHUB_NOTIFY_RETRY_SECONDS = env.int("GOVHUB_NOTIFY_RETRY_SECONDS", default=60)
 GOVHUB_NOTIFY_RETRY_MAX_SECONDS = env.int("GOVHUB_NOTIFY_RETRY_MAX_SECONDS", default=6 * 3600)
 GOVHUB_NOTIFY_MAX_ATTEMPTS = env.int("GOVHUB_NOTIFY_MAX_ATTEMPTS", default=30)
+# SMTP connections a worker sends one batch over at once.
+GOVHUB_NOTIFY_SMTP_CONNECTIONS = env.int("GOVHUB_NOTIFY_SMTP_CONNECTIONS", default=4)
 GOVHUB_SMS_PROVIDER = env.str("GOVHUB_SMS_PROVIDER", default="console")
 GOVHUB_SMS_FILE = env.str("GOVHUB_SMS_FILE", default="var/sms.jsonl")
 GOVHUB_SMS_URL = env.str("GOVHUB_SMS_URL", default="")

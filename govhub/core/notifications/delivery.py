@@ -9,13 +9,16 @@ import contextlib
 import logging
 import smtplib
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import close_old_connections, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from govhub.core.notifications.models import (
@@ -86,6 +89,22 @@ def _smtp_failure(exc: Exception) -> SendFailed:
 
 
 def _send_emails(batch: list[tuple[Delivery, Message]]) -> dict[int, SendFailed | None]:
+    """Send a batch over GOVHUB_NOTIFY_SMTP_CONNECTIONS connections at once: each message
+    waits for several replies of the server, so parallel connections hide that wait."""
+    size = max(1, settings.GOVHUB_NOTIFY_SMTP_CONNECTIONS)
+    slices = [batch[i::size] for i in range(size) if batch[i::size]]
+    if len(slices) == 1:
+        return _send_over_one_connection(slices[0])
+    outcome: dict[int, SendFailed | None] = {}
+    with ThreadPoolExecutor(max_workers=len(slices)) as pool:
+        for part in pool.map(_send_over_one_connection, slices):
+            outcome.update(part)
+    return outcome
+
+
+def _send_over_one_connection(
+    batch: list[tuple[Delivery, Message]],
+) -> dict[int, SendFailed | None]:
     outcome: dict[int, SendFailed | None] = {}
     connection = get_connection(fail_silently=False)
     try:
@@ -113,6 +132,7 @@ def _send_emails(batch: list[tuple[Delivery, Message]]) -> dict[int, SendFailed 
     finally:
         with contextlib.suppress(Exception):  # closing a broken connection
             connection.close()
+        close_old_connections()  # this thread's database connection, if it opened one
     return outcome
 
 
@@ -129,42 +149,36 @@ def _send_sms(batch: list[tuple[Delivery, Message]]) -> dict[int, SendFailed | N
 
 
 def _record(deliveries: list[Delivery], outcome: dict[int, SendFailed | None]) -> None:
+    """Store each delivery's attempt and new state: one UPDATE per distinct outcome (in a
+    batch nearly all share one), not one per row."""
     now = timezone.now()
+    groups: dict[tuple[str, str, datetime | None], list[int]] = defaultdict(list)
     attempts = []
     for delivery in deliveries:
         failure = outcome.get(delivery.id, SendFailed("not sent", permanent=False))
-        delivery.attempts += 1
-        delivery.claimed_by = ""
-        delivery.claimed_at = None
+        tries = delivery.attempts + 1
         if failure is None:
-            delivery.status, delivery.sent_at, delivery.last_error = DeliveryStatus.SENT, now, ""
+            groups[(DeliveryStatus.SENT, "", None)].append(delivery.id)
         else:
-            delivery.last_error = failure.reason
-            give_up = failure.permanent or delivery.attempts >= settings.GOVHUB_NOTIFY_MAX_ATTEMPTS
-            delivery.status = DeliveryStatus.FAILED if give_up else DeliveryStatus.QUEUED
-            delivery.next_attempt_at = now + backoff(delivery.attempts)
+            give_up = failure.permanent or tries >= settings.GOVHUB_NOTIFY_MAX_ATTEMPTS
+            status = DeliveryStatus.FAILED if give_up else DeliveryStatus.QUEUED
+            groups[(status, failure.reason, now + backoff(tries))].append(delivery.id)
             logger.warning("Delivery %s failed: %s", delivery.id, failure.reason)
         attempts.append(
             DeliveryAttempt(
-                delivery=delivery,
+                delivery_id=delivery.id,
                 at=now,
                 succeeded=failure is None,
                 error="" if failure is None else failure.reason,
             )
         )
     with transaction.atomic():
-        Delivery.objects.bulk_update(
-            deliveries,
-            [
-                "status",
-                "attempts",
-                "claimed_by",
-                "claimed_at",
-                "sent_at",
-                "last_error",
-                "next_attempt_at",
-            ],
-        )
+        for (status, error, retry_at), ids in groups.items():
+            changes: dict[str, Any] = {"status": status, "last_error": error}
+            changes |= {"sent_at": now} if retry_at is None else {"next_attempt_at": retry_at}
+            Delivery.objects.filter(id__in=ids).update(
+                attempts=F("attempts") + 1, claimed_by="", claimed_at=None, **changes
+            )
         DeliveryAttempt.objects.bulk_create(attempts)
 
 
@@ -183,7 +197,10 @@ def deliveries_send_due(*, now: datetime | None = None, limit: int | None = None
             user_id = delivery.notification.recipient_id
             try:
                 message = render_message(
-                    delivery.notification, language=languages[user_id], name=names[user_id]
+                    delivery.notification,
+                    language=languages[user_id],
+                    name=names[user_id],
+                    sms=delivery.channel == Channel.SMS,
                 )
             except Exception as exc:  # noqa: BLE001  (a broken template fails its delivery only)
                 outcome[delivery.id] = SendFailed(f"template: {exc}", permanent=True)

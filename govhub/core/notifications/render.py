@@ -59,19 +59,24 @@ def notification_subject(notification: Notification, language: str) -> str:
         return " ".join(_render(notification.kind, "subject", "txt", language, context).split())
 
 
-def render_message(notification: Notification, *, language: str, name: str) -> Message:
-    """Every form of `notification` in `language`, addressed to `name`."""
+def render_message(
+    notification: Notification, *, language: str, name: str, sms: bool = False
+) -> Message:
+    """`notification` in `language`, addressed to `name`: as an email (subject, plain text,
+    HTML), or with `sms` as a text message (the other parts left empty)."""
     with translation.override(language):
         context = _context(notification, name)
         subject = " ".join(_render(notification.kind, "subject", "txt", language, context).split())
+        if sms:
+            try:
+                text = _render(notification.kind, "sms", "txt", language, context).strip()
+            except TemplateDoesNotExist:
+                text = subject
+            text = f"{text} {notification.reference} {context['url']}".strip()
+            return Message(subject=subject, text="", html="", sms=text)
         context["subject"] = subject
         context["body"] = _render(notification.kind, "body", "txt", language, context).strip()
         text = render_to_string("notifications/frame.txt", context)
         context["body"] = _render(notification.kind, "body", "html", language, context)
         html = render_to_string("notifications/frame.html", context)
-        try:
-            sms = _render(notification.kind, "sms", "txt", language, context).strip()
-        except TemplateDoesNotExist:
-            sms = subject
-        sms = f"{sms} {notification.reference} {context['url']}".strip()
-    return Message(subject=f"[{notification.reference}] {subject}", text=text, html=html, sms=sms)
+    return Message(subject=f"[{notification.reference}] {subject}", text=text, html=html, sms="")
