@@ -13,6 +13,7 @@ import argparse
 import json
 import logging
 import os
+import resource
 import secrets
 import subprocess
 import sys
@@ -73,7 +74,8 @@ def main() -> int:
     ok = result["sent"] == args.count and smtp.inbox.count == args.count
     print(
         f"bench: notifications: {args.count} drained by one worker: "
-        f"{result['send_rate']:.0f}/s sending, {result['process_rate']:.0f}/s with start-up "
+        f"{result['send_rate']:.0f}/s sending, {result['process_rate']:.0f}/s with start-up, "
+        f"{result['cpu_rate']:.0f}/s per CPU-second of the worker "
         f"(target >= {TARGET:.0f}/s: {'met' if result['send_rate'] >= TARGET else 'MISSED'})"
     )
     return 0 if ok else 1
@@ -109,6 +111,7 @@ def _drain(env: dict[str, str], count: int) -> dict[str, float | int]:
     from govhub.core.notifications.models import Delivery
 
     started = time.perf_counter()
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(
         [
             sys.executable,
@@ -126,6 +129,9 @@ def _drain(env: dict[str, str], count: int) -> dict[str, float | int]:
         check=True,
     )
     wall = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # The worker's own CPU time: its rate on an idle core, whatever else the machine runs.
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     # The tasks' own start and end: the worker's sending, without Django's start-up.
     span = DBTaskResult.objects.aggregate(first=Min("started_at"), last=Max("finished_at"))
     sending = (span["last"] - span["first"]).total_seconds() if span["first"] else 0.0
@@ -139,6 +145,9 @@ def _drain(env: dict[str, str], count: int) -> dict[str, float | int]:
         "sending_s": round(sending, 2),
         "send_rate": round(sent / sending, 1) if sending else 0.0,
         "process_rate": round(sent / wall, 1),
+        "worker_cpu_s": round(cpu, 2),
+        "cpu_rate": round(sent / cpu, 1) if cpu else 0.0,
+        "load_average": round(os.getloadavg()[0], 2),
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -41,6 +42,7 @@ from govhub.programmes.models import (
     StepDecision,
     Visibility,
 )
+from govhub.programmes.notices import step_reached_announce
 
 # Artefact types of the seed's ten steps; a programme on another model uses "contribution".
 STEP_TYPES: dict[int, tuple[str, ...]] = {
@@ -638,7 +640,7 @@ def programme_advance(
                 details=[{"code": code, "message": message} for code, message in unmet],
             )
         last = programme.current_step == model.step_count
-        return _move(
+        moved = _move(
             actor=actor,
             programme=programme,
             membership=membership,
@@ -646,6 +648,16 @@ def programme_advance(
             to_step=programme.current_step if last else programme.current_step + 1,
             reason="",
         )
+        if not last:  # those taking part in the new step are told, once the move commits
+            transaction.on_commit(
+                partial(
+                    step_reached_announce,
+                    programme_id=moved.pk,
+                    step=moved.current_step,
+                    actor_id=getattr(actor, "pk", None),
+                )
+            )
+        return moved
 
 
 def programme_return(
