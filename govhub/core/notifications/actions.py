@@ -23,7 +23,7 @@ from govhub.core.notifications.models import (
 from govhub.core.notifications.tasks import deliver_soon
 
 # Without a preference row: email and in-app, no SMS.
-DEFAULT_CHANNELS = {"email": True, "sms": False, "in_app": True, "phone": ""}
+DEFAULT_CHANNELS: dict[str, Any] = {"email": True, "sms": False, "in_app": True, "phone": ""}
 
 
 def notify(
@@ -67,9 +67,9 @@ def notify_now(
 ) -> list[Notification]:
     """Store the notifications and their queued deliveries now, and have a worker send them."""
     users = get_user_model().objects.filter(pk__in=recipient_ids, is_active=True)
-    addresses = dict(users.values_list("pk", "email"))
-    chosen = {
-        p["user_id"]: p
+    addresses: dict[int, str] = dict(users.values_list("pk", "email"))
+    chosen: dict[int, dict[str, Any]] = {
+        p["user_id"]: dict(p)
         for p in NotificationPreference.objects.filter(user_id__in=addresses).values(
             "user_id", "email", "sms", "in_app", "phone"
         )

@@ -173,8 +173,8 @@ def _record(deliveries: list[Delivery], outcome: dict[int, SendFailed | None]) -
             )
         )
     with transaction.atomic():
-        for (status, error, retry_at), ids in groups.items():
-            changes: dict[str, Any] = {"status": status, "last_error": error}
+        for (new_status, error, retry_at), ids in groups.items():
+            changes: dict[str, Any] = {"status": new_status, "last_error": error}
             changes |= {"sent_at": now} if retry_at is None else {"next_attempt_at": retry_at}
             Delivery.objects.filter(id__in=ids).update(
                 attempts=F("attempts") + 1, claimed_by="", claimed_at=None, **changes

@@ -31,7 +31,7 @@ class Message:
 def absolute_url(url: str) -> str:
     """`url` on the public site (GOVHUB_PUBLIC_URL) when it is a path."""
     if url.startswith("/"):
-        return settings.GOVHUB_PUBLIC_URL.rstrip("/") + url
+        return str(settings.GOVHUB_PUBLIC_URL).rstrip("/") + url
     return url
 
 
@@ -39,7 +39,7 @@ def _render(kind: str, name: str, ext: str, language: str, context: dict[str, An
     template = select_template(
         [f"notifications/{kind}/{name}.{language}.{ext}", f"notifications/{kind}/{name}.{ext}"]
     )
-    return template.render(context)
+    return str(template.render(context))
 
 
 def _context(notification: Notification, name: str) -> dict[str, Any]:

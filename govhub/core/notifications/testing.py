@@ -34,7 +34,7 @@ class Inbox:
         self.count += 1
         if self.keep:
             parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-            self.messages.append(parsed)  # type: ignore[arg-type]
+            self.messages.append(parsed)
         return "250 Message accepted"
 
 

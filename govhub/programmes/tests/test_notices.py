@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from govhub.core.api import RuleBroken
-from govhub.core.models import Delivery, Notification
+from govhub.core.notifications.models import Delivery, Notification
 from govhub.core.notifications.testing import smtp_server
 from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
 from govhub.programmes.actions import programme_advance
