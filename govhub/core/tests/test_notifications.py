@@ -338,7 +338,10 @@ def test_the_header_shows_the_unread_count_with_one_query(django_capture_on_comm
         page = client.get("/")
     # then
     html = page.content.decode()
-    assert 'Notifications <span class="badge">2<span class="visually-hidden"> unread</span>' in html
+    assert (
+        'Notifications <span class="badge"><span aria-hidden="true">2</span>'
+        '<span class="visually-hidden">2 unread</span></span>'
+    ) in html
     assert sum("core_notification" in q["sql"] for q in queries.captured_queries) == 1
 
 
