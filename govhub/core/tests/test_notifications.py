@@ -416,3 +416,30 @@ def test_nobody_is_told_on_a_channel_they_turned_off(django_capture_on_commit_ca
     # then
     assert Notification.objects.count() == 0
     assert Delivery.objects.count() == 0
+
+
+def test_after_a_failure_the_worker_queues_itself_again_for_the_first_retry(
+    smtp_down, settings, django_capture_on_commit_callbacks
+):
+    # given: the database queue, and the SMTP server down
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        _tell([UserFactory()])
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    # when
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    ).run()
+    # then: a retry task waits until the delivery's next attempt
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("queued", 1)
+    waiting = DBTaskResult.objects.get(status="READY")
+    assert waiting.run_after == delivery.next_attempt_at
