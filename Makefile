@@ -37,7 +37,7 @@ run: install
 	$(RUN_ENV) $(BIN)/govhub migrate --no-input -v 0
 	$(RUN_ENV) $(BIN)/govhub indices import
 	$(RUN_ENV) $(BIN)/govhub demo
-	$(RUN_ENV) $(BIN)/govhub serve --port $(PORT)
+	$(RUN_ENV) $(BIN)/govhub serve --port $(PORT) --with-worker
 
 lint: install-dev
 	$(BIN)/ruff check .

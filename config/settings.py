@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "govhub.core.context_processors.site",
+                "govhub.core.notifications.context_processors.unread",
             ],
         },
     }
@@ -377,6 +378,21 @@ TASKS = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="GovHub <no-reply@govhub.invalid>")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
+# Notifications (docs/adr/0015-notifications.md): a delivery that fails is retried after
+# GOVHUB_NOTIFY_RETRY_SECONDS, doubling each time up to GOVHUB_NOTIFY_RETRY_MAX_SECONDS, at most
+# GOVHUB_NOTIFY_MAX_ATTEMPTS times. Text messages go through the named provider (console, file,
+# http), checked at start-up.
+GOVHUB_NOTIFY_RETRY_SECONDS = env.int("GOVHUB_NOTIFY_RETRY_SECONDS", default=60)
+GOVHUB_NOTIFY_RETRY_MAX_SECONDS = env.int("GOVHUB_NOTIFY_RETRY_MAX_SECONDS", default=6 * 3600)
+GOVHUB_NOTIFY_MAX_ATTEMPTS = env.int("GOVHUB_NOTIFY_MAX_ATTEMPTS", default=30)
+# SMTP connections a worker sends one batch over at once.
+GOVHUB_NOTIFY_SMTP_CONNECTIONS = env.int("GOVHUB_NOTIFY_SMTP_CONNECTIONS", default=4)
+GOVHUB_SMS_PROVIDER = env.str("GOVHUB_SMS_PROVIDER", default="console")
+GOVHUB_SMS_FILE = env.str("GOVHUB_SMS_FILE", default="var/sms.jsonl")
+GOVHUB_SMS_URL = env.str("GOVHUB_SMS_URL", default="")
+GOVHUB_SMS_TOKEN = env.str("GOVHUB_SMS_TOKEN", default="")
 
 # Issued documents (docs/adr/0008-signed-documents.md). The public address is printed on every
 # document as a QR code. Without a configured key and certificate, documents are signed with a

@@ -37,6 +37,7 @@ from govhub.core.files import (
 )
 from govhub.core.formats import country_name, long_date, long_datetime
 from govhub.core.i18n import LANGUAGE_NAMES
+from govhub.core.notifications.actions import notify
 from govhub.core.permissions import AUTHENTICATED, PUBLIC, api_access, declare, public, signed_in
 from govhub.core.responses import envelope, error_response
 from govhub.core.rest import PUBLIC_OPERATION, PageNumber
@@ -84,6 +85,7 @@ __all__ = [
     "file_use_register",
     "long_date",
     "long_datetime",
+    "notify",
     "public",
     "reject_nul",
     "security_cache",

@@ -14,6 +14,11 @@ class CoreConfig(AppConfig):
         from govhub.core.documents import checks  # noqa: F401  (registers the deploy checks)
         from govhub.core.files import checks as file_checks  # noqa: F401  (scanner checks)
         from govhub.core.forms import checks as forms_checks  # noqa: F401  (shipped forms)
+        from govhub.core.notifications import checks as notification_checks  # noqa: F401
+        from govhub.core.notifications.tasks import sweep_deliveries
+        from govhub.core.sweep import sweep_register
+
+        sweep_register("notifications", sweep_deliveries)
 
         # Dari (Afghan Persian) is not in Django's table; it falls back to Persian catalogs
         # for Django's own strings and carries its own name.

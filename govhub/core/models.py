@@ -170,3 +170,11 @@ class IssuedDocument(models.Model):
 
 # Defined in their own package; imported last, as that package reads the models above.
 from govhub.core.forms.models import AnsweredForm, FormDefinition, FormStatus  # noqa: E402
+
+# Notifications live in their own package (docs/adr/0015-notifications.md).
+from govhub.core.notifications.models import (  # noqa: E402, F401
+    Delivery,
+    DeliveryAttempt,
+    Notification,
+    NotificationPreference,
+)

@@ -7,7 +7,7 @@ from typing import Any
 from govhub.organisations.actions import demo_organisation_ensure
 from govhub.organisations.data import MembershipInfo, OrganisationBrief, OrganisationInput
 from govhub.organisations.kinds import KINDS, Kind, KindInfo, Sector, Subtype
-from govhub.organisations.models import Organisation, Role
+from govhub.organisations.models import Membership, Organisation, Role
 from govhub.organisations.queries import memberships_of
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "Sector",
     "Subtype",
     "demo_organisation_ensure",
+    "member_ids_of_kinds",
     "memberships_for",
     "organisations_brief",
 ]
@@ -46,3 +47,15 @@ def organisations_brief(ids: list[int]) -> dict[int, OrganisationBrief]:
         "id", "name", "kind", "sector"
     )
     return {row[0]: OrganisationBrief(*row) for row in rows}
+
+
+def member_ids_of_kinds(kinds: list[str]) -> list[int]:
+    """The active people acting for an active organisation of one of these kinds."""
+    return list(
+        Membership.objects.filter(
+            organisation__kind__in=kinds, organisation__is_active=True, user__is_active=True
+        )
+        .values_list("user_id", flat=True)
+        .distinct()
+        .order_by("user_id")
+    )

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -42,6 +43,7 @@ from govhub.programmes.models import (
     StepDecision,
     Visibility,
 )
+from govhub.programmes.notices import step_reached_announce
 
 # Artefact types of the seed's ten steps; a programme on another model uses "contribution".
 STEP_TYPES: dict[int, tuple[str, ...]] = {
@@ -641,7 +643,7 @@ def programme_advance(
                 details=[{"code": code, "message": message} for code, message in unmet],
             )
         last = programme.current_step == model.step_count
-        return _move(
+        moved = _move(
             actor=actor,
             programme=programme,
             membership=membership,
@@ -649,6 +651,16 @@ def programme_advance(
             to_step=programme.current_step if last else programme.current_step + 1,
             reason="",
         )
+        if not last:  # those taking part in the new step are told, once the move commits
+            transaction.on_commit(
+                partial(
+                    step_reached_announce,
+                    programme_id=moved.pk,
+                    step=moved.current_step,
+                    actor_id=getattr(actor, "pk", None),
+                )
+            )
+        return moved
 
 
 def programme_return(

@@ -1,13 +1,18 @@
-"""`govhub serve [--port N] [--workers N] [--threads N]`: the production server.
+"""`govhub serve [--port N] [--workers N] [--threads N] [--with-worker]`: the production server.
 
 gunicorn's asyncio (ASGI) worker in front of GovHub's ASGI handler (config/asgi.py): each
 worker's event loop reads whole requests before Django sees them, so slow clients cannot hold
-a worker (ADR 0003); the views of a worker run in one thread (`--threads` for more).
+a worker (ADR 0003); the views of a worker run in one thread (`--threads` for more). With
+`--with-worker`, a background worker and the periodic sweep run as child processes.
 """
 
 from __future__ import annotations
 
+import atexit
+import ctypes
 import os
+import signal
+import subprocess
 import sys
 from typing import Any
 
@@ -39,6 +44,12 @@ class Command(BaseCommand):
             # Threads that run views in each worker. With 1, a worker's database connection
             # persists; with more, Django gives each request a thread and a new connection.
             default=int(os.environ.get("THREADS", "1")),
+        )
+        parser.add_argument(
+            "--with-worker",
+            action="store_true",
+            help="also run `govhub db_worker` and `govhub sweep --every 60` as child processes, "
+            "which stop with the server (one command for development and small sites)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -80,6 +91,47 @@ class Command(BaseCommand):
             # Not configured: documents issued by this server point at this server (--port
             # may differ from PORT, which the settings' default was made from).
             settings.GOVHUB_PUBLIC_URL = local_url(options["host"], options["port"])
+        if options["with_worker"]:
+            start_children()
         self.stdout.write(f"GovHub on http://{options['host']}:{options['port']}/")
         sys.argv = argv  # gunicorn reads its options from the command line
         WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()
+
+
+# Each child runs a `govhub` command with the same environment.
+CHILDREN = (
+    ("db_worker", "--no-reload", "--no-startup-delay"),
+    ("sweep", "--every", "60"),
+)
+
+
+def _die_with_parent() -> None:  # pragma: no cover  (runs in the child before exec)
+    # Linux: the kernel sends SIGTERM to the child when the server dies, even by SIGKILL.
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def start_children() -> list[subprocess.Popen[bytes]]:
+    """Start the worker and the sweep; they are stopped when this process exits."""
+    children = [
+        subprocess.Popen(  # noqa: S603  (our own command; single-threaded here)
+            [sys.executable, "-m", "govhub.cli", *command], preexec_fn=_die_with_parent
+        )
+        for command in CHILDREN
+    ]
+    owner = os.getpid()
+
+    def stop() -> None:
+        if os.getpid() != owner:  # a forked gunicorn worker exiting: not the children's owner
+            return
+        for child in children:
+            child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+    atexit.register(stop)
+    return children
