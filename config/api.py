@@ -39,3 +39,4 @@ api.add_router("", "govhub.programmes.rest_analytics.router")  # before: /progra
 api.add_router("", programmes_router)
 api.add_router("", documents_router)
 api.add_router("", indices_router)
+api.add_router("", "govhub.core.workflow.rest.router")

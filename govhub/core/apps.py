@@ -12,6 +12,7 @@ class CoreConfig(AppConfig):
 
         from govhub.core.audit import checks as audit_checks  # noqa: F401  (deploy checks)
         from govhub.core.documents import checks  # noqa: F401  (registers the deploy checks)
+        from govhub.core.workflow import checks as workflow_checks  # noqa: F401  (start-up)
 
         # Dari (Afghan Persian) is not in Django's table; it falls back to Persian catalogs
         # for Django's own strings and carries its own name.

@@ -116,3 +116,10 @@ class IssuedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+
+from govhub.core.workflow.models import (  # noqa: E402, F401  (registered through core)
+    WorkflowDecision,
+    WorkflowDefinitionVersion,
+    WorkflowInstance,
+)
