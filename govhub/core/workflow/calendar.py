@@ -7,6 +7,7 @@ a comment). A deadline is the end (23:59:59, the deployment's time zone) of a wo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -97,11 +98,8 @@ def _parse_day(text: str, where: str) -> date:
 
 
 def _is_date(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
+    """Whether `text` is meant as a date (a file name is anything else)."""
+    return re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is not None
 
 
 def parse_holidays(values: list[str] | tuple[str, ...]) -> frozenset[date]:
