@@ -17,6 +17,7 @@ from typing import Any
 
 import jsonschema
 import yaml
+from django.utils.translation import gettext
 
 from govhub.core.workflow.registry import REGISTRY, Registry
 
@@ -197,18 +198,19 @@ class Definition:
         return [t for t in self.transitions if t.source == state]
 
     def public(self) -> dict[str, Any]:
-        """The definition as `GET /api/v1/workflows/{key}` shows it."""
+        """The definition as `GET /api/v1/workflows/{key}` shows it (names in the active
+        language where the catalogue has them)."""
         return {
             "key": self.key,
             "version": self.version,
-            "name": self.name,
+            "name": gettext(self.name),
             "initial": self.initial,
-            "phases": [{"key": k, "name": n} for k, n in self.phases],
+            "phases": [{"key": k, "name": gettext(n)} for k, n in self.phases],
             "states": [_state_public(s) for s in self.states.values()],
             "transitions": [
                 {
                     "name": t.name,
-                    "label": t.label or t.name,
+                    "label": gettext(t.label) if t.label else t.name,
                     "from": t.source,
                     "to": t.target,
                     "kind": t.kind,
@@ -234,7 +236,7 @@ def _state_public(s: State) -> dict[str, Any]:
     limit = s.time_limit
     return {
         "key": s.key,
-        "name": s.name,
+        "name": gettext(s.name),
         "phase": s.phase or None,
         "final": s.final,
         "participants": sorted(s.participants),

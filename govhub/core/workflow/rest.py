@@ -191,6 +191,7 @@ def workflow_instance_detail(request: HttpRequest, instance_id: int) -> Any:
 @router.get(
     "/workflows/{key}",
     response=WorkflowOut,
+    by_alias=True,
     auth=None,
     openapi_extra=PUBLIC_OPERATION,
     summary="One workflow definition: states, transitions, who, guards, time limits",
