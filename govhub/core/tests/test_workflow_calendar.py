@@ -66,6 +66,7 @@ def test_a_deadline_is_never_on_a_weekend_or_holiday(holidays, entered, n):
     # when
     deadline = deadline_for(state, entered.replace(tzinfo=UTC), calendar)
     # then
+    assert deadline is not None
     day = local_day(deadline)
     assert day.isoweekday() not in (6, 7)
     assert day not in holidays

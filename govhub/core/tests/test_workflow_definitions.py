@@ -20,7 +20,14 @@ from govhub.core.tests.workflow_support import (
 )
 from govhub.core.workflow import guard_register, registry
 from govhub.core.workflow.checks import check_workflow_definitions
-from govhub.core.workflow.definition import DefinitionError, load, parse, problems, read
+from govhub.core.workflow.definition import (
+    DefinitionError,
+    TimeLimit,
+    load,
+    parse,
+    problems,
+    read,
+)
 
 __all__ = ["workflow_registry"]
 
@@ -65,7 +72,7 @@ def test_the_isg_definition_is_the_seeds_ten_steps_and_validates(workflow_regist
     ]
     returns = [t.target for t in definition.transitions_from("step_5") if t.name == "return"]
     assert returns == ["step_1", "step_2", "step_3", "step_4"]
-    assert definition.state("step_3").time_limit.working_days == 20
+    assert definition.state("step_3").time_limit == TimeLimit(20, (5, 1), (0, 5))
 
 
 def test_the_isg_definition_names_each_gate_condition_it_needs(workflow_registry):

@@ -656,3 +656,20 @@ def test_a_version_whose_content_changed_is_refused(workflow_registry, person, t
     # when / then
     with pytest.raises(ImproperlyConfigured, match="give the changed file a new version"):
         _start(person, subject="A-2")
+
+
+def test_a_transition_costs_a_fixed_handful_of_queries(
+    workflow_registry, person, django_assert_max_num_queries
+):
+    # given
+    instance = _start(person)
+    workflow_registry.forms.add("A-1")
+    # when / then: one read before; the conditional update, the decision and the audit entry
+    with django_assert_max_num_queries(8) as captured:
+        workflow_transition(
+            actor=person, instance_id=instance.pk, transition="accept", memberships=[MINISTRY]
+        )
+    writes = [q["sql"].split()[0] for q in captured.captured_queries]
+    assert writes.count("SELECT") <= 2
+    assert writes.count("UPDATE") == 2  # the instance (conditional), the audit chain's head
+    assert writes.count("INSERT") == 2  # the decision, the audit entry

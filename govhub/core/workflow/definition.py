@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]  # no stubs installed (types-jsonschema)
 import yaml
 from django.utils.translation import gettext
 
@@ -455,13 +456,13 @@ def _load_cached(where: str, sha: str, raw: Any) -> Definition:
 _STORED: dict[str, Definition] = {}
 
 
-def from_stored(document: dict[str, Any], sha: str) -> Definition:
+def from_stored(document: Callable[[], dict[str, Any]], sha: str) -> Definition:
     """The definition an instance started on, from its stored document (parsed once per
     process: every transition needs it, and its fingerprint was taken when it was stored)."""
     cached = _STORED.get(sha)
     if cached is not None:
         return cached
-    definition = parse(document, f"stored version {sha[:12]}")
+    definition = parse(document(), f"stored version {sha[:12]}")
     if len(_STORED) < 256:
         _STORED[sha] = definition
     return definition

@@ -33,7 +33,10 @@ def workflow_definition(key: str) -> Definition:
 def workflow_instance_get(instance_id: Any) -> WorkflowInstance:
     """An instance with its definition version, else 404 workflow_instance_not_found."""
     instance = (
-        WorkflowInstance.objects.select_related("definition").filter(pk=instance_id).first()
+        WorkflowInstance.objects.select_related("definition")
+        .defer("definition__document")
+        .filter(pk=instance_id)
+        .first()
         if isinstance(instance_id, int) and 0 < instance_id < 2**63
         else None
     )
@@ -65,8 +68,10 @@ def access_workflow_instance(user: Any, instance_id: Any) -> WorkflowInstance:
 
 
 def definition_of(instance: WorkflowInstance) -> Definition:
-    """The definition version the instance started on (not the file's current one)."""
-    return from_stored(instance.definition.document, instance.definition.sha256)
+    """The definition version the instance started on (not the file's current one); its
+    document is read from the database only the first time a process meets it."""
+    version = instance.definition
+    return from_stored(lambda: version.document, version.sha256)
 
 
 def workflow_history(instance: WorkflowInstance) -> QuerySet[WorkflowDecision]:
