@@ -231,3 +231,11 @@ def test_a_real_members_organisations_decide_what_they_may_do(workflow_registry,
         for t in for_ministry.json()["available_transitions"]
     ] == [("accept", [ministry.organisation_id], False)]
     assert for_business.json()["available_transitions"] == []
+
+
+def test_a_key_that_cannot_be_a_workflows_is_400(workflow_registry, api_client):
+    # when
+    response = api_client.get("/workflows/Not%20a%20key")
+    # then
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_input"

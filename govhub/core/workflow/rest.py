@@ -4,12 +4,13 @@ the transitions the caller may take (a token; the subject's app decides who sees
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Path, Router, Schema
 
 from govhub.core.rest import PUBLIC_OPERATION
+from govhub.core.workflow.definition import KEY
 from govhub.core.workflow.queries import (
     access_workflow_instance,
     definition_of,
@@ -21,6 +22,9 @@ from govhub.core.workflow.queries import (
 )
 
 router = Router(tags=["workflows"])
+WorkflowKey = Annotated[
+    str, Path(..., pattern=KEY["pattern"], description="The workflow's key, e.g. isg-programme")
+]
 
 
 class WorkflowSummaryOut(Schema):
@@ -29,51 +33,51 @@ class WorkflowSummaryOut(Schema):
     name: str
 
 
-class RefOut(Schema):
+class WorkflowRefOut(Schema):
     name: str = Field(..., description="A registered predicate or guard")
     argument: Any = Field(None, description="Its argument, if it takes one")
 
 
-class TimeLimitOut(Schema):
+class WorkflowTimeLimitOut(Schema):
     working_days: int
     reminders: list[int] = Field(..., description="Working days before the deadline")
     escalations: list[int] = Field(..., description="Working days after the deadline")
 
 
-class StateOut(Schema):
+class WorkflowStateOut(Schema):
     key: str
     name: str
     phase: str | None
     final: bool
     participants: list[str] = Field(..., description="Organisation kinds taking part")
-    time_limit: TimeLimitOut | None
+    time_limit: WorkflowTimeLimitOut | None
     required_inputs: list[str]
-    guards: list[RefOut]
+    guards: list[WorkflowRefOut]
     tags: list[str]
 
 
-class TransitionOut(Schema):
+class WorkflowTransitionOut(Schema):
     name: str
     label: str
     from_: str = Field(..., alias="from")
     to: str
     kind: str = Field(..., description="forward, or return (state guards and inputs skipped)")
     reason_required: bool
-    who: list[RefOut] = Field(..., description="All must hold for the acting organisation")
-    guards: list[RefOut]
+    who: list[WorkflowRefOut] = Field(..., description="All must hold for the acting organisation")
+    guards: list[WorkflowRefOut]
 
 
-class PhaseOut(Schema):
+class WorkflowPhaseOut(Schema):
     key: str
     name: str
 
 
-class WhoOut(Schema):
-    who: list[RefOut]
+class WorkflowWhoOut(Schema):
+    who: list[WorkflowRefOut]
 
 
-class ExtensionOut(Schema):
-    who: list[RefOut]
+class WorkflowExtensionOut(Schema):
+    who: list[WorkflowRefOut]
     max_working_days: int
 
 
@@ -82,14 +86,14 @@ class WorkflowOut(Schema):
     version: int
     name: str
     initial: str
-    phases: list[PhaseOut]
-    states: list[StateOut]
-    transitions: list[TransitionOut]
-    suspension: WhoOut | None
-    extension: ExtensionOut | None
+    phases: list[WorkflowPhaseOut]
+    states: list[WorkflowStateOut]
+    transitions: list[WorkflowTransitionOut]
+    suspension: WorkflowWhoOut | None
+    extension: WorkflowExtensionOut | None
 
 
-class DecisionOut(Schema):
+class WorkflowDecisionOut(Schema):
     id: int
     kind: str = Field(..., description="start, transition, suspend, resume or extend")
     transition: str
@@ -103,12 +107,12 @@ class DecisionOut(Schema):
     deadline: datetime | None
 
 
-class UnmetOut(Schema):
+class WorkflowUnmetOut(Schema):
     code: str
     message: str
 
 
-class AvailableOut(Schema):
+class WorkflowAvailableOut(Schema):
     name: str
     label: str
     to: str
@@ -117,10 +121,10 @@ class AvailableOut(Schema):
     reason_required: bool
     organisation_ids: list[int] = Field(..., description="Organisations you may act for")
     ready: bool = Field(..., description="Whether nothing stops it now")
-    unmet: list[UnmetOut]
+    unmet: list[WorkflowUnmetOut]
 
 
-class InstanceOut(Schema):
+class WorkflowInstanceOut(Schema):
     id: int
     workflow: str
     version: int
@@ -133,8 +137,8 @@ class InstanceOut(Schema):
     overdue: bool
     suspended_at: datetime | None
     extended_days: int
-    history: list[DecisionOut]
-    available_transitions: list[AvailableOut]
+    history: list[WorkflowDecisionOut]
+    available_transitions: list[WorkflowAvailableOut]
 
 
 @router.get(
@@ -150,7 +154,7 @@ def workflow_list(request: HttpRequest) -> Any:
 
 @router.get(
     "/workflows/instances/{instance_id}",
-    response=InstanceOut,
+    response=WorkflowInstanceOut,
     summary="A workflow instance: its state, deadline, history and what you may do next",
 )
 def workflow_instance_detail(request: HttpRequest, instance_id: int) -> Any:
@@ -196,5 +200,5 @@ def workflow_instance_detail(request: HttpRequest, instance_id: int) -> Any:
     openapi_extra=PUBLIC_OPERATION,
     summary="One workflow definition: states, transitions, who, guards, time limits",
 )
-def workflow_detail(request: HttpRequest, key: str) -> Any:
+def workflow_detail(request: HttpRequest, key: WorkflowKey) -> Any:
     return workflow_definition(key).public()
