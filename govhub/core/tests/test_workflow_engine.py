@@ -558,14 +558,19 @@ def test_reminders_and_escalations_are_due_in_turn_and_claimed_once(
     assert [(d.instance_id, d.alert, d.kind, d.working_days) for d in due] == [
         (instance.pk, "reminder:2", "reminder", 2)
     ]
-    assert workflow_alert_claim(instance_id=instance.pk, alert="reminder:2") is True
-    assert workflow_alert_claim(instance_id=instance.pk, alert="reminder:2") is False
+    reminder = due[0]
+    assert workflow_alert_claim(instance_id=instance.pk, alert="reminder:2", due_at=reminder.due_at)
+    assert not workflow_alert_claim(
+        instance_id=instance.pk, alert="reminder:2", due_at=reminder.due_at
+    )
     assert workflow_alerts_due(at=datetime(2026, 12, 7, 12, tzinfo=UTC)) == []
     late = workflow_alerts_due(at=datetime(2026, 12, 8, tzinfo=UTC))
     assert [(d.alert, d.due_at) for d in late] == [
         ("escalation:0", datetime(2026, 12, 7, 23, 59, 59, tzinfo=UTC))
     ]
-    assert workflow_alert_claim(instance_id=instance.pk, alert="escalation:0") is True
+    assert workflow_alert_claim(
+        instance_id=instance.pk, alert="escalation:0", due_at=late[0].due_at
+    )
     instance.refresh_from_db()
     assert (instance.next_alert, instance.next_alert_at) == (
         "escalation:3",
@@ -673,3 +678,33 @@ def test_a_transition_costs_a_fixed_handful_of_queries(
     assert writes.count("SELECT") <= 2
     assert writes.count("UPDATE") == 2  # the instance (conditional), the audit chain's head
     assert writes.count("INSERT") == 2  # the decision, the audit entry
+
+
+def test_an_alert_read_before_a_transition_is_not_claimed_after_it(
+    workflow_registry, person, clock
+):
+    # given: the sweep reads the reminder, then the case goes forward and is sent back, so
+    # the same state's reminder is due again, later
+    instance = _start(person)
+    workflow_registry.forms.add("A-1")
+    (due,) = workflow_alerts_due(at=datetime(2026, 12, 3, 8, tzinfo=UTC))
+    clock.now = datetime(2026, 12, 3, 8, 1, tzinfo=UTC)
+    workflow_transition(
+        actor=person, instance_id=instance.pk, transition="accept", memberships=[MINISTRY]
+    )
+    workflow_transition(
+        actor=person,
+        instance_id=instance.pk,
+        transition="return",
+        memberships=[LOCAL],
+        reason="No.",
+    )
+    # when
+    claimed = workflow_alert_claim(instance_id=instance.pk, alert=due.alert, due_at=due.due_at)
+    # then
+    instance.refresh_from_db()
+    assert claimed is False
+    assert (instance.next_alert, instance.next_alert_at) == (
+        "reminder:2",
+        datetime(2026, 12, 8, tzinfo=UTC),
+    )

@@ -616,15 +616,18 @@ def workflow_extend(
     )
 
 
-def workflow_alert_claim(*, instance_id: int, alert: str) -> bool:
-    """Take a due alert for sending: True for exactly one caller (concurrent sweeps never
-    send it twice); the instance's next alert becomes the one after it."""
-    instance = WorkflowInstance.objects.filter(pk=instance_id, next_alert=alert).first()
+def workflow_alert_claim(*, instance_id: int, alert: str, due_at: datetime) -> bool:
+    """Take a due alert (as `workflow_alerts_due` gave it) for sending: True for exactly one
+    caller, so concurrent sweeps never send it twice, and False once the instance has moved
+    on (a transition since resets its alerts); the next alert becomes the one after it."""
+    instance = WorkflowInstance.objects.filter(
+        pk=instance_id, next_alert=alert, next_alert_at=due_at
+    ).first()
     if instance is None or not alert:
         return False
     definition = definition_of(instance)
     key, at = timing.next_alert(definition.state(instance.state), instance.deadline, done=alert)
     updated = WorkflowInstance.objects.filter(
-        pk=instance_id, revision=instance.revision, next_alert=alert
+        pk=instance_id, revision=instance.revision, next_alert=alert, next_alert_at=due_at
     ).update(next_alert=key, next_alert_at=at)
     return updated == 1
