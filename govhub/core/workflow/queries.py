@@ -93,7 +93,7 @@ def workflow_available_transitions(
 ) -> list[AvailableTransition]:
     """The transitions `viewer` may take now, with the organisations they may take each for
     and what still stops it (nothing for a suspended instance)."""
-    from govhub.core.workflow.actions import eligible, unmet
+    from govhub.core.workflow.rules import eligible, unmet
 
     if instance.suspended:
         return []
