@@ -139,3 +139,15 @@ def test_reminders_and_escalations_fall_on_working_days_around_the_deadline():
         (datetime(2026, 12, 7, 23, 59, 59, tzinfo=UTC), "escalation:0"),
         (datetime(2026, 12, 9, 23, 59, 59, tzinfo=UTC), "escalation:1"),
     ]
+
+
+def test_a_deadline_ends_with_the_deployments_day_not_utcs(settings):
+    # given: Kabul (UTC+4:30); entered late on Friday 4 December UTC, already Saturday there
+    settings.TIME_ZONE = "Asia/Kabul"
+    calendar = WorkingCalendar(weekend=frozenset({6, 7}), holidays=frozenset())
+    state = State(key="s", name="S", time_limit=TimeLimit(working_days=1))
+    entered = datetime(2026, 12, 4, 21, 0, tzinfo=UTC)
+    # when
+    deadline = deadline_for(state, entered, calendar)
+    # then: one working day after Saturday in Kabul is Monday, ending 19:29:59 UTC
+    assert deadline == datetime(2026, 12, 7, 19, 29, 59, tzinfo=UTC)

@@ -70,6 +70,7 @@ def workflow_registry(settings: Any) -> Iterator[Flags]:
     settings.GOVHUB_WORKFLOWS = []
     settings.GOVHUB_HOLIDAYS = []
     settings.GOVHUB_WEEKEND = ["sat", "sun"]
+    settings.TIME_ZONE = "UTC"  # the tests' dates are UTC days
     flags = Flags()
 
     def flag(ctx: Any, name: Any) -> list[Unmet]:

@@ -10,7 +10,6 @@ from django.http import HttpRequest
 from ninja import Field, Path, Router, Schema
 
 from govhub.core.rest import PUBLIC_OPERATION
-from govhub.core.workflow.definition import KEY
 from govhub.core.workflow.queries import (
     access_workflow_instance,
     definition_of,
@@ -20,6 +19,7 @@ from govhub.core.workflow.queries import (
     workflow_definitions,
     workflow_history,
 )
+from govhub.core.workflow.schema import KEY
 
 router = Router(tags=["workflows"])
 WorkflowKey = Annotated[
