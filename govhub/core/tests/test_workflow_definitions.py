@@ -245,6 +245,7 @@ def test_the_start_up_check_names_the_file_and_each_unknown_name(
 ):
     # given: a deployment's file naming a guard and an input nobody registered
     document = _six()
+    document["version"] = 2
     document["states"][1]["guards"] = ["fee_paid"]
     document["states"][0]["required_inputs"] = ["passport_scan"]
     path = _write(tmp_path, document)
@@ -306,3 +307,23 @@ def test_a_deployment_file_replaces_the_shipped_definition_of_its_key(
     definition = workflow_definition("service-case")
     # then
     assert (definition.version, definition.name) == (2, "Service case (regional rules)")
+
+
+def test_a_replacement_under_the_same_version_with_other_content_is_refused(
+    workflow_registry, tmp_path, settings
+):
+    # given: a deployment's copy of the shipped file, edited but not given a new version
+    document = _six()
+    document["states"][0]["time_limit"]["working_days"] = 4
+    path = _write(tmp_path, document)
+    settings.GOVHUB_WORKFLOWS = [str(path)]
+    # when
+    messages = check_workflow_definitions()
+    # then
+    assert [(m.id, m.msg) for m in messages] == [
+        (
+            "core.E103",
+            f"workflow definition {path}: replaces {SIX_STEPS} under the same key "
+            "'service-case' and version 1 with other content",
+        )
+    ]

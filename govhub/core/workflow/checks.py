@@ -20,7 +20,7 @@ from govhub.core.workflow.definition import (
 def check_workflow_definitions(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """Each problem of each definition file, naming the file and what is wrong."""
     messages: list[CheckMessage] = []
-    keys: dict[str, str] = {}
+    seen: dict[tuple[str, int], tuple[str, str]] = {}
     for path in configured_paths():
         try:
             definition = load(path)
@@ -32,5 +32,16 @@ def check_workflow_definitions(app_configs: Any = None, **kwargs: Any) -> list[C
         messages += [
             Error(f"workflow definition {path}: {p}", id="core.E102") for p in problems(definition)
         ]
-        keys[definition.key] = str(path)
+        earlier = seen.get((definition.key, definition.version))
+        if earlier is not None and earlier[1] != definition.sha256:
+            messages.append(
+                Error(
+                    f"workflow definition {path}: replaces {earlier[0]} under the same key "
+                    f"{definition.key!r} and version {definition.version} with other content",
+                    hint="Give the replacing file a new version: instances keep the version "
+                    "they started on, so one version must mean one content.",
+                    id="core.E103",
+                )
+            )
+        seen[(definition.key, definition.version)] = (str(path), definition.sha256)
     return messages
