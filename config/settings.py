@@ -446,6 +446,12 @@ GOVHUB_STEP_DAYS = env.json("GOVHUB_STEP_DAYS", default={"default": 30})
 GOVHUB_COMMISSION_BALANCE = env.json(
     "GOVHUB_COMMISSION_BALANCE", default={"min_per_sector": 1, "chair_sector": "government"}
 )
+# Workflows: deadlines count working days. Holidays are dates (YYYY-MM-DD, comma-separated) or
+# the path of a file with one date a line; the weekend is day names. GOVHUB_WORKFLOWS lists
+# definition files (YAML or JSON) that replace the shipped ones of the same key.
+GOVHUB_HOLIDAYS = env.list("GOVHUB_HOLIDAYS", default=[])
+GOVHUB_WEEKEND = env.list("GOVHUB_WEEKEND", default=["sat", "sun"])
+GOVHUB_WORKFLOWS = env.list("GOVHUB_WORKFLOWS", default=[])
 
 LOGGING = {
     "version": 1,

@@ -19,6 +19,7 @@ class CoreConfig(AppConfig):
         from govhub.core.sweep import sweep_register
 
         sweep_register("notifications", sweep_deliveries)
+        from govhub.core.workflow import checks as workflow_checks  # noqa: F401  (start-up)
 
         # Dari (Afghan Persian) is not in Django's table; it falls back to Persian catalogs
         # for Django's own strings and carries its own name.

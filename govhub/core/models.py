@@ -178,3 +178,8 @@ from govhub.core.notifications.models import (  # noqa: E402, F401
     Notification,
     NotificationPreference,
 )
+from govhub.core.workflow.models import (  # noqa: E402, F401  (registered through core)
+    WorkflowDecision,
+    WorkflowDefinitionVersion,
+    WorkflowInstance,
+)

@@ -8,6 +8,10 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
+        from govhub.core.api import membership_source_register
         from govhub.organisations import mfa
+        from govhub.organisations.api import memberships_for
 
         mfa.register()
+        # Workflows decide who may take a transition by the organisations a person acts for.
+        membership_source_register(memberships_for)
