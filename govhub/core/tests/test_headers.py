@@ -46,6 +46,12 @@ def test_head_answers_every_get_operation_of_the_api_as_get_does_without_a_body(
         "public_id": document.public_id,
         "iso3": "GEO",
         "year": "2024",
+        # ids of nothing: HEAD must still answer as GET does (here, the same 404)
+        "key": "no-such-key",
+        "version": "1",
+        "instance_id": "999999",
+        "invitation_id": "999999",
+        "contribution_id": "999999",
     }
     headers = {"Authorization": f"Bearer {token_for(member.user)}"}
     paths = [
