@@ -6,7 +6,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
 from django.views.decorators.http import require_GET
 
 from govhub.core.errors import NotFound
-from govhub.core.files.permissions import access_file
+from govhub.core.files.permissions import access_file, can_view_file
 from govhub.core.files.queries import file_open
 from govhub.core.models import StoredFile
 from govhub.core.permissions import declare
@@ -26,7 +26,7 @@ def file_response(stored: StoredFile, *, private: bool = True) -> FileResponse:
     return response
 
 
-@declare("can_view_file: the uploader, or whom the file's use allows (others get 404)")
+@declare(can_view_file)  # the uploader, or whom the file's use allows (others get 404)
 @require_GET
 def file_download(request: HttpRequest, public_id: str) -> HttpResponseBase:
     try:

@@ -23,7 +23,7 @@ from govhub.core.permissions import signed_in
 PAGE = 50
 
 
-@signed_in("the signed-in person, own notifications only")
+@signed_in()  # the signed-in person, own notifications only
 @require_GET
 def notification_list_view(request: HttpRequest) -> HttpResponse:
     rows = notification_list(viewer=request.user)
@@ -44,7 +44,7 @@ def notification_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@signed_in("the signed-in person, own notifications only")
+@signed_in()  # the signed-in person, own notifications only
 @require_POST
 def notification_read_view(request: HttpRequest) -> HttpResponse:
     ids = [int(v) for v in request.POST.getlist("notification") if v.isdigit()]
@@ -52,7 +52,7 @@ def notification_read_view(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("core:notifications"))
 
 
-@signed_in("the signed-in person, own preferences only")
+@signed_in()  # the signed-in person, own preferences only
 @require_http_methods(["GET", "POST"])
 def notification_preferences_view(request: HttpRequest) -> HttpResponse:
     current = notification_preferences_get(viewer=request.user)

@@ -58,11 +58,17 @@ def workflow_instance_for(
     )
 
 
+def can_view_workflow_instance(user: Any, instance: WorkflowInstance) -> bool:
+    """Whoever may see the instance's subject, as the subject's app says (nobody, if no app
+    registered that kind of subject)."""
+    subject = REGISTRY.subjects.get(instance.subject_type)
+    return subject is not None and bool(subject.can_view(user, instance.subject_id))
+
+
 def access_workflow_instance(user: Any, instance_id: Any) -> WorkflowInstance:
     """The instance if `user` may see its subject (as the subject's app says), else 404."""
     instance = workflow_instance_get(instance_id)
-    subject = REGISTRY.subjects.get(instance.subject_type)
-    if subject is None or not subject.can_view(user, instance.subject_id):
+    if not can_view_workflow_instance(user, instance):
         raise NotFound(_("No such workflow instance."), code="workflow_instance_not_found")
     return instance
 

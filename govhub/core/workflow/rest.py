@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Field, Path, Router, Schema
 
+from govhub.core.permissions import api_access
 from govhub.core.rest import PUBLIC_OPERATION
 from govhub.core.workflow.queries import (
     access_workflow_instance,
@@ -156,6 +157,7 @@ def workflow_list(request: HttpRequest) -> Any:
     "/workflows/instances/{instance_id}",
     response=WorkflowInstanceOut,
     summary="A workflow instance: its state, deadline, history and what you may do next",
+    openapi_extra=api_access("govhub.core.workflow.queries.can_view_workflow_instance"),
 )
 def workflow_instance_detail(request: HttpRequest, instance_id: int) -> Any:
     viewer = request.auth  # type: ignore[attr-defined]
