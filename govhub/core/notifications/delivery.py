@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import close_old_connections, transaction
+from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -97,9 +97,20 @@ def _send_emails(batch: list[tuple[Delivery, Message]]) -> dict[int, SendFailed 
         return _send_over_one_connection(slices[0])
     outcome: dict[int, SendFailed | None] = {}
     with ThreadPoolExecutor(max_workers=len(slices)) as pool:
-        for part in pool.map(_send_over_one_connection, slices):
+        for part in pool.map(_send_in_a_pool_thread, slices):
             outcome.update(part)
     return outcome
+
+
+def _send_in_a_pool_thread(
+    batch: list[tuple[Delivery, Message]],
+) -> dict[int, SendFailed | None]:
+    try:
+        return _send_over_one_connection(batch)
+    finally:
+        # This pool thread's own database connections, if rendering opened one; never the
+        # caller's (closing that one would break its transaction).
+        connections.close_all()
 
 
 def _send_over_one_connection(
@@ -132,7 +143,6 @@ def _send_over_one_connection(
     finally:
         with contextlib.suppress(Exception):  # closing a broken connection
             connection.close()
-        close_old_connections()  # this thread's database connection, if it opened one
     return outcome
 
 

@@ -187,6 +187,8 @@ def test_a_claimed_delivery_is_not_claimed_again():
     assert second == []
 
 
+# The worker closes connections between tasks, as in production: no test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_database_queue_holds_one_waiting_task_and_the_worker_drains_it(
     smtp_server, settings, django_capture_on_commit_callbacks
 ):
@@ -418,6 +420,8 @@ def test_nobody_is_told_on_a_channel_they_turned_off(django_capture_on_commit_ca
     assert Delivery.objects.count() == 0
 
 
+# The worker closes connections between tasks, as in production: no test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_after_a_failure_the_worker_queues_itself_again_for_the_first_retry(
     smtp_down, settings, django_capture_on_commit_callbacks
 ):
