@@ -43,7 +43,7 @@ from govhub.programmes.models import (
     StepDecision,
     Visibility,
 )
-from govhub.programmes.notices import step_reached_announce
+from govhub.programmes.tasks import announce_step_reached
 
 # Artefact types of the seed's ten steps; a programme on another model uses "contribution".
 STEP_TYPES: dict[int, tuple[str, ...]] = {
@@ -654,7 +654,7 @@ def programme_advance(
         if not last:  # those taking part in the new step are told, once the move commits
             transaction.on_commit(
                 partial(
-                    step_reached_announce,
+                    announce_step_reached.enqueue,
                     programme_id=moved.pk,
                     step=moved.current_step,
                     actor_id=getattr(actor, "pk", None),
