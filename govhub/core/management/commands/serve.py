@@ -41,8 +41,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads",
             type=int,
-            # Threads that run views in each worker. With 1, a worker's database connection
-            # persists; with more, Django gives each request a thread and a new connection.
+            # Long-lived threads that run views in each worker, each keeping its own database
+            # connection (config/asgi.py). More did not help on 2 cores: with 2, home p99 went
+            # from 38 to 90 ms in `make bench` (ADR 0003).
             default=int(os.environ.get("THREADS", "1")),
         )
         parser.add_argument(
