@@ -3,7 +3,12 @@
 from govhub.core.audit import audit_list, audit_record, audit_verify
 from govhub.core.caching import anonymous_page_cache
 from govhub.core.clientip import client_ip
-from govhub.core.demo import demo_audit_actors, demo_documents_discard
+from govhub.core.demo import (
+    demo_audit_actors,
+    demo_documents_discard,
+    demo_workflow_spread,
+    demo_workflows_discard,
+)
 from govhub.core.documents import (
     DocumentVerification,
     document_get,
@@ -51,9 +56,14 @@ from govhub.core.workflow import (
     predicate_register,
     subject_register,
     transition_listener_register,
+    workflow_adopt,
     workflow_alert_claim,
     workflow_alerts_due,
+    workflow_allows,
     workflow_available_transitions,
+    workflow_decisions,
+    workflow_definition,
+    workflow_definition_version,
     workflow_extend,
     workflow_history,
     workflow_instance_for,
@@ -92,6 +102,8 @@ __all__ = [
     "definition_register",
     "demo_audit_actors",
     "demo_documents_discard",
+    "demo_workflow_spread",
+    "demo_workflows_discard",
     "document_get",
     "document_issue",
     "document_list",
@@ -121,9 +133,14 @@ __all__ = [
     "transition_listener_register",
     "verify_document",
     "without_bidi_controls",
+    "workflow_adopt",
     "workflow_alert_claim",
     "workflow_alerts_due",
+    "workflow_allows",
     "workflow_available_transitions",
+    "workflow_decisions",
+    "workflow_definition",
+    "workflow_definition_version",
     "workflow_extend",
     "workflow_history",
     "workflow_instance_for",

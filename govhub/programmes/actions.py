@@ -6,11 +6,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import timedelta
-from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,56 +17,30 @@ from govhub.core.api import (
     Forbidden,
     InvalidInput,
     NotFound,
-    RuleBroken,
     audit_record,
     reject_nul,
 )
 from govhub.organisations.api import MembershipInfo, memberships_for, organisations_brief
 from govhub.programmes import permissions, queries
 from govhub.programmes.artefacts import VALIDATORS, free
-from govhub.programmes.gates import unmet_conditions
-from govhub.programmes.governance import (
-    GovernanceModel,
-    current_model,
-    seed_version,
-    snapshot_model,
-)
+from govhub.programmes.governance import GovernanceModel, programme_model
 from govhub.programmes.models import (
     Contribution,
     ContributionStatus,
-    DecisionAction,
     Programme,
     ProgrammeStatus,
-    StepDecision,
     Visibility,
 )
-from govhub.programmes.tasks import announce_step_reached
 
-# Artefact types of the seed's ten steps; a programme on another model uses "contribution".
-STEP_TYPES: dict[int, tuple[str, ...]] = {
-    1: ("problem", "evidence"),
-    2: ("commission_member",),
-    3: ("objective", "adoption"),
-    4: ("designation",),
-    5: ("proposal", "position", "answer"),
-    6: ("draft",),
-    7: ("assessment", "answer"),
-    8: ("comment",),
-    9: ("task", "progress_report"),
-    10: ("review",),
-}
-ISSUANCE_STEP = 8
 # Types only the lead agency may add (it answers, drafts and splits the work).
 LEAD_AGENCY_TYPES = {"answer", "draft", "task"}
-GENERIC_TYPES = ("contribution",)
 MAX_DATA_BYTES = 64 * 1024
 
 
 def contribution_types(model: GovernanceModel, step: int) -> tuple[str, ...]:
-    """The artefact types that may be added at `step` under `model`."""
-    if model.version == seed_version():
-        return STEP_TYPES[step]
-    return GENERIC_TYPES
+    """The artefact types that may be added at `step` under `model` (the model file's
+    `forms` of the step)."""
+    return model.types_at(step)
 
 
 def _not_a_participant(step: int) -> Forbidden:
@@ -146,37 +117,6 @@ def _validated(payload: Any, types: tuple[str, ...]) -> dict[str, Any]:
     }
 
 
-def programme_create(
-    *, actor: Any, organisation_id: int | None, title: str, summary: str = ""
-) -> Programme:
-    """Expose a problem: start a programme at step 1 for an organisation the actor acts for."""
-    model = current_model()
-    membership = acting_organisation(
-        memberships=memberships_for(actor), model=model, step=1, named=organisation_id
-    )
-    reject_nul(title, summary)
-    title = (title or "").strip()
-    if not title or len(title) > 200:
-        raise InvalidInput(_("The title must have 1 to 200 characters."), code="invalid_title")
-    with transaction.atomic():
-        programme = Programme.objects.create(
-            title=title,
-            summary=(summary or "").strip(),
-            initiator_id=membership.organisation_id,
-            model_version=model.version,
-            model_snapshot=model.raw,
-            deadline=timezone.now() + timedelta(days=_step_days(1)),
-        )
-        audit_record(
-            actor=actor,
-            verb="programme.create",
-            target=programme,
-            organisation_id=membership.organisation_id,
-            changes={"title": title, "model_version": model.version},
-        )
-    return programme
-
-
 def _replaces(payload: Any) -> int | None:
     """The contribution a new one replaces (`replaces` in the body), if any."""
     value = payload.get("replaces") if isinstance(payload, dict) else None
@@ -199,7 +139,7 @@ def contribution_add(
     programme = Programme.objects.filter(pk=programme_id).first()
     if programme is None or not permissions.can_view_programme(actor, programme):
         raise NotFound(_("No such programme."), code="programme_not_found")
-    model = snapshot_model(programme.model_snapshot)
+    model = programme_model(programme)
     step = programme.current_step
     membership = acting_organisation(
         memberships=memberships_for(actor), model=model, step=step, named=organisation_id
@@ -520,11 +460,6 @@ def _check_references(
         data["achievement_visibility"] = values["visibility"]
 
 
-def _step_days(step: int) -> int:
-    days: dict[str, int] = getattr(settings, "GOVHUB_STEP_DAYS", {})
-    return int(days.get(str(step), days.get("default", 30)))
-
-
 def _decider(
     locked: Locked, named: Any, *, rule: Callable[..., bool] | None = None
 ) -> MembershipInfo:
@@ -544,49 +479,6 @@ def _decider(
     return membership
 
 
-def _move(
-    *,
-    actor: Any,
-    programme: Programme,
-    membership: MembershipInfo,
-    action: str,
-    to_step: int,
-    reason: str,
-) -> Programme:
-    now = timezone.now()
-    decision = StepDecision.objects.create(
-        programme=programme,
-        action=action,
-        from_step=programme.current_step,
-        to_step=to_step,
-        reason=reason,
-        actor=actor,
-        organisation_id=membership.organisation_id,
-        created_at=now,
-    )
-    from_step = programme.current_step
-    programme.current_step = to_step
-    programme.step_started_at = now
-    if action == DecisionAction.CLOSE:
-        programme.status = ProgrammeStatus.CLOSED
-        programme.deadline = None
-    else:
-        programme.deadline = now + timedelta(days=_step_days(to_step))
-    if programme.first_public_at is None and (to_step > 1 or action == DecisionAction.CLOSE):
-        programme.first_public_at = now
-    programme.save(
-        update_fields=["current_step", "step_started_at", "status", "deadline", "first_public_at"]
-    )
-    audit_record(
-        actor=actor,
-        verb=f"programme.{action}",
-        target=programme,
-        organisation_id=membership.organisation_id,
-        changes={"step": [from_step, to_step], "reason": reason, "decision": decision.pk},
-    )
-    return programme
-
-
 @dataclass(frozen=True)
 class Locked:
     """A programme locked for the current transaction, its model, and the actor's
@@ -597,241 +489,20 @@ class Locked:
     memberships: list[MembershipInfo]
 
 
-def _locked(actor: Any, programme_id: int) -> Locked:
-    """The programme, locked for this transaction; 404 if the actor cannot see it. Call
-    inside `transaction.atomic()`."""
-    programme = Programme.objects.select_for_update().filter(pk=programme_id).first()
+def _locked(actor: Any, programme_id: int, *, lock: bool = True) -> Locked:
+    """The programme, locked for this transaction (`lock`; call inside
+    `transaction.atomic()`), or read for a workflow transition, which catches a concurrent
+    change itself; 404 if the actor cannot see it."""
+    rows = Programme.objects.select_for_update() if lock else Programme.objects.all()
+    programme = rows.filter(pk=programme_id).first()
     memberships = memberships_for(actor)
     if programme is None or not permissions.can_view_programme(
         actor, programme, memberships=memberships
     ):
         raise NotFound(_("No such programme."), code="programme_not_found")
-    return Locked(programme, snapshot_model(programme.model_snapshot), memberships)
+    return Locked(programme, programme_model(programme), memberships)
 
 
-def _expect(programme: Programme, expected_step: int | None) -> None:
-    """A transition names the step it expects, so a repeated request never moves twice."""
-    if expected_step is not None and expected_step != programme.current_step:
-        raise Conflict(
-            _("The programme is now at step %(step)d; reload and decide again.")
-            % {"step": programme.current_step},
-            code="step_changed",
-        )
-
-
-def programme_advance(
-    *,
-    actor: Any,
-    programme_id: int,
-    organisation_id: Any = None,
-    expected_step: int | None = None,
-) -> Programme:
-    """Close the current step's gate and move on (from the last step: close the programme).
-    `expected_step` (required over REST and the web) refuses a stale or repeated request."""
-    with transaction.atomic():
-        locked = _locked(actor, programme_id)
-        programme, model = locked.programme, locked.model
-        membership = _decider(locked, organisation_id)
-        _expect(programme, expected_step)
-        if programme.status != ProgrammeStatus.ACTIVE:
-            raise Conflict(_("The programme is closed."), code="programme_closed")
-        unmet = unmet_conditions(programme, seed_model=model.version == seed_version())
-        if unmet:
-            raise RuleBroken(
-                _("The step cannot close yet."),
-                code="gate_conditions_unmet",
-                details=[{"code": code, "message": message} for code, message in unmet],
-            )
-        last = programme.current_step == model.step_count
-        moved = _move(
-            actor=actor,
-            programme=programme,
-            membership=membership,
-            action=DecisionAction.CLOSE if last else DecisionAction.ADVANCE,
-            to_step=programme.current_step if last else programme.current_step + 1,
-            reason="",
-        )
-        if not last:  # those taking part in the new step are told, once the move commits
-            transaction.on_commit(
-                partial(
-                    announce_step_reached.enqueue,
-                    programme_id=moved.pk,
-                    step=moved.current_step,
-                    actor_id=getattr(actor, "pk", None),
-                )
-            )
-        return moved
-
-
-def programme_return(
-    *,
-    actor: Any,
-    programme_id: int,
-    to_step: int,
-    reason: str,
-    organisation_id: Any = None,
-    expected_step: int | None = None,
-) -> Programme:
-    """Send the programme back to an earlier step, saying why."""
-    with transaction.atomic():
-        locked = _locked(actor, programme_id)
-        programme = locked.programme
-        membership = _decider(locked, organisation_id)
-        _expect(programme, expected_step)
-        if programme.status != ProgrammeStatus.ACTIVE:
-            raise Conflict(_("The programme is closed."), code="programme_closed")
-        if not isinstance(to_step, int) or not 1 <= to_step < programme.current_step:
-            raise InvalidInput(
-                _("Return to an earlier step, between 1 and %(n)d.")
-                % {"n": programme.current_step - 1},
-                code="invalid_step",
-            )
-        reject_nul(reason)
-        reason = (reason or "").strip()
-        if not reason or len(reason) > 5000:
-            raise InvalidInput(_("Say why the programme goes back."), code="reason_required")
-        return _move(
-            actor=actor,
-            programme=programme,
-            membership=membership,
-            action=DecisionAction.RETURN,
-            to_step=to_step,
-            reason=reason,
-        )
-
-
-def _final_text(programme: Programme) -> str:
-    """The frozen text: the latest public draft's clauses, with the objectives they serve.
-    The issued document is public, so it is made of public artefacts only (a private or
-    participants-only draft, or objective, never reaches it)."""
-    public = programme.contributions.filter(
-        visibility=Visibility.PUBLIC, status=ContributionStatus.ACTIVE
-    )
-    objectives = {c.pk: c.title for c in public.filter(type="objective").order_by("id")}
-    draft = public.filter(type="draft").order_by("-id").first()
-    lines = (
-        [programme.title, "", programme.summary, ""] if programme.summary else [programme.title, ""]
-    )
-    for number, clause in enumerate((draft.data.get("clauses", []) if draft else []), start=1):
-        served = ", ".join(objectives.get(i, f"#{i}") for i in clause.get("objective_ids", []))
-        lines.append(f"{number}. {clause['text']}")
-        if served:
-            lines.append("   (" + _("Serves objectives: %(list)s") % {"list": served} + ")")
-    return "\n".join(lines)
-
-
-def programme_issue(
-    *,
-    actor: Any,
-    programme_id: int,
-    legal_status: str,
-    organisation_id: Any = None,
-    expected_step: int | None = None,
-) -> Programme:
-    """Step 8: a higher body issues the official document (numbered, frozen, signed PDF)."""
-    from govhub.core.api import document_issue
-
-    with transaction.atomic():
-        locked = _locked(actor, programme_id)
-        programme, model = locked.programme, locked.model
-        _expect(programme, expected_step)
-        if model.version != seed_version() or programme.current_step != ISSUANCE_STEP:
-            raise Conflict(
-                _("The document is issued at step %(step)d.") % {"step": ISSUANCE_STEP},
-                code="not_issuance_step",
-            )
-        membership = _decider(locked, organisation_id, rule=permissions.can_issue)
-        if programme.document_id:
-            raise Conflict(_("The document has already been issued."), code="already_issued")
-        if not programme.contributions.filter(
-            type="draft", status=ContributionStatus.ACTIVE, visibility=Visibility.PUBLIC
-        ).exists():
-            raise RuleBroken(_("There is no public draft to issue."), code="no_draft")
-        document = document_issue(
-            actor=actor,
-            title=programme.title,
-            number_prefix="PRG",
-            legal_status=legal_status,
-            text=_final_text(programme),
-            issuer_label=membership.organisation_name,
-            issuer_organisation_id=membership.organisation_id,
-            subject_type="programmes.programme",
-            subject_id=str(programme.pk),
-        )
-        programme.document_id = document.public_id
-        programme.save(update_fields=["document_id"])
-        audit_record(
-            actor=actor,
-            verb="programme.issue",
-            target=programme,
-            organisation_id=membership.organisation_id,
-            changes={"document": document.public_id, "number": document.number},
-        )
-    return programme
-
-
-def programme_new_cycle(
-    *, actor: Any, programme_id: int, title: str = "", organisation_id: Any = None
-) -> Programme:
-    """Step 10's other outcome: close the programme (its gate must be open, as for advance)
-    and open a new cycle linked to it, back at step 1, initiated by the deciding body. A
-    programme already closed may also be continued, once: it has at most one next cycle."""
-    reject_nul(title)
-    title = (title or "").strip()
-    if len(title) > 200:
-        raise InvalidInput(_("The title must have 1 to 200 characters."), code="invalid_title")
-    with transaction.atomic():
-        locked = _locked(actor, programme_id)
-        programme, model = locked.programme, locked.model
-        last = model.step_count
-        if programme.current_step != last:
-            raise Conflict(
-                _("A new cycle opens from the last step (%(step)d), after the review.")
-                % {"step": last},
-                code="not_last_step",
-            )
-        if programme.next_cycles.exists():
-            raise Conflict(_("This programme already has a next cycle."), code="cycle_exists")
-        membership = _decider(locked, organisation_id)
-        if programme.status == ProgrammeStatus.ACTIVE:
-            unmet = unmet_conditions(programme, seed_model=model.version == seed_version())
-            if unmet:
-                raise RuleBroken(
-                    _("The step cannot close yet."),
-                    code="gate_conditions_unmet",
-                    details=[{"code": code, "message": message} for code, message in unmet],
-                )
-            _move(
-                actor=actor,
-                programme=programme,
-                membership=membership,
-                action=DecisionAction.CLOSE,
-                to_step=last,
-                reason="",
-            )
-        cycle = 2
-        earlier = programme.previous_cycle_id
-        while earlier is not None and cycle < 1000:
-            cycle += 1
-            earlier = (
-                Programme.objects.filter(pk=earlier).values_list("previous_cycle_id", flat=True)
-            ).first()
-        current = current_model()
-        successor = Programme.objects.create(
-            title=title
-            or (_("%(title)s (cycle %(n)d)") % {"title": programme.title, "n": cycle})[:200],
-            summary=programme.summary,
-            initiator_id=membership.organisation_id,
-            model_version=current.version,
-            model_snapshot=current.raw,
-            deadline=timezone.now() + timedelta(days=_step_days(1)),
-            previous_cycle=programme,
-        )
-        audit_record(
-            actor=actor,
-            verb="programme.new_cycle",
-            target=successor,
-            organisation_id=membership.organisation_id,
-            changes={"previous_cycle": programme.pk, "title": successor.title, "cycle": cycle},
-        )
-    return successor
+def _open_programme(programme: Programme) -> None:
+    if programme.status != ProgrammeStatus.ACTIVE:
+        raise Conflict(_("The programme is closed."), code="programme_closed")

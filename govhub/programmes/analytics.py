@@ -20,12 +20,18 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from govhub.programmes.governance import GovernanceModel, current_model, snapshot_model
+from govhub.core.api import workflow_decisions
+from govhub.programmes.governance import (
+    SUBJECT,
+    GovernanceModel,
+    current_model,
+    model_of_version,
+    programme_model,
+)
 from govhub.programmes.models import (
     Contribution,
     Programme,
     ProgrammeStatus,
-    StepDecision,
     Visibility,
 )
 from govhub.programmes.queries import programme_list
@@ -33,7 +39,14 @@ from govhub.programmes.queries import programme_list
 SECONDS_PER_DAY = 86_400
 # The overall list of overdue programmes is capped (oldest deadline first); the count is not.
 OVERDUE_LIST_LIMIT = 100
-PROGRAMME_FIELDS = ("id", "created_at", "current_step", "status", "step_started_at")
+PROGRAMME_FIELDS = (
+    "id",
+    "created_at",
+    "current_step",
+    "status",
+    "step_started_at",
+    "model_version",
+)
 
 
 @dataclass(frozen=True)
@@ -207,13 +220,13 @@ def _walk(
 def _walks(rows: list[Mapping[str, Any]], programme_ids: Any, now: datetime) -> list[_Walk]:
     """Walk the programmes `rows` (one query: the decisions of `programme_ids`)."""
     by_programme: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
-    decisions = (
-        StepDecision.objects.filter(programme_id__in=programme_ids)
-        .order_by("programme_id", "created_at", "id")
-        .values("programme_id", "from_step", "created_at")
-    )
-    for decision in decisions:
-        by_programme[decision["programme_id"]].append(decision)
+    versions = {row["id"]: row["model_version"] for row in rows}
+    for decision in workflow_decisions(SUBJECT, programme_ids):
+        programme_id = int(decision["subject_id"])
+        model = model_of_version(versions[programme_id])
+        by_programme[programme_id].append(
+            {"from_step": model.step_of(decision["from_state"]), **decision}
+        )
     return [_walk(row, by_programme.get(row["id"], []), now) for row in rows]
 
 
@@ -239,7 +252,7 @@ def programme_analytics(*, programme: Programme, now: datetime | None = None) ->
     """One programme (already checked as visible): participation against its own model
     snapshot, days at each step it visited, and whether its current step is overdue."""
     now = now or timezone.now()
-    model = snapshot_model(programme.model_snapshot)
+    model = programme_model(programme)
     actual = actual_cells(Contribution.objects.filter(programme=programme))
     row = {field: getattr(programme, field) for field in (*PROGRAMME_FIELDS, "title", "deadline")}
     walk = _walks([row], [programme.pk], now)[0]
@@ -304,7 +317,8 @@ def overall_analytics(*, viewer: Any, now: datetime | None = None) -> OverallAna
     programmes = programme_list(viewer=viewer).order_by()
     ids = programmes.values("pk")
     actual = actual_cells(Contribution.objects.filter(programme_id__in=ids))
-    walks = _walks(list(programmes.values(*PROGRAMME_FIELDS)), ids, now)
+    rows = list(programmes.values(*PROGRAMME_FIELDS))
+    walks = _walks(rows, [r["id"] for r in rows], now)
     participation = compare(model, actual, max((w.reached for w in walks), default=0))
     late = programmes.filter(
         status=ProgrammeStatus.ACTIVE, deadline__isnull=False, deadline__lt=now

@@ -1,16 +1,16 @@
 """What other apps may import from programmes."""
 
-from govhub.programmes.actions import (
-    contribution_add,
+from govhub.programmes.actions import contribution_add
+from govhub.programmes.bench import bench_programmes_create
+from govhub.programmes.demo import demo_history_spread, demo_programmes_discard
+from govhub.programmes.governance import GovernanceModel, current_model
+from govhub.programmes.queries import programme_titles
+from govhub.programmes.transitions import (
     programme_advance,
     programme_create,
     programme_issue,
     programme_return,
 )
-from govhub.programmes.bench import bench_programmes_create
-from govhub.programmes.demo import demo_history_spread, demo_programmes_discard
-from govhub.programmes.governance import GovernanceModel, current_model
-from govhub.programmes.queries import programme_titles
 
 __all__ = [
     "GovernanceModel",

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from govhub.programmes.governance import current_model
 from govhub.programmes.models import Contribution, Programme
+from govhub.programmes.transitions import programmes_adopt
 
 BIG_TITLE = "Benchmark: programme with 200 contributions and 50 tasks"
 
@@ -29,7 +30,6 @@ def bench_programmes_create(
         title=BIG_TITLE,
         initiator_id=initiator_id,
         model_version=model.version,
-        model_snapshot=model.raw,
         current_step=9,
         lead_agency_id=lead_id,
         deadline=now + timedelta(days=30),
@@ -68,7 +68,6 @@ def bench_programmes_create(
             title=f"Benchmark: ready to advance {n:05d}",
             initiator_id=initiator_id,
             model_version=model.version,
-            model_snapshot=model.raw,
             deadline=now + timedelta(days=30),
         )
         for n in range(count)
@@ -84,4 +83,5 @@ def bench_programmes_create(
         )
         for p in ready
     )
+    programmes_adopt([big, *ready])
     return {"big": big.pk, "ready": [p.pk for p in ready]}

@@ -9,8 +9,15 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Q
 
-from govhub.core.api import audit_record, demo_audit_actors, demo_documents_discard
-from govhub.programmes.models import Contribution, Programme, ProgrammeStatus, StepDecision
+from govhub.core.api import (
+    audit_record,
+    demo_audit_actors,
+    demo_documents_discard,
+    demo_workflow_spread,
+    demo_workflows_discard,
+    workflow_decisions,
+)
+from govhub.programmes.models import Contribution, Programme, ProgrammeStatus
 
 SUBJECT_TYPE = "programmes.programme"
 
@@ -25,10 +32,7 @@ def demo_history_spread(*, programme_id: int, step_entered: list[datetime]) -> N
     keep their real times.
     """
     programme = Programme.objects.select_for_update().get(pk=programme_id)
-    decisions = list(programme.decisions.order_by("created_at", "id"))
-    for index, decision in enumerate(decisions):
-        decision.created_at = step_entered[index + 1]
-    StepDecision.objects.bulk_update(decisions, ["created_at"])
+    decisions = len(workflow_decisions(SUBJECT_TYPE, [programme.pk]))
     by_step: dict[int, list[Contribution]] = {}
     for contribution in programme.contributions.order_by("created_at", "id"):
         by_step.setdefault(contribution.step, []).append(contribution)
@@ -37,12 +41,18 @@ def demo_history_spread(*, programme_id: int, step_entered: list[datetime]) -> N
         for n, contribution in enumerate(rows, start=1):
             contribution.created_at = start + (end - start) * n / (len(rows) + 1)
     Contribution.objects.bulk_update([c for rows in by_step.values() for c in rows], ["created_at"])
-    started = step_entered[len(decisions)] if programme.status == ProgrammeStatus.ACTIVE else None
+    started = step_entered[decisions] if programme.status == ProgrammeStatus.ACTIVE else None
     if started is not None and programme.deadline is not None:
         programme.deadline = started + (programme.deadline - programme.step_started_at)
     programme.created_at = step_entered[0]
     programme.step_started_at = started or step_entered[-1]
     programme.save(update_fields=["created_at", "step_started_at", "deadline"])
+    demo_workflow_spread(
+        subject_type=SUBJECT_TYPE,
+        subject_id=str(programme.pk),
+        decided_at=step_entered[1 : decisions + 1],
+        entered_at=programme.step_started_at,
+    )
 
 
 @transaction.atomic
@@ -62,11 +72,11 @@ def demo_programmes_discard(
         Contribution.objects.filter(programme_id__in=candidates)
         .exclude(author_id__in=users)
         .values_list("programme_id", flat=True)
-    ) | set(
-        StepDecision.objects.filter(programme_id__in=candidates)
-        .exclude(actor_id__in=users)
-        .values_list("programme_id", flat=True)
-    )
+    ) | {
+        int(d["subject_id"])
+        for d in workflow_decisions(SUBJECT_TYPE, candidates, transitions_only=False)
+        if d["actor_id"] not in (None, *users)
+    }
     recorded = demo_audit_actors(
         target_type=Programme._meta.label_lower, target_ids=[str(pk) for pk in candidates]
     )
@@ -87,6 +97,7 @@ def demo_programmes_discard(
     Programme.objects.filter(pk__in=doomed).update(previous_cycle=None)
     Programme.objects.filter(pk__in=doomed).delete()
     demo_documents_discard(subject_type=SUBJECT_TYPE, subject_ids=[str(pk) for pk in doomed])
+    demo_workflows_discard(subject_type=SUBJECT_TYPE, subject_ids=[str(pk) for pk in doomed])
     audit_record(
         actor=None,
         verb="demo.reset",

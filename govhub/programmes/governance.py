@@ -1,24 +1,40 @@
-"""The governance model (phases, steps, organisation kinds, participation matrix) as data.
+"""The governance model of programmes: a workflow definition read as phases, steps,
+organisation kinds and the participation matrix.
 
-The default is the seed's ISG model (`governance_model.json`); a deployment may point
-`GOVHUB_GOVERNANCE_MODEL` at another file. The model is validated at start-up, and each
-programme keeps a snapshot of the model it started with, so changing the file never
-changes a running programme's rules.
+The model is core's workflow definition `isg-programme` (`isg-programme.yaml`, the seed's ten
+steps); a deployment replaces it with its own file under the same key and a new version
+(`GOVHUB_WORKFLOWS`), or names another key (`GOVHUB_PROGRAMME_WORKFLOW`). Each step is a
+state that is not final, in the file's order; what happens at a step is named in the file,
+not in code: its participants, its guards (the gate's conditions), the artefact types
+(`forms`) that may be added there, and its tags (`issues_document`, `holds_drafts`,
+`holds_review`). A programme keeps the version it started on (`Programme.model_version`,
+"key:version"), so changing the file never changes a running programme's rules.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-DEFAULT_PATH = Path(__file__).resolve().parent / "governance_model.json"
+from django.conf import settings
+
+from govhub.core.api import workflow_definition, workflow_definition_version
+
+DEFAULT_PATH = Path(__file__).resolve().parent / "isg-programme.yaml"
+DEFAULT_KEY = "isg-programme"
+SUBJECT = "programmes.programme"
+# Tags a step may carry in the model file.
+ISSUES_DOCUMENT = "issues_document"
+HOLDS_DRAFTS = "holds_drafts"
+HOLDS_REVIEW = "holds_review"
+TAGS = frozenset({ISSUES_DOCUMENT, HOLDS_DRAFTS, HOLDS_REVIEW})
+# The artefact type of a step whose model names none.
+GENERIC_TYPES = ("contribution",)
 
 
 class GovernanceModelError(ValueError):
-    """The model file is not usable; the message names the problem."""
+    """The model is not usable for programmes; the message names the problem."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +49,9 @@ class Step:
     number: int
     name: str
     phase: int
+    state: str
+    types: tuple[str, ...]
+    tags: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -44,12 +63,13 @@ class KindEntry:
 
 @dataclass(frozen=True)
 class GovernanceModel:
-    version: str
+    version: str  # "key:version" of the workflow definition
     phases: tuple[Phase, ...]
     steps: tuple[Step, ...]
     kinds: tuple[KindEntry, ...]
     participation: dict[str, frozenset[int]]
-    raw: dict[str, Any]
+    definition: Any  # core's workflow Definition
+    final_state: str
 
     @property
     def step_count(self) -> int:
@@ -65,13 +85,45 @@ class GovernanceModel:
     def kinds_at(self, step: int) -> list[str]:
         return [k.key for k in self.kinds if self.may_take_part(k.key, step)]
 
+    def types_at(self, step: int) -> tuple[str, ...]:
+        """The artefact types that may be added at `step`."""
+        return self.step(step).types or GENERIC_TYPES
+
+    def has_tag(self, step: int, tag: str) -> bool:
+        return 1 <= step <= self.step_count and tag in self.step(step).tags
+
+    def tagged(self, tag: str) -> list[int]:
+        """The steps that carry `tag`, in order."""
+        return [s.number for s in self.steps if tag in s.tags]
+
+    def state_of(self, step: int, *, closed: bool = False) -> str:
+        """The workflow state of `step` (of the final state, for a closed programme)."""
+        return self.final_state if closed else self.step(step).state
+
+    def step_of(self, state: str) -> int:
+        """The step of a workflow state (the final state counts as the last step)."""
+        for s in self.steps:
+            if s.state == state:
+                return s.number
+        return self.step_count
+
     def public(self) -> dict[str, Any]:
         """The shape of `GET /api/v1/governance-model`."""
         return {
+            "workflow": self.version,
             "phases": [
                 {"number": p.number, "name": p.name, "steps": list(p.steps)} for p in self.phases
             ],
-            "steps": [{"number": s.number, "name": s.name, "phase": s.phase} for s in self.steps],
+            "steps": [
+                {
+                    "number": s.number,
+                    "name": s.name,
+                    "phase": s.phase,
+                    "types": list(self.types_at(s.number)),
+                    "tags": sorted(s.tags),
+                }
+                for s in self.steps
+            ],
             "organisation_kinds": [
                 {"key": k.key, "sector": k.sector, "name": k.name} for k in self.kinds
             ],
@@ -86,132 +138,109 @@ def _require(condition: bool, message: str) -> None:
         raise GovernanceModelError(message)
 
 
-def _int_list(value: Any, where: str) -> list[int]:
-    _require(
-        isinstance(value, list)
-        and all(isinstance(v, int) and not isinstance(v, bool) for v in value),
-        f"{where} must be a list of step numbers",
-    )
-    return list(value)
-
-
-def parse(raw: dict[str, Any], known_kinds: dict[str, str]) -> GovernanceModel:
-    """Validate a model against the organisation kinds GovHub knows (key -> sector)."""
-    _require(isinstance(raw, dict), "the model must be a JSON object")
-    for key in ("version", "phases", "steps", "organisation_kinds", "participation"):
-        _require(key in raw, f"missing '{key}'")
-    steps_raw = raw["steps"]
-    _require(isinstance(steps_raw, list) and len(steps_raw) > 0, "'steps' must be a non-empty list")
-    numbers = [s.get("number") for s in steps_raw if isinstance(s, dict)]
-    _require(
-        numbers == list(range(1, len(steps_raw) + 1)),
-        f"steps must be numbered 1 to {len(steps_raw)} in order, found {numbers}",
-    )
-    phase_numbers = {p.get("number") for p in raw["phases"] if isinstance(p, dict)}
+def from_definition(definition: Any, known_kinds: dict[str, str]) -> GovernanceModel:
+    """Read a workflow definition as a governance model; `known_kinds` maps the organisation
+    kinds GovHub knows to their sectors."""
+    where = f"workflow {definition.key!r} version {definition.version}"
+    states = list(definition.states.values())
+    finals = [s for s in states if s.final]
+    _require(len(finals) == 1, f"{where}: a programme's model has exactly one final state")
+    steps_raw = [s for s in states if not s.final]
+    _require(bool(steps_raw), f"{where}: a programme's model needs at least one step")
+    phase_keys = [key for key, _name in definition.phases]
     steps = []
-    for s in steps_raw:
+    for number, state in enumerate(steps_raw, start=1):
+        _require(state.phase in phase_keys, f"{where}: step {state.key!r} needs one of the phases")
+        unknown = sorted(set(state.participants) - set(known_kinds))
+        _require(not unknown, f"{where}: step {state.key!r} names unknown kinds {unknown}")
+        _require(bool(state.participants), f"{where}: nobody takes part in step {state.key!r}")
         _require(
-            isinstance(s.get("name"), str) and s["name"].strip() != "",
-            f"step {s['number']} needs a name",
+            state.tags <= TAGS,
+            f"{where}: step {state.key!r} has unknown tags {sorted(state.tags - TAGS)}",
         )
-        _require(
-            s.get("phase") in phase_numbers,
-            f"step {s['number']} is in unknown phase {s.get('phase')!r}",
-        )
-        steps.append(Step(number=s["number"], name=s["name"], phase=s["phase"]))
-    phases = []
-    for p in raw["phases"]:
-        listed = _int_list(p.get("steps"), f"phase {p.get('number')}'s steps")
-        expected = [s.number for s in steps if s.phase == p.get("number")]
-        _require(
-            listed == expected,
-            f"phase {p.get('number')} lists steps {listed}, but its steps are {expected}",
-        )
-        phases.append(Phase(number=p["number"], name=str(p.get("name", "")), steps=tuple(listed)))
-    kinds = []
-    for k in raw["organisation_kinds"]:
-        key = k.get("key")
-        _require(key in known_kinds, f"unknown organisation kind {key!r}")
-        _require(
-            k.get("sector") == known_kinds[key],
-            f"kind {key!r} belongs to sector {known_kinds[key]!r}, not {k.get('sector')!r}",
-        )
-        kinds.append(KindEntry(key=key, sector=k["sector"], name=str(k.get("name", key))))
-    kind_keys = {k.key for k in kinds}
-    participation: dict[str, frozenset[int]] = {}
-    _require(isinstance(raw["participation"], dict), "'participation' must be an object")
-    for key, listed in raw["participation"].items():
-        _require(key in kind_keys, f"participation names unknown organisation kind {key!r}")
-        for number in _int_list(listed, f"participation of {key!r}"):
-            _require(
-                1 <= number <= len(steps),
-                f"step {number} in the participation of {key!r} is out of range 1-{len(steps)}",
+        steps.append(
+            Step(
+                number=number,
+                name=state.name,
+                phase=phase_keys.index(state.phase) + 1,
+                state=state.key,
+                types=state.forms,
+                tags=state.tags,
             )
-        participation[key] = frozenset(listed)
-    for step in steps:
-        _require(
-            any(step.number in allowed for allowed in participation.values()),
-            f"no organisation kind may act at step {step.number} ({step.name})",
         )
+    for number, step in enumerate(steps, start=1):
+        target = steps[number].state if number < len(steps) else finals[0].key
+        name = "advance" if number < len(steps) else "close"
+        _require(
+            any(
+                t.name == name and t.target == target
+                for t in definition.transitions_from(step.state)
+            ),
+            f"{where}: step {step.state!r} needs a transition {name!r} to {target!r}",
+        )
+    phases = tuple(
+        Phase(
+            number=i,
+            name=name,
+            steps=tuple(s.number for s in steps if s.phase == i),
+        )
+        for i, (_key, name) in enumerate(definition.phases, start=1)
+    )
+    names: dict[str, str] = definition.document.get("participant_names", {})
+    used = {kind for s in steps_raw for kind in s.participants}
+    order = [k for k in names if k in used] + sorted(used - set(names))
+    kinds = tuple(KindEntry(key=k, sector=known_kinds[k], name=names.get(k, k)) for k in order)
+    participation = {
+        k.key: frozenset(s.number for s in steps if k.key in steps_raw[s.number - 1].participants)
+        for k in kinds
+    }
     return GovernanceModel(
-        version=str(raw["version"]),
-        phases=tuple(phases),
+        version=f"{definition.key}:{definition.version}",
+        phases=phases,
         steps=tuple(steps),
-        kinds=tuple(kinds),
+        kinds=kinds,
         participation=participation,
-        raw=raw,
+        definition=definition,
+        final_state=finals[0].key,
     )
 
 
-def load(path: Path, known_kinds: dict[str, str]) -> GovernanceModel:
-    """Read and validate a model file; errors name the file and the problem."""
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise GovernanceModelError(f"cannot read {path}: {exc}") from exc
-    try:
-        return parse(raw, known_kinds)
-    except GovernanceModelError as exc:
-        raise GovernanceModelError(f"governance model {path}: {exc}") from exc
+_MODELS: dict[str, GovernanceModel] = {}
 
 
-@lru_cache(maxsize=1)
-def _cached(path: str, kinds: tuple[tuple[str, str], ...]) -> GovernanceModel:
-    return load(Path(path), dict(kinds))
+def _known_kinds() -> dict[str, str]:
+    from govhub.organisations.api import KINDS
+
+    return {str(k.key): str(k.sector) for k in KINDS}
+
+
+def _model(definition: Any) -> GovernanceModel:
+    cached = _MODELS.get(definition.sha256)
+    if cached is None:
+        cached = from_definition(definition, _known_kinds())
+        if len(_MODELS) < 64:
+            _MODELS[definition.sha256] = cached
+    return cached
+
+
+def model_key() -> str:
+    return str(getattr(settings, "GOVHUB_PROGRAMME_WORKFLOW", "") or DEFAULT_KEY)
 
 
 def current_model() -> GovernanceModel:
-    """The deployment's model: GOVHUB_GOVERNANCE_MODEL, or the seed's."""
-    from django.conf import settings
-
-    from govhub.organisations.api import KINDS
-
-    path = getattr(settings, "GOVHUB_GOVERNANCE_MODEL", "") or str(DEFAULT_PATH)
-    return _cached(path, tuple((str(k.key), str(k.sector)) for k in KINDS))
+    """The deployment's model: the workflow definition in force under `model_key()`."""
+    return _model(workflow_definition(model_key()))
 
 
-_SNAPSHOTS: dict[str, GovernanceModel] = {}
+def model_of_version(version: str) -> GovernanceModel:
+    """The model a programme started on, from its "key:version" (read once per process)."""
+    key, _sep, number = version.rpartition(":")
+    try:
+        return _model(workflow_definition_version(key, int(number)))
+    except ValueError as exc:
+        raise GovernanceModelError(f"unknown model version {version!r}") from exc
 
 
-def snapshot_model(raw: dict[str, Any]) -> GovernanceModel:
-    """The model a programme started with, from its stored snapshot.
-
-    Parsed once per process and version: every request of a programme needs it, and
-    validating the whole model each time cost more than the rest of a gate decision.
-    """
-    from govhub.organisations.api import KINDS
-
-    version = str(raw.get("version", ""))
-    cached = _SNAPSHOTS.get(version)
-    if cached is not None and cached.raw == raw:
-        return cached
-    model = parse(raw, {str(k.key): str(k.sector) for k in KINDS})
-    if len(_SNAPSHOTS) < 64:
-        _SNAPSHOTS[version] = model
-    return model
-
-
-@lru_cache(maxsize=1)
-def seed_version() -> str:
-    """The version of the seed's model shipped with GovHub."""
-    return str(json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))["version"])
+def programme_model(programme: Any) -> GovernanceModel:
+    """The model `programme` runs on (the version it started on)."""
+    return model_of_version(programme.model_version)

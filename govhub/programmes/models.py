@@ -1,4 +1,5 @@
-"""Programmes through the ten ISG steps, their contributions and step decisions."""
+"""Programmes through the steps of their governance model, and their contributions (their
+step decisions are their workflow instance's, in core.workflow)."""
 
 from __future__ import annotations
 
@@ -25,9 +26,9 @@ class Programme(models.Model):
         on_delete=models.PROTECT,
         related_name="initiated_programmes",
     )
-    # The governance model the programme started with (a deployment may change its file).
+    # The governance model (workflow definition) the programme started on, "key:version";
+    # its instance of that workflow holds its state and decisions (core.workflow).
     model_version = models.CharField(max_length=64)
-    model_snapshot = models.JSONField()
     current_step = models.PositiveSmallIntegerField(_("current step"), default=1)
     status = models.CharField(
         _("status"),
@@ -143,28 +144,8 @@ class Contribution(models.Model):
 
 
 class DecisionAction(models.TextChoices):
+    """The names of a programme's transitions in its model, for their labels."""
+
     ADVANCE = "advance", _("Advanced")
     RETURN = "return", _("Returned")
     CLOSE = "close", pgettext_lazy("step decision", "Closed")
-
-
-class StepDecision(models.Model):
-    """One transition of a programme (workflow as data): who moved it, from where, to where,
-    and why. The programme's history is the list of these rows."""
-
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="decisions")
-    action = models.CharField(max_length=16, choices=DecisionAction.choices)
-    from_step = models.PositiveSmallIntegerField()
-    to_step = models.PositiveSmallIntegerField()
-    reason = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        verbose_name = _("step decision")
-        verbose_name_plural = _("step decisions")
-
-    def __str__(self) -> str:
-        return f"{self.programme_id}: {self.action} {self.from_step}->{self.to_step}"

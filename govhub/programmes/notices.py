@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from govhub.core.api import notify
 from govhub.organisations.api import member_ids_of_kinds
-from govhub.programmes.governance import snapshot_model
+from govhub.programmes.governance import programme_model
 from govhub.programmes.models import Programme
 
 
@@ -16,7 +16,7 @@ def step_reached_announce(*, programme_id: int, step: int, actor_id: int | None)
     programme = Programme.objects.filter(pk=programme_id).first()
     if programme is None:
         return
-    model = snapshot_model(programme.model_snapshot)
+    model = programme_model(programme)
     people = [i for i in member_ids_of_kinds(model.kinds_at(step)) if i != actor_id]
     notify(
         recipient_ids=people,

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.http import Http404
 
-from govhub.organisations.api import MembershipInfo, Sector, memberships_for
-from govhub.programmes.governance import GovernanceModel, snapshot_model
+from govhub.core.api import workflow_allows
+from govhub.organisations.api import MembershipInfo, memberships_for
+from govhub.programmes.governance import GovernanceModel, programme_model
 from govhub.programmes.models import Contribution, Programme, ProgrammeStatus
 
 
@@ -27,7 +28,7 @@ def _is_staff(user: Any) -> bool:
 
 
 def _participates(memberships: list[MembershipInfo], programme: Programme) -> bool:
-    model = snapshot_model(programme.model_snapshot)
+    model = programme_model(programme)
     return any(can_contribute(m, programme, model) for m in memberships)
 
 
@@ -73,8 +74,13 @@ def can_decide_gate(
     membership: MembershipInfo, programme: Programme, model: GovernanceModel
 ) -> bool:
     """Acting for `membership`, decide the current step's gate (advance, send back, set a
-    contribution aside, open a new cycle): a government body taking part in the step."""
-    return can_contribute(membership, programme, model) and membership.sector == Sector.GOVERNMENT
+    contribution aside, open a new cycle): whoever the model lets close the step (in the
+    seed's model, a government body taking part in it)."""
+    if not can_contribute(membership, programme, model):
+        return False
+    step = min(programme.current_step, model.step_count)
+    name = "advance" if step < model.step_count else "close"
+    return workflow_allows(model.definition, model.state_of(step), name, acting=membership)
 
 
 def can_issue(membership: MembershipInfo, programme: Programme, model: GovernanceModel) -> bool:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from django.db.models import (
@@ -11,7 +12,6 @@ from django.db.models import (
     Count,
     Exists,
     Max,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -23,16 +23,22 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhub.core.api import InvalidInput, NotFound
+from govhub.core.api import InvalidInput, NotFound, workflow_decisions
 from govhub.organisations.api import memberships_for
 from govhub.programmes import outcomes
-from govhub.programmes.governance import GovernanceModel, current_model, snapshot_model
+from govhub.programmes.governance import (
+    SUBJECT,
+    GovernanceModel,
+    current_model,
+    model_of_version,
+    programme_model,
+)
 from govhub.programmes.models import (
     Contribution,
     ContributionStatus,
+    DecisionAction,
     Programme,
     ProgrammeStatus,
-    StepDecision,
     Visibility,
 )
 from govhub.programmes.permissions import can_view_programme
@@ -118,17 +124,13 @@ def models_by_version() -> dict[str, GovernanceModel]:
     """
     current = current_model()
     models = {current.version: current}
-    firsts = (
+    for version in (
         Programme.objects.exclude(model_version=current.version)
         .order_by()
-        .values("model_version")
-        .annotate(first=Min("id"))
-        .values("first")
-    )
-    for version, snapshot in Programme.objects.filter(pk__in=firsts).values_list(
-        "model_version", "model_snapshot"
+        .values_list("model_version", flat=True)
+        .distinct()
     ):
-        models[version] = snapshot_model(snapshot)
+        models[version] = model_of_version(version)
     return models
 
 
@@ -159,7 +161,7 @@ def programme_browse(
 ) -> QuerySet[Programme]:
     """The list page: visible programmes by phase (of each programme's own model), current
     step, the initiator's sector, overdue or not, and status. The snapshot is deferred."""
-    qs = programme_list(viewer=viewer, status=status, step=step).defer("model_snapshot")
+    qs = programme_list(viewer=viewer, status=status, step=step)
     if phase is not None:
         qs = qs.filter(
             _at_steps(
@@ -191,7 +193,6 @@ def programme_mine(*, viewer: Any) -> QuerySet[Programme]:
     )
     return (
         programme_list(viewer=viewer)
-        .defer("model_snapshot")
         .annotate(
             contributed=Exists(
                 Contribution.objects.filter(programme=OuterRef("pk"), organisation_id__in=ids)
@@ -203,21 +204,62 @@ def programme_mine(*, viewer: Any) -> QuerySet[Programme]:
     )
 
 
-def decision_list(*, programme: Programme) -> QuerySet[StepDecision]:
+@dataclass(frozen=True)
+class StepDecision:
+    """One decision of a programme's workflow read as steps: who moved it, from which step
+    to which, and why (`action`: advance, return or close, the model's transition names)."""
+
+    id: int
+    programme_id: int
+    action: str
+    from_step: int
+    to_step: int
+    reason: str
+    actor_id: int | None
+    organisation_id: int | None
+    created_at: datetime
+    organisation: Any = None  # the deciding body (brief), filled by `decision_list`
+
+    def get_action_display(self) -> str:
+        return str(dict(DecisionAction.choices).get(self.action, self.action))
+
+
+def decisions_of(programmes: Iterable[Programme]) -> dict[int, list[StepDecision]]:
+    """The step decisions of several programmes, oldest first (one query)."""
+    by_id = {p.pk: p for p in programmes}
+    found: dict[int, list[StepDecision]] = {pk: [] for pk in by_id}
+    for row in workflow_decisions(SUBJECT, by_id):
+        programme = by_id[int(row["subject_id"])]
+        model = programme_model(programme)
+        found[programme.pk].append(
+            StepDecision(
+                id=row["id"],
+                programme_id=programme.pk,
+                action=row["transition"],
+                from_step=model.step_of(row["from_state"]),
+                to_step=model.step_of(row["to_state"]),
+                reason=row["reason"],
+                actor_id=row["actor_id"],
+                organisation_id=row["organisation_id"],
+                created_at=row["created_at"],
+            )
+        )
+    return found
+
+
+def decision_list(*, programme: Programme) -> list[StepDecision]:
     """The programme's step decisions (its history), oldest first, with the deciding body."""
-    return StepDecision.objects.filter(programme=programme).select_related("organisation")
+    from govhub.organisations.api import organisations_brief
+
+    decisions = decisions_of([programme])[programme.pk]
+    bodies = organisations_brief([d.organisation_id for d in decisions if d.organisation_id])
+    return [replace(d, organisation=bodies.get(d.organisation_id or 0)) for d in decisions]
 
 
 def programme_version(programme_id: int) -> str:
     """Changes whenever the programme's page could: a new artefact, decision, document or
     next cycle (all append-only), an artefact withdrawn or set aside, or the deadline
     passing. One query."""
-    decisions = (
-        StepDecision.objects.filter(programme=OuterRef("pk"))
-        .values("programme")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
     contributions = (
         Contribution.objects.filter(programme=OuterRef("pk"))
         .values("programme")
@@ -243,7 +285,6 @@ def programme_version(programme_id: int) -> str:
     row = (
         Programme.objects.filter(pk=programme_id)
         .annotate(
-            d=Subquery(decisions),
             c=Subquery(contributions),
             r=Subquery(retired),
             n=Subquery(cycles),
@@ -252,7 +293,7 @@ def programme_version(programme_id: int) -> str:
             "current_step",
             "status",
             "document_id",
-            "d",
+            "step_started_at",
             "c",
             "r",
             "n",

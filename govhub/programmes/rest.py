@@ -11,8 +11,8 @@ from ninja.responses import Status
 
 from govhub.accounts.api import optional_viewer
 from govhub.core.api import PUBLIC_OPERATION, PageNumber, api_access
-from govhub.programmes import actions, permissions, queries
-from govhub.programmes.governance import current_model, snapshot_model
+from govhub.programmes import actions, permissions, queries, transitions
+from govhub.programmes.governance import current_model, programme_model
 from govhub.programmes.models import (
     Contribution,
     ContributionStatus,
@@ -80,7 +80,7 @@ class ProgrammeOut(Schema):
 
     @staticmethod
     def resolve_participating_kinds(obj: Programme) -> list[str]:
-        return snapshot_model(obj.model_snapshot).kinds_at(obj.current_step)
+        return programme_model(obj).kinds_at(obj.current_step)
 
 
 class ProgrammeIn(Schema):
@@ -142,7 +142,7 @@ class StepDecisionOut(Schema):
     from_step: int
     to_step: int
     reason: str
-    organisation_id: int
+    organisation_id: int | None
     created_at: datetime
 
 
@@ -201,7 +201,7 @@ def programme_list(
     openapi_extra=api_access(permissions.can_start_programme),
 )
 def programme_create(request: HttpRequest, payload: ProgrammeIn) -> Status[Programme]:
-    programme = actions.programme_create(
+    programme = transitions.programme_create(
         actor=request.user,
         organisation_id=payload.organisation_id,
         title=payload.title,
@@ -315,7 +315,7 @@ def contribution_set_aside(
     openapi_extra=api_access(permissions.can_decide_gate),
 )
 def programme_advance(request: HttpRequest, programme_id: int, payload: DecisionIn) -> Programme:
-    return actions.programme_advance(
+    return transitions.programme_advance(
         actor=request.user,
         programme_id=programme_id,
         organisation_id=payload.organisation_id,
@@ -330,7 +330,7 @@ def programme_advance(request: HttpRequest, programme_id: int, payload: Decision
     openapi_extra=api_access(permissions.can_decide_gate),
 )
 def programme_return(request: HttpRequest, programme_id: int, payload: ReturnIn) -> Programme:
-    return actions.programme_return(
+    return transitions.programme_return(
         actor=request.user,
         programme_id=programme_id,
         to_step=payload.to_step,
@@ -349,7 +349,7 @@ def programme_return(request: HttpRequest, programme_id: int, payload: ReturnIn)
 )
 def decision_list(request: HttpRequest, programme_id: int) -> Any:
     programme = permissions.access_programme(optional_viewer(request), programme_id)
-    return programme.decisions.all()
+    return queries.decisions_of([programme])[programme.pk]
 
 
 class IssueIn(Schema):
@@ -365,7 +365,7 @@ class IssueIn(Schema):
     openapi_extra=api_access(permissions.can_issue),
 )
 def programme_issue(request: HttpRequest, programme_id: int, payload: IssueIn) -> Programme:
-    return actions.programme_issue(
+    return transitions.programme_issue(
         actor=request.user,
         programme_id=programme_id,
         legal_status=payload.legal_status,
@@ -388,7 +388,7 @@ class NewCycleIn(Schema):
 def programme_new_cycle(
     request: HttpRequest, programme_id: int, payload: NewCycleIn
 ) -> Status[Programme]:
-    successor = actions.programme_new_cycle(
+    successor = transitions.programme_new_cycle(
         actor=request.user,
         programme_id=programme_id,
         title=payload.title,

@@ -19,19 +19,19 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from govhub.core.api import DomainError, anonymous_page_cache, public, signed_in
 from govhub.organisations.api import MembershipInfo, memberships_for
-from govhub.programmes import actions, permissions, queries
+from govhub.programmes import permissions, queries, transitions
 from govhub.programmes.forms import (
     ProgrammeFilterForm,
     ProgrammeForm,
     add_domain_error,
 )
-from govhub.programmes.governance import GovernanceModel, current_model, snapshot_model
+from govhub.programmes.governance import GovernanceModel, current_model, programme_model
 from govhub.programmes.models import (
     DecisionAction,
     Programme,
     ProgrammeStatus,
-    StepDecision,
 )
+from govhub.programmes.queries import StepDecision
 
 PAGE_SIZE = 25
 
@@ -194,7 +194,7 @@ def create(request: HttpRequest) -> HttpResponse:
     form = ProgrammeForm(request.POST or None, memberships=eligible)
     if request.method == "POST" and eligible and form.is_valid():
         try:
-            programme = actions.programme_create(
+            programme = transitions.programme_create(
                 actor=request.user,
                 organisation_id=form.acting_for(),
                 title=form.cleaned_data["title"],
@@ -311,7 +311,7 @@ def _programme_version(request: HttpRequest) -> str:
 def detail(request: HttpRequest, programme_id: int) -> HttpResponse:
     """A programme: facts, the timeline of its steps by phase, and its decisions."""
     programme = permissions.access_programme(request.user, programme_id)
-    model = snapshot_model(programme.model_snapshot)
+    model = programme_model(programme)
     decisions = list(queries.decision_list(programme=programme))
     current = model.step(min(programme.current_step, model.step_count))
     return render(

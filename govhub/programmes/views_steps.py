@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from govhub.core.api import DomainError, NotFound, public, signed_in
 from govhub.organisations.api import MembershipInfo, memberships_for
-from govhub.programmes import actions, permissions, queries
+from govhub.programmes import actions, permissions, queries, transitions
 from govhub.programmes.forms import (
     TYPE_DATA_HELP,
     AdvanceForm,
@@ -31,11 +31,16 @@ from govhub.programmes.forms import (
     add_domain_error,
     type_label,
 )
-from govhub.programmes.governance import GovernanceModel, seed_version, snapshot_model
+from govhub.programmes.governance import (
+    HOLDS_DRAFTS,
+    HOLDS_REVIEW,
+    ISSUES_DOCUMENT,
+    GovernanceModel,
+    programme_model,
+)
 from govhub.programmes.models import (
     Contribution,
     ContributionStatus,
-    DecisionAction,
     Programme,
     ProgrammeStatus,
     Visibility,
@@ -223,8 +228,7 @@ def _step_page(
     if (
         issuers
         and issue_form is None
-        and number == actions.ISSUANCE_STEP
-        and model.version == seed_version()
+        and model.has_tag(number, ISSUES_DOCUMENT)
         and not programme.document_id
     ):
         issue_form = IssueForm(prefix="issue", memberships=issuers)
@@ -257,9 +261,7 @@ def _step_page(
             "kinds": [kinds[k] for k in model.kinds_at(number)],
             "artefacts": artefacts,
             "decision": closing_decision(decisions, number) if state == "done" else None,
-            "returns": [
-                d for d in decisions if d.action == DecisionAction.RETURN and d.to_step == number
-            ],
+            "returns": [d for d in decisions if d.action == "return" and d.to_step == number],
             "overdue": queries.is_overdue(programme),
             "is_current": is_current,
             "participants": participants,
@@ -271,7 +273,7 @@ def _step_page(
             "advance_form": advance_form,
             "return_form": return_form,
             "issue_form": issue_form,
-            "issuance_step": number == actions.ISSUANCE_STEP,
+            "issuance_step": model.has_tag(number, ISSUES_DOCUMENT),
             "cycle_form": cycle_form,
             "unmet": unmet or [],
             **_outputs(request, programme, model, number),
@@ -279,7 +281,6 @@ def _step_page(
     )
 
 
-DRAFT_STEP, REVIEW_STEP = 6, 10
 CHANGE_LABELS = {
     "equal": gettext_lazy("Unchanged"),
     "insert": gettext_lazy("Added"),
@@ -304,10 +305,9 @@ def _outputs(
     request: HttpRequest, programme: Programme, model: GovernanceModel, number: int
 ) -> dict[str, Any]:
     """What the step produced, computed: the document's versions and their diff (step 6),
-    the achievement of every adopted indicator (step 10). Seed model only."""
-    if model.version != seed_version():
-        return {}
-    if number == DRAFT_STEP:
+    the achievement of every adopted indicator (at the steps the model tags as holding the
+    drafts and the review)."""
+    if model.has_tag(number, HOLDS_DRAFTS):
         versions = queries.draft_versions(programme=programme, viewer=request.user)
         if len(versions) < 2:
             return {}
@@ -324,7 +324,7 @@ def _outputs(
             "diff": diff,
             "changes": [(c, CHANGE_LABELS[c.op]) for c in diff.changes],
         }
-    if number == REVIEW_STEP:
+    if model.has_tag(number, HOLDS_REVIEW):
         rows = queries.achievement(programme=programme, viewer=request.user)
         return {"achievement": [(r, STATUS_LABELS[r.status]) for r in rows]}
     return {}
@@ -335,7 +335,7 @@ def _programme_and_model(
 ) -> tuple[Programme, GovernanceModel]:
     """The programme if the person may see it, its model, and 404 for a step it does not have."""
     programme = permissions.access_programme(request.user, programme_id)
-    model = snapshot_model(programme.model_snapshot)
+    model = programme_model(programme)
     if not 1 <= number <= model.step_count:
         raise Http404
     return programme, model
@@ -524,7 +524,7 @@ def advance(request: HttpRequest, programme_id: int, number: int) -> HttpRespons
     unmet: list[str] = []
     if form.is_valid():
         try:
-            moved = actions.programme_advance(
+            moved = transitions.programme_advance(
                 actor=request.user,
                 programme_id=programme.pk,
                 organisation_id=form.acting_for(),
@@ -562,7 +562,7 @@ def send_back(request: HttpRequest, programme_id: int, number: int) -> HttpRespo
     )
     if form.is_valid():
         try:
-            moved = actions.programme_return(
+            moved = transitions.programme_return(
                 actor=request.user,
                 programme_id=programme.pk,
                 to_step=form.cleaned_data["to_step"],
@@ -600,7 +600,7 @@ def issue(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
     form = IssueForm(request.POST, prefix="issue", memberships=issuers)
     if form.is_valid():
         try:
-            actions.programme_issue(
+            transitions.programme_issue(
                 actor=request.user,
                 programme_id=programme.pk,
                 legal_status=form.cleaned_data["legal_status"],
@@ -631,7 +631,7 @@ def new_cycle(request: HttpRequest, programme_id: int, number: int) -> HttpRespo
     unmet: list[str] = []
     if form.is_valid():
         try:
-            successor = actions.programme_new_cycle(
+            successor = transitions.programme_new_cycle(
                 actor=request.user,
                 programme_id=programme.pk,
                 title=form.cleaned_data["title"],

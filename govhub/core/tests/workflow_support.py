@@ -16,7 +16,7 @@ from govhub.core.workflow.registry import Unmet
 
 HERE = Path(__file__).resolve().parent
 SIX_STEPS = HERE / "workflows" / "six-steps.yaml"
-ISG = HERE.parent / "workflow" / "definitions" / "isg-programme.yaml"
+ISG = HERE.parent.parent / "programmes" / "isg-programme.yaml"
 # What the programmes app will register for the ISG definition (the seed's gate conditions).
 ISG_GUARDS = (
     "problem_stated",

@@ -15,11 +15,12 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class WhoContext:
     """What a predicate sees: the person, the organisation they would act for, the instance
-    and the state the transition leaves."""
+    (None when asked about a definition's state in general) and the state the transition
+    leaves."""
 
     actor: Any
     acting: Acting | None
-    instance: WorkflowInstance
+    instance: WorkflowInstance | None
     definition: Definition
     state: State
 

@@ -67,6 +67,8 @@ class State:
     participants: frozenset[str] = frozenset()
     time_limit: TimeLimit | None = None
     required_inputs: tuple[str, ...] = ()
+    # The input (form) types that may be given while the case is in this state.
+    forms: tuple[str, ...] = ()
     guards: tuple[Ref, ...] = ()
     tags: frozenset[str] = frozenset()
 
@@ -154,6 +156,7 @@ def _state_public(s: State) -> dict[str, Any]:
             "escalations": list(limit.escalations),
         },
         "required_inputs": list(s.required_inputs),
+        "forms": list(s.forms),
         "guards": [r.public() for r in s.guards],
         "tags": sorted(s.tags),
     }
@@ -184,6 +187,7 @@ def _state(raw: dict[str, Any]) -> State:
             escalations=tuple(sorted(set(limit.get("escalations", [])))),
         ),
         required_inputs=tuple(raw.get("required_inputs", [])),
+        forms=tuple(raw.get("forms", [])),
         guards=tuple(Ref.of(g) for g in raw.get("guards", [])),
         tags=frozenset(raw.get("tags", [])),
     )
@@ -223,8 +227,10 @@ def _consistency_problems(
     for state in states.values():
         if state.phase and state.phase not in phases:
             problems.append(f"state {state.key!r} is in unknown phase {state.phase!r}")
-        if state.final and (state.time_limit or state.required_inputs or state.guards):
-            problems.append(f"final state {state.key!r} has a time limit, inputs or guards")
+        if state.final and (
+            state.time_limit or state.required_inputs or state.guards or state.forms
+        ):
+            problems.append(f"final state {state.key!r} has a time limit, inputs, forms or guards")
         limit = state.time_limit
         for days in limit.reminders if limit else ():
             if days >= limit.working_days:  # type: ignore[union-attr]
@@ -309,7 +315,7 @@ def problems(definition: Definition, registry: Registry | None = None) -> list[s
         found += _ref_problems(state.guards, reg.guards, "guard", where)
         found += [
             f"{where}: unknown input type {key!r}"
-            for key in state.required_inputs
+            for key in dict.fromkeys(state.required_inputs + state.forms)
             if key not in reg.inputs
         ]
     for t in definition.transitions:

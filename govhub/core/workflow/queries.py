@@ -6,14 +6,18 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhub.core.errors import NotFound
 from govhub.core.workflow.data import AvailableTransition, DueAlert
 from govhub.core.workflow.definition import Definition, current_definitions, from_stored
-from govhub.core.workflow.models import WorkflowDecision, WorkflowInstance
+from govhub.core.workflow.models import (
+    WorkflowDecision,
+    WorkflowDefinitionVersion,
+    WorkflowInstance,
+)
 from govhub.core.workflow.registry import REGISTRY, Acting, memberships_of
 
 
@@ -80,9 +84,85 @@ def definition_of(instance: WorkflowInstance) -> Definition:
     return from_stored(lambda: version.document, version.sha256)
 
 
+_VERSIONS: dict[tuple[str, int], Definition] = {}
+
+
+def workflow_definition_version(key: str, version: int) -> Definition:
+    """A stored version of a definition (one instances started on), read from the database
+    once per process: a stored version never changes. 404 workflow_not_found if none."""
+    cached = _VERSIONS.get((key, version))
+    if cached is not None:
+        return cached
+    row = WorkflowDefinitionVersion.objects.filter(key=key, version=version).first()
+    if row is None:
+        current = current_definitions().get(key)
+        if current is None or current.version != version:
+            raise NotFound(_("No such workflow."), code="workflow_not_found")
+        return current
+    definition = from_stored(lambda: row.document, row.sha256)
+    if len(_VERSIONS) < 256:
+        _VERSIONS[(key, version)] = definition
+    return definition
+
+
+def workflow_allows(
+    definition: Definition,
+    state: str,
+    transition: str,
+    *,
+    acting: Acting,
+    actor: Any = None,
+    instance: WorkflowInstance | None = None,
+) -> bool:
+    """Whether acting for `acting`, `actor` may take a transition named `transition` from
+    `state` (its `who` only: guards are what `workflow_available_transitions` adds)."""
+    from govhub.core.workflow.rules import allowed
+
+    return any(
+        allowed(
+            t.who,
+            actor=actor,
+            acting=acting,
+            instance=instance,
+            definition=definition,
+            state=definition.state(state),
+        )
+        for t in definition.transitions_from(state)
+        if t.name == transition
+    )
+
+
 def workflow_history(instance: WorkflowInstance) -> QuerySet[WorkflowDecision]:
     """The instance's decisions, oldest first."""
     return WorkflowDecision.objects.filter(instance=instance).order_by("id")
+
+
+def workflow_decisions(
+    subject_type: str, subject_ids: Iterable[str | int], *, transitions_only: bool = True
+) -> list[dict[str, Any]]:
+    """The decisions on the instances of several subjects, oldest first, as plain rows
+    (subject_id, transition, from_state, to_state, reason, actor_id, organisation_id,
+    created_at, deadline): one query, by the subject index."""
+    rows = WorkflowDecision.objects.filter(
+        instance__subject_type=subject_type,
+        instance__subject_id__in=[str(i) for i in subject_ids],
+    )
+    if transitions_only:
+        rows = rows.filter(kind="transition")
+    return list(
+        rows.order_by("created_at", "id").values(
+            "id",
+            "transition",
+            "from_state",
+            "to_state",
+            "reason",
+            "actor_id",
+            "organisation_id",
+            "created_at",
+            "deadline",
+            subject_id=F("instance__subject_id"),
+        )
+    )
 
 
 def is_overdue(instance: WorkflowInstance, now: datetime | None = None) -> bool:

@@ -31,7 +31,7 @@ def allowed(
     *,
     actor: Any,
     acting: Acting | None,
-    instance: WorkflowInstance,
+    instance: WorkflowInstance | None,
     definition: Definition,
     state: State,
 ) -> bool:

@@ -29,6 +29,11 @@ SCHEMA: dict[str, Any] = {
         "name": {"type": "string", "minLength": 1},
         "description": {"type": "string"},
         "source": {"type": "string"},
+        # What this process calls each kind of participant (key -> name), in display order.
+        "participant_names": {
+            "type": "object",
+            "additionalProperties": {"type": "string", "minLength": 1},
+        },
         "initial": KEY,
         "phases": {
             "type": "array",
@@ -63,6 +68,7 @@ SCHEMA: dict[str, Any] = {
                         },
                     },
                     "required_inputs": NAME_LIST,
+                    "forms": NAME_LIST,
                     "guards": {"type": "array", "items": REF},
                     "tags": NAME_LIST,
                 },

@@ -11,16 +11,15 @@ from govhub.core.api import Conflict, Forbidden, InvalidInput, NotFound
 from govhub.core.models import AuditEntry
 from govhub.core.testing import assert_nothing_written
 from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
-from govhub.programmes import actions
+from govhub.programmes import actions, transitions
 from govhub.programmes.governance import current_model
 from govhub.programmes.models import (
     Contribution,
     ContributionStatus,
     Programme,
     ProgrammeStatus,
-    StepDecision,
 )
-from govhub.programmes.tests.factories import ProgrammeFactory
+from govhub.programmes.tests.factories import ProgrammeFactory, decision_get
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +46,7 @@ def test_programme_create_starts_at_step_1_with_one_audit_entry():
     # given
     person, org = _member("cso")
     # when
-    programme = actions.programme_create(
+    programme = transitions.programme_create(
         actor=person, organisation_id=None, title="  Digital divide  ", summary="Villages"
     )
     # then
@@ -70,14 +69,14 @@ def test_programme_create_refuses_a_bad_title_and_writes_nothing(title):
     person, _org = _member("cso")
     # when
     with assert_nothing_written(), pytest.raises(InvalidInput) as refused:
-        actions.programme_create(actor=person, organisation_id=None, title=title)
+        transitions.programme_create(actor=person, organisation_id=None, title=title)
     # then
     assert refused.value.code == "invalid_title"
 
 
 def test_programme_create_without_an_organisation_is_refused(user):
     with assert_nothing_written(), pytest.raises(Forbidden) as refused:
-        actions.programme_create(actor=user, organisation_id=None, title="Digital divide")
+        transitions.programme_create(actor=user, organisation_id=None, title="Digital divide")
     assert refused.value.code == "not_a_participant_at_step"
 
 
@@ -138,10 +137,10 @@ def test_programme_advance_moves_one_step_with_a_decision_and_one_audit_entry():
     programme = ProgrammeFactory(current_step=5)
     person, ministry = _member("ministry_agency")
     # when
-    moved = actions.programme_advance(actor=person, programme_id=programme.pk, expected_step=5)
+    moved = transitions.programme_advance(actor=person, programme_id=programme.pk, expected_step=5)
     # then
     assert Programme.objects.get(pk=programme.pk).current_step == moved.current_step == 6
-    decision = StepDecision.objects.get()
+    decision = decision_get()
     assert (decision.action, decision.from_step, decision.to_step, decision.organisation_id) == (
         "advance",
         5,
@@ -163,7 +162,7 @@ def test_programme_advance_by_someone_who_may_not_decide_is_refused(kind, code):
     person, _org = _member(kind)
     # when
     with assert_nothing_written(), pytest.raises(Forbidden) as refused:
-        actions.programme_advance(actor=person, programme_id=programme.pk, expected_step=5)
+        transitions.programme_advance(actor=person, programme_id=programme.pk, expected_step=5)
     # then
     assert refused.value.code == code
 
@@ -174,7 +173,7 @@ def test_programme_advance_with_a_stale_step_is_refused():
     person, _org = _member("ministry_agency")
     # when
     with assert_nothing_written(), pytest.raises(Conflict) as refused:
-        actions.programme_advance(actor=person, programme_id=programme.pk, expected_step=4)
+        transitions.programme_advance(actor=person, programme_id=programme.pk, expected_step=4)
     # then
     assert refused.value.code == "step_changed"
 
@@ -184,7 +183,7 @@ def test_programme_return_goes_back_with_its_reason():
     programme = ProgrammeFactory(current_step=6)
     person, town = _member("local_body")
     # when
-    actions.programme_return(
+    transitions.programme_return(
         actor=person,
         programme_id=programme.pk,
         to_step=3,
@@ -192,7 +191,7 @@ def test_programme_return_goes_back_with_its_reason():
         expected_step=6,
     )
     # then
-    decision = StepDecision.objects.get()
+    decision = decision_get()
     assert (decision.action, decision.from_step, decision.to_step, decision.reason) == (
         "return",
         6,
@@ -272,7 +271,7 @@ def test_programme_issue_outside_the_issuance_step_is_refused():
     person, _org = _member("ministry_agency")
     # when
     with assert_nothing_written(), pytest.raises(Conflict) as refused:
-        actions.programme_issue(
+        transitions.programme_issue(
             actor=person, programme_id=programme.pk, legal_status="Decree", expected_step=7
         )
     # then
@@ -285,7 +284,7 @@ def test_programme_issue_by_a_body_not_taking_part_in_step_8_is_refused():
     person, _org = _member("ministry_agency")
     # when
     with assert_nothing_written(), pytest.raises(Forbidden) as refused:
-        actions.programme_issue(
+        transitions.programme_issue(
             actor=person, programme_id=programme.pk, legal_status="Decree", expected_step=8
         )
     # then
@@ -298,6 +297,6 @@ def test_programme_new_cycle_before_the_last_step_is_refused():
     person, _org = _member("ministry_agency")
     # when
     with assert_nothing_written(), pytest.raises(Conflict) as refused:
-        actions.programme_new_cycle(actor=person, programme_id=programme.pk)
+        transitions.programme_new_cycle(actor=person, programme_id=programme.pk)
     # then
     assert refused.value.code == "not_last_step"

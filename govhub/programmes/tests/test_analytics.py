@@ -31,8 +31,13 @@ from govhub.core.tests.browser import MOBILE, assert_no_axe_violations, assert_n
 from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
 from govhub.programmes import analytics
 from govhub.programmes.analytics import Cell, KindStep, StepTime, StepTimeSummary
-from govhub.programmes.models import Contribution, Programme, StepDecision
-from govhub.programmes.tests.factories import ProgrammeFactory
+from govhub.programmes.models import Contribution, Programme
+from govhub.programmes.tests.factories import (
+    ProgrammeFactory,
+    decision_create,
+    model_document,
+    model_store,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -40,17 +45,15 @@ T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 NOW = T0 + dt.timedelta(days=10)
 FAR = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
 
-THREE_STEPS: dict[str, Any] = {
-    "version": "test-3-steps",
-    "phases": [{"number": 1, "name": "Only", "steps": [1, 2, 3]}],
-    "steps": [{"number": n, "name": f"Step {n}", "phase": 1} for n in (1, 2, 3)],
-    "organisation_kinds": [
-        {"key": "ministry_agency", "sector": "government", "name": "Ministries"},
-        {"key": "business", "sector": "business", "name": "Business"},
-        {"key": "cso", "sector": "civil_society", "name": "CSOs"},
+THREE_STEPS = model_document(
+    "test-3-steps",
+    [
+        {"participants": ["ministry_agency", "cso"]},
+        {"participants": ["ministry_agency"]},
+        {"participants": ["ministry_agency", "business", "cso"]},
     ],
-    "participation": {"ministry_agency": [1, 2, 3], "business": [3], "cso": [1, 3]},
-}
+    names={"ministry_agency": "Ministries", "business": "Business", "cso": "CSOs"},
+)
 
 
 def day(n: float) -> dt.datetime:
@@ -72,7 +75,7 @@ def _contribute(programme: Programme, step: int, org: Any, visibility: str = "pu
 def _decide(programme: Programme, org: Any, *moves: tuple[str, int, int, float]) -> None:
     actor = UserFactory()
     for action, from_step, to_step, on in moves:
-        StepDecision.objects.create(
+        decision_create(
             programme=programme,
             action=action,
             from_step=from_step,
@@ -127,8 +130,7 @@ def scenario() -> dict[str, Any]:
         status="closed",
         step_started_at=day(6),
         deadline=day(1),
-        model_version=THREE_STEPS["version"],
-        model_snapshot=THREE_STEPS,
+        model_version=model_store(THREE_STEPS),
     )
     _decide(d, ministry, ("advance", 1, 2, 1), ("advance", 2, 3, 3), ("close", 3, 3, 6))
     _contribute(d, 1, ngo)
@@ -147,7 +149,7 @@ def test_overall_analytics_of_the_public_programmes(scenario):
     assert (result.programmes, result.contributions, result.model_version) == (
         3,
         10,
-        "isg-10-steps-1",
+        "isg-programme:1",
     )
     assert result.actual == [
         Cell("business", 1, 1, 1),

@@ -19,8 +19,8 @@ from govhub.core.tests.browser import (
     horizontal_scroll_report,
 )
 from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
-from govhub.programmes.models import Contribution, StepDecision
-from govhub.programmes.tests.factories import ProgrammeFactory
+from govhub.programmes.models import Contribution
+from govhub.programmes.tests.factories import ProgrammeFactory, decision_create
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +70,7 @@ def world(transactional_db: Any) -> dict[str, Any]:
             data={"note": "x"} if step == 3 else {},
         )
     for step in (1, 2):
-        StepDecision.objects.create(
+        decision_create(
             programme=ongoing,
             action="advance",
             from_step=step,

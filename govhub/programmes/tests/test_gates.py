@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from govhub.core.testing import assert_nothing_written
 from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
-from govhub.programmes.models import Programme, StepDecision
-from govhub.programmes.tests.factories import ProgrammeFactory
+from govhub.programmes.models import Programme
+from govhub.programmes.tests.factories import ProgrammeFactory, decision_count, decision_get
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def test_commission_balance_is_checked_before_step_2_closes(api_client):
         "commission_chair",
     ]
     assert Programme.objects.get(pk=programme.pk).current_step == 2
-    assert StepDecision.objects.count() == 0
+    assert decision_count() == 0
     # when: the commission is balanced, with a government chair
     nominate(ngo, "member")
     nominate(company, "member")
@@ -72,7 +72,7 @@ def test_commission_balance_is_checked_before_step_2_closes(api_client):
     # then
     assert moved.status_code == 200
     assert moved.json()["current_step"] == 3
-    decision = StepDecision.objects.get()
+    decision = decision_get()
     assert (decision.action, decision.from_step, decision.to_step, decision.organisation_id) == (
         "advance",
         2,
@@ -208,7 +208,7 @@ def test_return_to_an_earlier_step_needs_a_reason(api_client):
     )
     assert back.status_code == 200
     assert back.json()["current_step"] == 3
-    decision = StepDecision.objects.get()
+    decision = decision_get()
     assert (decision.action, decision.from_step, decision.to_step, decision.reason) == (
         "return",
         6,

@@ -11,9 +11,9 @@ from govhub.core.api import RuleBroken
 from govhub.core.notifications.models import Delivery, Notification
 from govhub.core.notifications.testing import smtp_server
 from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
-from govhub.programmes.actions import programme_advance
 from govhub.programmes.models import Contribution, Programme
 from govhub.programmes.tests.factories import ProgrammeFactory
+from govhub.programmes.transitions import programme_advance
 
 __all__ = ["smtp_server"]
 

@@ -9,9 +9,9 @@ import pytest
 
 from govhub.core.models import AuditEntry
 from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
-from govhub.programmes.models import Contribution, Programme, StepDecision
+from govhub.programmes.models import Contribution, Programme
 from govhub.programmes.outcomes import achievement, diff_clauses
-from govhub.programmes.tests.factories import ProgrammeFactory
+from govhub.programmes.tests.factories import ProgrammeFactory, decision_count
 
 
 def _clauses(*texts: str, ids: list[int] | None = None) -> list[dict[str, Any]]:
@@ -286,7 +286,7 @@ def test_a_new_cycle_closes_the_programme_and_links_the_next_one(api_client, ste
     )
     programme.refresh_from_db()
     assert programme.status == "closed"
-    assert StepDecision.objects.filter(programme=programme, action="close").count() == 1
+    assert decision_count(programme_id=programme.pk, action="close") == 1
     assert AuditEntry.objects.filter(verb="programme.new_cycle").count() == 1
     # only one next cycle per programme
     again = ministry.send("POST", path, {"title": "Another"})

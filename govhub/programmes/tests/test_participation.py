@@ -10,10 +10,11 @@ from govhub.accounts.tests.factories import UserFactory
 from govhub.core.api import Forbidden, InvalidInput
 from govhub.core.testing import assert_nothing_written
 from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
-from govhub.programmes.actions import contribution_add, programme_create
+from govhub.programmes.actions import contribution_add
 from govhub.programmes.governance import current_model
 from govhub.programmes.models import Contribution, Programme
 from govhub.programmes.tests.factories import ProgrammeFactory
+from govhub.programmes.transitions import programme_create
 
 pytestmark = pytest.mark.django_db
 

@@ -136,15 +136,16 @@ def test_nul_characters_are_a_clear_400_not_a_database_error(api_client):
 
 def test_step_one_programmes_of_a_narrower_model_are_listed_only_to_its_participants(api_client):
     # given: a programme on a model where only ministries take part in step 1
-    from govhub.programmes.governance import current_model
+    from govhub.programmes.tests.factories import model_document, model_store
 
-    raw = json.loads(json.dumps(current_model().raw))
-    raw["version"] = "ministries-first"
-    raw["participation"] = {
-        kind: [s for s in steps if s != 1] for kind, steps in raw["participation"].items()
-    }
-    raw["participation"]["ministry_agency"] = [1, *raw["participation"]["ministry_agency"]]
-    ProgrammeFactory(title="Internal", model_version=raw["version"], model_snapshot=raw)
+    everyone = ["higher_body", "ministry_agency", "local_body", "business", "cso"]
+    version = model_store(
+        model_document(
+            "ministries-first",
+            [{"participants": ["ministry_agency"]}, {"participants": everyone}],
+        )
+    )
+    ProgrammeFactory(title="Internal", model_version=version)
     ministry = OrganisationFactory(kind="ministry_agency")
     business = OrganisationFactory(kind="business", subtype="medium")
 

@@ -14,8 +14,13 @@ from django.utils import timezone
 from conftest import signed_in_client
 from govhub.accounts.tests.factories import UserFactory
 from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
-from govhub.programmes.models import Contribution, Programme, StepDecision
-from govhub.programmes.tests.factories import ProgrammeFactory
+from govhub.programmes.models import Contribution, Programme
+from govhub.programmes.tests.factories import (
+    ProgrammeFactory,
+    decision_count,
+    decision_create,
+    decision_get,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +81,7 @@ def test_anyone_sees_a_programme_past_step_1_with_its_timeline():
     _contribution(programme, ngo, step=1, type="problem")
     _contribution(programme, company, step=1)
     _contribution(programme, company, step=3, type="objective", visibility="draft")
-    StepDecision.objects.create(
+    decision_create(
         programme=programme,
         action="advance",
         from_step=1,
@@ -376,7 +381,7 @@ def test_advancing_with_unmet_gate_conditions_lists_them():
         assert f"at least 1 member from the {sector} sector" in page
     assert "exactly one chair" in page
     assert Programme.objects.get(pk=programme.pk).current_step == 2
-    assert StepDecision.objects.count() == 0
+    assert decision_count() == 0
 
 
 def test_a_government_participant_advances_the_programme():
@@ -395,7 +400,7 @@ def test_a_government_participant_advances_the_programme():
     again = client.post(f"/programmes/{programme.pk}/steps/1/advance/")
     assert again.status_code == 302
     assert Programme.objects.get(pk=programme.pk).current_step == 2
-    assert StepDecision.objects.count() == 1
+    assert decision_count() == 1
 
 
 def test_a_ministry_member_who_also_acts_for_a_business_decides_for_the_ministry():
@@ -413,7 +418,7 @@ def test_a_ministry_member_who_also_acts_for_a_business_decides_for_the_ministry
     response = client.post(f"/programmes/{programme.pk}/steps/1/advance/")
     # then
     assert response.status_code == 302
-    assert StepDecision.objects.get().organisation_id == ministry.pk
+    assert decision_get().organisation_id == ministry.pk
 
 
 def test_a_business_member_cannot_advance():
@@ -442,7 +447,7 @@ def test_returning_needs_a_reason_and_an_earlier_step():
     response = client.post(url, {"return-to_step": "1", "return-reason": "More evidence"})
     # then
     assert response.status_code == 302
-    decision = StepDecision.objects.get()
+    decision = decision_get()
     assert (decision.action, decision.from_step, decision.to_step, decision.reason) == (
         "return",
         3,
@@ -529,7 +534,7 @@ def test_the_programme_page_uses_a_constant_number_of_queries():
     for i in range(55):
         _contribution(programme, orgs[i % 30], step=1 + i % 5, visibility="restricted")
     for step in (1, 2, 3, 4):
-        StepDecision.objects.create(
+        decision_create(
             programme=programme,
             action="advance",
             from_step=step,

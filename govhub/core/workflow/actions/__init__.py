@@ -11,6 +11,7 @@ from govhub.core.workflow.actions.transitions import (
     Within,
     commit,
     plan_transition,
+    workflow_adopt,
     workflow_start,
     workflow_transition,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "eligible",
     "plan_transition",
     "unmet",
+    "workflow_adopt",
     "workflow_alert_claim",
     "workflow_extend",
     "workflow_resume",

@@ -24,7 +24,12 @@ from govhub.core.errors import Conflict, InvalidInput, RuleBroken
 from govhub.core.workflow import timing
 from govhub.core.workflow.calendar import working_calendar
 from govhub.core.workflow.data import TransitionTaken
-from govhub.core.workflow.definition import Definition, State
+from govhub.core.workflow.definition import (
+    Definition,
+    State,
+    current_definitions,
+    from_stored,
+)
 from govhub.core.workflow.models import (
     DecisionKind,
     WorkflowDecision,
@@ -237,6 +242,42 @@ def workflow_start(
             _("This already has a workflow of this kind."), code="workflow_already_started"
         ) from exc
     return instance
+
+
+def workflow_adopt(
+    *,
+    definition_key: str,
+    subject_type: str,
+    subjects: Iterable[tuple[str | int, str, datetime]],
+    version: int | None = None,
+) -> int:
+    """Put subjects that exist already on a definition (its current version, or a stored
+    `version`), each at a given state since a given time (subjects older than their app's
+    workflow, bulk loads). No decision is recorded: nobody decided anything. Subjects that
+    have an instance of this definition are left as they are. Returns how many were made."""
+    current = current_definitions().get(definition_key)
+    if version is None or (current is not None and current.version == version):
+        definition = workflow_definition(definition_key)
+        stored = _stored_version(definition)
+    else:
+        stored = WorkflowDefinitionVersion.objects.get(key=definition_key, version=version)
+        definition = from_stored(lambda: stored.document, stored.sha256)
+    rows = []
+    for subject_id, state_key, since in subjects:
+        state = definition.state(state_key)  # KeyError names a state the definition lacks
+        rows.append(
+            WorkflowInstance(
+                definition=stored,
+                definition_key=definition.key,
+                subject_type=subject_type,
+                subject_id=str(subject_id),
+                state=state.key,
+                created_at=since,
+                **_arrival(state, since),
+            )
+        )
+    made = WorkflowInstance.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    return len(made)
 
 
 def plan_transition(
