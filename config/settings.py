@@ -437,11 +437,10 @@ GOVHUB_AUDIT_CHECKPOINT_FILE = env.path(
 )
 
 GOVHUB_DEMO = env.bool("GOVHUB_DEMO", default=False)
-# Another governance model (phases, steps, participation matrix) as a JSON file; default: the
-# seed's ten-step ISG model shipped in govhub/programmes/governance_model.json.
-GOVHUB_GOVERNANCE_MODEL = env.str("GOVHUB_GOVERNANCE_MODEL", default="")
-# Days each step may take before it is flagged overdue: {"default": 30, "2": 14, ...}.
-GOVHUB_STEP_DAYS = env.json("GOVHUB_STEP_DAYS", default={"default": 30})
+# Programmes run on the workflow definition of this key (govhub/programmes/isg-programme.yaml,
+# the seed's ten steps); a deployment replaces it with its own file in GOVHUB_WORKFLOWS (same
+# key, new version) or names another key. Steps' time limits are in the file (working days).
+GOVHUB_PROGRAMME_WORKFLOW = env.str("GOVHUB_PROGRAMME_WORKFLOW", default="isg-programme")
 # The commission's balance rule (step 2): members per sector, and the chair's sector.
 GOVHUB_COMMISSION_BALANCE = env.json(
     "GOVHUB_COMMISSION_BALANCE", default={"min_per_sector": 1, "chair_sector": "government"}

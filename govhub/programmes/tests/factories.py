@@ -9,6 +9,7 @@ from govhub.programmes.models import Programme
 class ProgrammeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Programme
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Programme {n}")
     initiator = factory.SubFactory("govhub.organisations.tests.factories.OrganisationFactory")

@@ -42,7 +42,7 @@ def _evidence(programme: Programme, author: Any, org: Any) -> Contribution:
     )
 
 
-def test_programme_create_starts_at_step_1_with_one_audit_entry():
+def test_programme_create_starts_at_step_1_on_its_workflow_with_its_audit_entries():
     # given
     person, org = _member("cso")
     # when
@@ -58,9 +58,14 @@ def test_programme_create_starts_at_step_1_with_one_audit_entry():
         org.pk,
     )
     assert stored.model_version == current_model().version
-    entry = AuditEntry.objects.get()
-    assert (entry.verb, entry.organisation_id) == ("programme.create", org.pk)
-    assert entry.changes == {"title": "Digital divide", "model_version": current_model().version}
+    started, created = AuditEntry.objects.order_by("id")
+    assert (created.verb, created.organisation_id) == ("programme.create", org.pk)
+    assert created.changes == {"title": "Digital divide", "model_version": current_model().version}
+    assert (started.verb, started.changes["subject"], started.changes["to"]) == (
+        "workflow.start",
+        f"programmes.programme:{programme.pk}",
+        "step_1",
+    )
 
 
 @pytest.mark.parametrize("title", ["", "   ", "x" * 201])
@@ -148,8 +153,13 @@ def test_programme_advance_moves_one_step_with_a_decision_and_one_audit_entry():
         ministry.pk,
     )
     entry = AuditEntry.objects.get()
-    assert (entry.verb, entry.organisation_id) == ("programme.advance", ministry.pk)
-    assert entry.changes == {"step": [5, 6], "reason": "", "decision": decision.pk}
+    assert (entry.verb, entry.organisation_id) == ("workflow.transition", ministry.pk)
+    assert {k: entry.changes[k] for k in ("transition", "from", "to", "decision")} == {
+        "transition": "advance",
+        "from": "step_5",
+        "to": "step_6",
+        "decision": decision.id,
+    }
 
 
 @pytest.mark.parametrize(
@@ -199,7 +209,12 @@ def test_programme_return_goes_back_with_its_reason():
         "Objectives lack baselines",
     )
     assert decision.organisation_id == town.pk
-    assert AuditEntry.objects.get().verb == "programme.return"
+    entry = AuditEntry.objects.get()
+    assert (entry.verb, entry.changes["transition"], entry.changes["reason"]) == (
+        "workflow.transition",
+        "return",
+        "Objectives lack baselines",
+    )
 
 
 def test_contribution_withdraw_by_someone_else_is_refused():

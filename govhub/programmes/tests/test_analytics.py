@@ -391,7 +391,7 @@ def test_rest_programme_analytics(scenario, api_client):
         "title": "D",
         "status": "closed",
         "current_step": 3,
-        "model_version": "test-3-steps",
+        "model_version": "test-3-steps:1",
         "contributions": 2,
         "prescribed": {"ministry_agency": [1, 2, 3], "business": [3], "cso": [1, 3]},
         "actual": [

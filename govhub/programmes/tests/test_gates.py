@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from govhub.core.api import working_calendar
 from govhub.core.testing import assert_nothing_written
 from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
 from govhub.programmes.models import Programme
@@ -219,14 +220,15 @@ def test_return_to_an_earlier_step_needs_a_reason(api_client):
     assert [(d["action"], d["from_step"], d["to_step"]) for d in history] == [("return", 6, 3)]
 
 
-def test_each_step_gets_a_deadline_and_an_overdue_flag(api_client, settings):
-    settings.GOVHUB_STEP_DAYS = {"default": 30, "2": 10}
+def test_each_step_gets_a_deadline_in_working_days_and_an_overdue_flag(api_client):
     person, _org = _person("cso", "ngo")
     created = (
         api_client.as_user(person).send("POST", "/programmes", {"title": "Flood safety"}).json()
     )
+    # then: the model's 20 working days for step 1, counted on the working calendar
     deadline = dt.datetime.fromisoformat(created["deadline"])
-    assert abs((deadline - timezone.now()).days - 30) <= 1
+    expected = working_calendar().add(timezone.localdate(), 20)
+    assert timezone.localtime(deadline).date() == expected
     assert created["overdue"] is False
     Programme.objects.filter(pk=created["id"]).update(
         deadline=timezone.now() - dt.timedelta(days=1)

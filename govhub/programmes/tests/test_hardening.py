@@ -23,8 +23,6 @@ from govhub.programmes.outcomes import achievement
 from govhub.programmes.tests.factories import (
     ProgrammeFactory,
     decision_count,
-    decision_create,
-    decision_get,
 )
 
 pytestmark = pytest.mark.django_db
@@ -155,7 +153,7 @@ def test_a_repeated_advance_is_409_step_changed_never_a_second_move(api_client):
     programme.refresh_from_db()
     assert programme.current_step == 2
     assert decision_count(programme_id=programme.pk) == 1
-    assert AuditEntry.objects.filter(verb="programme.advance").count() == 1
+    assert AuditEntry.objects.filter(verb="workflow.transition").count() == 1
 
 
 def test_an_advance_without_expected_step_is_refused_and_moves_nothing(api_client):
@@ -668,31 +666,6 @@ def test_the_migration_clears_a_restricted_figure_from_a_stored_public_review():
         (None, None)
     ]
     assert review.data["achievement_visibility"] == "public"
-
-
-def test_the_migration_marks_programmes_that_were_ever_public():
-    # given: one returned to step 1 after a first advance, one never public, one at step 3
-    person = MembershipFactory(organisation=OrganisationFactory(kind="local_body")).user
-    returned, hidden = ProgrammeFactory(current_step=1), ProgrammeFactory(current_step=1)
-    later = ProgrammeFactory(current_step=3)
-    for step_from, step_to, action in ((1, 2, "advance"), (2, 1, "return")):
-        decision_create(
-            programme=returned,
-            action=action,
-            from_step=step_from,
-            to_step=step_to,
-            actor=person,
-            organisation=person.memberships.get().organisation,
-        )
-    # when
-    _migration("0003_public_once_and_contribution_status").mark_public_programmes(django_apps, None)
-    # then
-    first = decision_get(programme_id=returned.pk, action="advance").created_at
-    assert [Programme.objects.get(pk=p.pk).first_public_at for p in (returned, hidden, later)] == [
-        first,
-        None,
-        Programme.objects.get(pk=later.pk).step_started_at,
-    ]
 
 
 def test_the_author_replaces_a_contribution_through_the_step_form(api_client):

@@ -210,37 +210,36 @@ def test_naming_an_organisation_one_does_not_act_for_is_refused(api_client):
 
 
 def test_a_programme_keeps_the_model_it_started_with(tmp_path):
-    import json
-
+    import yaml
     from django.test import override_settings
 
     from govhub.programmes import governance
 
-    # given: a programme started under the seed's model
+    # given: a programme started under the seed's model, now at step 2 (the commission)
     person, _org = _member_of("cso")
     programme = programme_create(actor=person, organisation_id=None, title="Digital divide")
     Programme.objects.filter(pk=programme.pk).update(current_step=2)
-    # when: the deployment switches to a model where CSOs sit on the commission
-    raw = json.loads(governance.DEFAULT_PATH.read_text())
-    raw["version"] = "cso-on-commission"
-    raw["participation"]["cso"] = [1, 2, 3, 5, 9]
-    path = tmp_path / "model.json"
-    path.write_text(json.dumps(raw))
-    governance._cached.cache_clear()
-    try:
-        with override_settings(GOVHUB_GOVERNANCE_MODEL=str(path)):
-            # then: the running programme still follows the seed's matrix
-            with assert_nothing_written(), pytest.raises(Forbidden) as exc:
-                contribution_add(
-                    actor=person,
-                    programme_id=programme.pk,
-                    organisation_id=None,
-                    payload={"type": "contribution", "title": "Seat"},
-                )
-            assert exc.value.code == "not_a_participant_at_step"
-            assert Programme.objects.get(pk=programme.pk).model_version == "isg-10-steps-1"
-    finally:
-        governance._cached.cache_clear()
+    # when: the deployment's own file (same key, version 2) seats CSOs on the commission
+    raw = yaml.safe_load(governance.DEFAULT_PATH.read_text())
+    raw["version"] = 2
+    raw["states"][1]["participants"].append("cso")
+    path = tmp_path / "isg-programme.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    with override_settings(GOVHUB_WORKFLOWS=[str(path)]):
+        # then: the running programme still follows the seed's matrix
+        with assert_nothing_written(), pytest.raises(Forbidden) as exc:
+            contribution_add(
+                actor=person,
+                programme_id=programme.pk,
+                organisation_id=None,
+                payload={"type": "commission_member", "title": "Seat"},
+            )
+        assert exc.value.code == "not_a_participant_at_step"
+        assert Programme.objects.get(pk=programme.pk).model_version == "isg-programme:1"
+        # and a programme started now runs on version 2
+        newer = programme_create(actor=person, organisation_id=None, title="Second")
+        assert newer.model_version == "isg-programme:2"
+        assert governance.programme_model(newer).may_take_part("cso", 2)
 
 
 def test_a_participant_sending_a_nul_gets_a_400_and_nothing_is_written():
