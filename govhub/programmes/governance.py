@@ -189,7 +189,9 @@ def from_definition(definition: Any, known_kinds: dict[str, str]) -> GovernanceM
     names: dict[str, str] = definition.document.get("participant_names", {})
     used = {kind for s in steps_raw for kind in s.participants}
     order = [k for k in names if k in used] + sorted(used - set(names))
-    kinds = tuple(KindEntry(key=k, sector=known_kinds[k], name=names.get(k, k)) for k in order)
+    kinds = tuple(
+        KindEntry(key=k, sector=known_kinds[k], name=str(names.get(k) or k)) for k in order
+    )
     participation = {
         k.key: frozenset(s.number for s in steps if k.key in steps_raw[s.number - 1].participants)
         for k in kinds

@@ -73,12 +73,12 @@ def programme_list(
 
 
 def commission_organisation_ids(programme: Programme) -> set[int]:
-    """The organisations nominated to the programme's commission (step 2), not counting
+    """The organisations nominated to the programme's commission (at any step), not counting
     nominations withdrawn or set aside. One query."""
     return {
         int(data["organisation_id"])
         for data in Contribution.objects.filter(
-            programme=programme, step=2, type="commission_member", status=ContributionStatus.ACTIVE
+            programme=programme, type="commission_member", status=ContributionStatus.ACTIVE
         ).values_list("data", flat=True)
     }
 

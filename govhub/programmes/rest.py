@@ -39,6 +39,10 @@ class StepOut(Schema):
     number: int
     name: str
     phase: int
+    types: list[str] = Field(..., description="The artefact types that may be added there")
+    tags: list[str] = Field(
+        ..., description="issues_document, holds_drafts, holds_review: what the step is for"
+    )
 
 
 class KindOut(Schema):
@@ -48,6 +52,7 @@ class KindOut(Schema):
 
 
 class GovernanceModelOut(Schema):
+    workflow: str = Field(..., description="The workflow definition, key:version")
     phases: list[PhaseOut]
     steps: list[StepOut]
     organisation_kinds: list[KindOut]

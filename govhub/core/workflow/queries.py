@@ -149,8 +149,8 @@ def workflow_decisions(
     )
     if transitions_only:
         rows = rows.filter(kind="transition")
-    return list(
-        rows.order_by("created_at", "id").values(
+    found: list[dict[str, Any]] = list(
+        rows.order_by("created_at", "id").values(  # type: ignore[arg-type]
             "id",
             "transition",
             "from_state",
@@ -163,6 +163,7 @@ def workflow_decisions(
             subject_id=F("instance__subject_id"),
         )
     )
+    return found
 
 
 def is_overdue(instance: WorkflowInstance, now: datetime | None = None) -> bool:

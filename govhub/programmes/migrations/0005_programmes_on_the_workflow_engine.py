@@ -7,8 +7,11 @@ it carried: GovHub shipped no other model, and a deployment that ran its own mus
 programmes by hand before migrating (the migration stops if it finds a step the seed lacks).
 """
 
+import hashlib
+import json
 from pathlib import Path
 
+import yaml
 from django.db import migrations
 
 KEY = "isg-programme"
@@ -17,10 +20,11 @@ FILE = Path(__file__).resolve().parent.parent / "isg-programme.yaml"
 
 
 def _document():
-    from govhub.core.workflow.definition import digest, read
-
-    document = read(FILE)
-    return document, digest(document)
+    """The definition file and its fingerprint, as core's workflow engine takes it (the
+    canonical JSON's SHA-256; written out here so the migration does not change with code)."""
+    document = yaml.safe_load(FILE.read_text(encoding="utf-8"))
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return document, hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def forwards(apps, schema_editor):

@@ -16,7 +16,7 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     model_version = factory.LazyFunction(lambda: current_model().version)
     current_step = 1
 
-    @factory.post_generation
+    @factory.post_generation  # type: ignore[untyped-decorator]
     def workflow(self: Programme, create: bool, extracted: object, **kwargs: object) -> None:
         """Every programme runs on its model's workflow, at its current step."""
         if create:

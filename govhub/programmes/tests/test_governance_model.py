@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import copy
-import json
 import os
 import subprocess
 import sys
@@ -9,13 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from django.test import Client, override_settings
 
+from govhub.core.workflow.definition import parse
 from govhub.programmes.governance import (
     DEFAULT_PATH,
     GovernanceModelError,
     current_model,
-    parse,
+    from_definition,
 )
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -27,24 +28,42 @@ KNOWN = {
     "cso": "civil_society",
 }
 
-# The seed's "Decision Making Process of ISG", spelled out.
+# The seed's "Decision Making Process of ISG", spelled out: what happens at each step (the
+# artefact types, the step that issues the document, the drafts and the review) is the model's.
+TYPES = {
+    1: ["problem", "evidence"],
+    2: ["commission_member"],
+    3: ["objective", "adoption"],
+    4: ["designation"],
+    5: ["proposal", "position", "answer"],
+    6: ["draft"],
+    7: ["assessment", "answer"],
+    8: ["comment"],
+    9: ["task", "progress_report"],
+    10: ["review"],
+}
+TAGS = {6: ["holds_drafts"], 8: ["issues_document"], 10: ["holds_review"]}
 SEED = {
+    "workflow": "isg-programme:1",
     "phases": [
         {"number": 1, "name": "Exposing a problem", "steps": [1, 2, 3, 4]},
         {"number": 2, "name": "Working out a program", "steps": [5, 6, 7, 8]},
         {"number": 3, "name": "Realizing a program", "steps": [9, 10]},
     ],
     "steps": [
-        {"number": 1, "name": "Identification / exposure of a problem", "phase": 1},
-        {"number": 2, "name": "Formation of a special intersectoral commission", "phase": 1},
-        {"number": 3, "name": "Formulation of major objectives", "phase": 1},
-        {"number": 4, "name": "Designation of a responsible agency", "phase": 1},
-        {"number": 5, "name": "Working out a program", "phase": 2},
-        {"number": 6, "name": "Development of a program", "phase": 2},
-        {"number": 7, "name": "Assessment of a program", "phase": 2},
-        {"number": 8, "name": "Issuance of a document", "phase": 2},
-        {"number": 9, "name": "Implementation of a program", "phase": 3},
-        {"number": 10, "name": "Review of results", "phase": 3},
+        {"number": n, "name": name, "phase": phase, "types": TYPES[n], "tags": TAGS.get(n, [])}
+        for n, name, phase in [
+            (1, "Identification / exposure of a problem", 1),
+            (2, "Formation of a special intersectoral commission", 1),
+            (3, "Formulation of major objectives", 1),
+            (4, "Designation of a responsible agency", 1),
+            (5, "Working out a program", 2),
+            (6, "Development of a program", 2),
+            (7, "Assessment of a program", 2),
+            (8, "Issuance of a document", 2),
+            (9, "Implementation of a program", 3),
+            (10, "Review of results", 3),
+        ]
     ],
     "organisation_kinds": [
         {
@@ -76,7 +95,7 @@ SEED = {
 
 
 def _raw() -> dict[str, Any]:
-    raw: dict[str, Any] = json.loads(DEFAULT_PATH.read_text())
+    raw: dict[str, Any] = yaml.safe_load(DEFAULT_PATH.read_text())
     return raw
 
 
@@ -94,54 +113,59 @@ def test_default_model_answers_the_matrix():
     assert model.kinds_at(8) == ["higher_body"]
     assert model.may_take_part("business", 9)
     assert not model.may_take_part("business", 2)
+    assert (model.tagged("issues_document"), model.step_of("closed")) == ([8], 10)
+
+
+def _state(raw: dict[str, Any], key: str) -> dict[str, Any]:
+    return next(s for s in raw["states"] if s["key"] == key)
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
         (
-            lambda m: m["organisation_kinds"].append({"key": "church", "sector": "civil_society"}),
-            "unknown organisation kind 'church'",
+            lambda m: _state(m, "step_3")["participants"].append("church"),
+            "step 'step_3' names unknown kinds ['church']",
         ),
         (
-            lambda m: m["participation"]["cso"].append(11),
-            "step 11 in the participation of 'cso' is out of range 1-10",
+            lambda m: m["states"].append({"key": "archived", "name": "Archived", "final": True}),
+            "a programme's model has exactly one final state",
         ),
         (
-            lambda m: [v.remove(4) for v in m["participation"].values() if 4 in v],
-            "no organisation kind may act at step 4",
-        ),
-        (lambda m: m["steps"].pop(3), "steps must be numbered 1 to 9 in order"),
-        (
-            lambda m: m["organisation_kinds"][3].update(sector="government"),
-            "kind 'business' belongs to sector 'business'",
+            lambda m: _state(m, "step_6")["tags"].append("prints_money"),
+            "step 'step_6' has unknown tags ['prints_money']",
         ),
         (
-            lambda m: m["participation"].update(guild=[1]),
-            "participation names unknown organisation kind 'guild'",
+            lambda m: m.update(
+                transitions=[
+                    t for t in m["transitions"] if (t["name"], t["from"]) != ("advance", "step_4")
+                ]
+            ),
+            "step 'step_4' needs a transition 'advance' to 'step_5'",
         ),
-        (lambda m: m.pop("phases"), "missing 'phases'"),
+        (
+            lambda m: _state(m, "step_5").pop("phase"),
+            "step 'step_5' needs one of the phases",
+        ),
     ],
 )
 def test_a_broken_model_is_refused_with_its_problem_named(change, message):
     raw = copy.deepcopy(_raw())
     change(raw)
-    with pytest.raises(GovernanceModelError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        parse(raw, KNOWN)
+    with pytest.raises(GovernanceModelError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        from_definition(parse(raw), KNOWN)
 
 
-def test_a_broken_model_file_stops_start_up_with_a_clear_error(tmp_path):
-    raw = _raw()
-    raw["participation"]["cso"] = [1, 12]
-    bad = tmp_path / "model.json"
-    bad.write_text(json.dumps(raw))
+def _check(tmp_path: Path, raw: dict[str, Any]) -> subprocess.CompletedProcess[str]:
+    bad = tmp_path / "isg-programme.yaml"
+    bad.write_text(yaml.safe_dump(raw))
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GOVHUB_"))}
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "govhub.cli", "check"],
         env={
             **clean,
             "DJANGO_DEBUG": "1",
-            "GOVHUB_GOVERNANCE_MODEL": str(bad),
+            "GOVHUB_WORKFLOWS": str(bad),
             "DJANGO_SETTINGS_MODULE": "config.settings",
         },
         cwd=ROOT,
@@ -150,31 +174,44 @@ def test_a_broken_model_file_stops_start_up_with_a_clear_error(tmp_path):
         timeout=120,
         check=False,
     )
+
+
+def test_a_broken_model_file_stops_start_up_with_a_clear_error(tmp_path):
+    # given: a step of kinds GovHub does not know, and a guard nobody registered
+    raw = _raw()
+    raw["version"] = 2
+    _state(raw, "step_3")["participants"].append("church")
+    _state(raw, "step_4")["guards"].append("minister_smiles")
+    _state(raw, "step_5")["forms"].append("horoscope")
+    # when
+    result = _check(tmp_path, raw)
+    # then: each problem is named
     assert result.returncode != 0
-    assert (
-        f"governance model {bad}: step 12 in the participation of 'cso' is out of range"
-        in result.stderr
-    )
+    assert "step 'step_3' names unknown kinds ['church']" in result.stderr
+    assert "state 'step_4': unknown guard 'minister_smiles'" in result.stderr
+    assert "state 'step_5': unknown input type 'horoscope'" in result.stderr
 
 
 @pytest.mark.django_db
 def test_a_deployment_can_use_another_model(tmp_path):
-    from govhub.programmes import governance
-
     raw = _raw()
-    raw["version"] = "three-steps"
-    raw["phases"] = [{"number": 1, "name": "All", "steps": [1, 2, 3]}]
-    raw["steps"] = [{"number": n, "name": f"Step {n}", "phase": 1} for n in (1, 2, 3)]
-    raw["participation"] = {k: [1, 2, 3] for k in raw["participation"]}
-    path = tmp_path / "model.json"
-    path.write_text(json.dumps(raw))
-    governance._cached.cache_clear()
-    try:
-        with override_settings(GOVHUB_GOVERNANCE_MODEL=str(path)):
-            body = Client().get("/api/v1/governance-model").json()
-            assert [s["name"] for s in body["steps"]] == ["Step 1", "Step 2", "Step 3"]
-    finally:
-        governance._cached.cache_clear()
+    raw["version"] = 2
+    raw["states"] = [
+        {"key": f"step_{n}", "name": f"Step {n}", "phase": "exposing", "participants": ["cso"]}
+        for n in (1, 2, 3)
+    ] + [{"key": "closed", "name": "Closed", "final": True}]
+    who = ["takes_part"]
+    raw["transitions"] = [
+        {"name": "advance", "from": "step_1", "to": "step_2", "who": who},
+        {"name": "advance", "from": "step_2", "to": "step_3", "who": who},
+        {"name": "close", "from": "step_3", "to": "closed", "who": who},
+    ]
+    path = tmp_path / "three.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    with override_settings(GOVHUB_WORKFLOWS=[str(path)]):
+        body = Client().get("/api/v1/governance-model").json()
+    assert [s["name"] for s in body["steps"]] == ["Step 1", "Step 2", "Step 3"]
+    assert (body["workflow"], body["participation"]) == ("isg-programme:2", {"cso": [1, 2, 3]})
 
 
 @pytest.mark.django_db
