@@ -49,6 +49,7 @@ from govhub.core.rest import PUBLIC_OPERATION, PageNumber
 from govhub.core.security_cache import security_cache
 from govhub.core.workflow import (
     Unmet,
+    alert_handler_register,
     definition_register,
     guard_register,
     input_type_register,
@@ -90,6 +91,7 @@ __all__ = [
     "RuleBroken",
     "Unmet",
     "access_file",
+    "alert_handler_register",
     "anonymous_page_cache",
     "api_access",
     "audit_list",

@@ -20,6 +20,9 @@ class CoreConfig(AppConfig):
 
         sweep_register("notifications", sweep_deliveries)
         from govhub.core.workflow import checks as workflow_checks  # noqa: F401  (start-up)
+        from govhub.core.workflow.queries import sweep_workflow_alerts
+
+        sweep_register("workflow_alerts", sweep_workflow_alerts)
 
         # Dari (Afghan Persian) is not in Django's table; it falls back to Persian catalogs
         # for Django's own strings and carries its own name.

@@ -22,6 +22,7 @@ __all__ = [
     "Subtype",
     "demo_organisation_ensure",
     "member_ids_of_kinds",
+    "member_ids_of_organisations",
     "memberships_for",
     "organisations_brief",
 ]
@@ -47,6 +48,20 @@ def organisations_brief(ids: list[int]) -> dict[int, OrganisationBrief]:
         "id", "name", "kind", "sector"
     )
     return {row[0]: OrganisationBrief(*row) for row in rows}
+
+
+def member_ids_of_organisations(organisation_ids: list[int]) -> list[int]:
+    """The active people acting for these organisations (the active ones among them)."""
+    return list(
+        Membership.objects.filter(
+            organisation_id__in=organisation_ids,
+            organisation__is_active=True,
+            user__is_active=True,
+        )
+        .values_list("user_id", flat=True)
+        .distinct()
+        .order_by("user_id")
+    )
 
 
 def member_ids_of_kinds(kinds: list[str]) -> list[int]:

@@ -9,11 +9,12 @@ class ProgrammesConfig(AppConfig):
 
     def ready(self) -> None:
         from govhub.core.api import (
+            alert_handler_register,
             definition_register,
             document_subject_register,
             subject_register,
         )
-        from govhub.programmes import checks, guards, inputs  # noqa: F401 (checks register)
+        from govhub.programmes import checks, guards, inputs, notices  # noqa: F401 (checks)
         from govhub.programmes.governance import DEFAULT_PATH, SUBJECT
 
         # An issued programme document's page links back to its programme.
@@ -25,3 +26,5 @@ class ProgrammesConfig(AppConfig):
         guards.register()
         inputs.register()
         subject_register(SUBJECT, can_view=inputs.can_view_subject)
+        # Reminders before a step's deadline and escalations after it (the periodic sweep).
+        alert_handler_register(SUBJECT, notices.deadline_alert)

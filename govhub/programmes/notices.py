@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
+from django.utils import timezone
 
 from govhub.core.api import notify
-from govhub.organisations.api import member_ids_of_kinds
+from govhub.organisations.api import member_ids_of_kinds, member_ids_of_organisations
+from govhub.programmes import queries
 from govhub.programmes.governance import programme_model
-from govhub.programmes.models import Programme
+from govhub.programmes.models import Programme, ProgrammeStatus
 
 
 def step_reached_announce(*, programme_id: int, step: int, actor_id: int | None) -> None:
@@ -25,4 +29,37 @@ def step_reached_announce(*, programme_id: int, step: int, actor_id: int | None)
         url=reverse("programmes:step", args=[programme.pk, step]),
         subject=programme,
         context={"title": programme.title, "step": step, "step_name": model.step(step).name},
+    )
+
+
+def deadline_alert(alert: Any) -> None:
+    """A step's deadline is near (a reminder, to the lead agency, or before one is named the
+    initiator) or has passed (an escalation, to the commission and the lead agency, or the
+    initiator while there is no commission). Called by the periodic sweep, once per alert."""
+    programme = Programme.objects.filter(pk=int(alert.subject_id)).first()
+    if programme is None or programme.status != ProgrammeStatus.ACTIVE:
+        return
+    model = programme_model(programme)
+    step = model.step_of(alert.state)
+    lead = [programme.lead_agency_id] if programme.lead_agency_id else []
+    if alert.kind == "reminder":
+        organisations = lead or [programme.initiator_id]
+        kind = "programmes.deadline_reminder"
+    else:
+        commission = sorted(queries.commission_organisation_ids(programme))
+        organisations = sorted({*commission, *lead}) or [programme.initiator_id]
+        kind = "programmes.deadline_passed"
+    notify(
+        recipient_ids=member_ids_of_organisations(organisations),
+        kind=kind,
+        reference=f"#{programme.pk} {programme.title}",
+        url=reverse("programmes:step", args=[programme.pk, step]),
+        subject=programme,
+        context={
+            "title": programme.title,
+            "step": step,
+            "step_name": model.step(step).name,
+            "deadline": timezone.localdate(alert.deadline).isoformat() if alert.deadline else "",
+            "working_days": alert.working_days,
+        },
     )

@@ -45,6 +45,7 @@ from govhub.core.workflow.queries import (
 from govhub.core.workflow.registry import (
     Acting,
     Unmet,
+    alert_handler_register,
     definition_register,
     guard_register,
     input_type_register,
@@ -68,6 +69,7 @@ __all__ = [
     "WhoContext",
     "WorkingCalendar",
     "access_workflow_instance",
+    "alert_handler_register",
     "commit",
     "definition_of",
     "definition_register",

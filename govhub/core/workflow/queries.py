@@ -239,3 +239,22 @@ def workflow_alerts_due(*, at: datetime, limit: int = 500) -> list[DueAlert]:
             )
         )
     return due
+
+
+def sweep_workflow_alerts(now: datetime) -> int:
+    """The sweep's job: claim each due reminder and escalation and hand it to the handler
+    its subject's app registered (alerts of subjects nobody handles are claimed and
+    dropped, so they do not pile up). Returns how many were handled."""
+    from govhub.core.workflow.actions import workflow_alert_claim
+
+    handled = 0
+    for alert in workflow_alerts_due(at=now):
+        if not workflow_alert_claim(
+            instance_id=alert.instance_id, alert=alert.alert, due_at=alert.due_at
+        ):
+            continue
+        handler = REGISTRY.alert_handlers.get(alert.subject_type)
+        if handler is not None:
+            handler(alert)
+            handled += 1
+    return handled

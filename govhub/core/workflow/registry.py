@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from govhub.core.workflow.data import GuardContext, TransitionTaken, WhoContext
+    from govhub.core.workflow.data import DueAlert, GuardContext, TransitionTaken, WhoContext
 
 
 class Acting(Protocol):
@@ -81,6 +81,7 @@ class Registry:
     subjects: dict[str, Subject] = field(default_factory=dict)
     definitions: list[Path] = field(default_factory=list)
     listeners: list[Callable[[TransitionTaken], None]] = field(default_factory=list)
+    alert_handlers: dict[str, Callable[[DueAlert], None]] = field(default_factory=dict)
     membership_source: Callable[[Any], Iterable[Acting]] | None = None
 
 
@@ -125,6 +126,12 @@ def transition_listener_register(fn: Callable[[TransitionTaken], None]) -> None:
     """Call `fn` after each transition commits (never for one that rolled back)."""
     if fn not in REGISTRY.listeners:
         REGISTRY.listeners.append(fn)
+
+
+def alert_handler_register(subject_type: str, fn: Callable[[DueAlert], None]) -> None:
+    """Call `fn(alert)` for each reminder or escalation due on an instance of `subject_type`
+    (the periodic sweep claims it first, so it is handled once, whatever number of hosts)."""
+    REGISTRY.alert_handlers[subject_type] = fn
 
 
 def memberships_of(user: Any) -> list[Acting]:

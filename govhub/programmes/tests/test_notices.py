@@ -3,9 +3,11 @@ told by email (over a real SMTP server) and on the site."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from govhub.core.api import RuleBroken
 from govhub.core.notifications.models import Delivery, Notification
@@ -21,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _member(kind: str, email: str, org: Any = None) -> tuple[Any, Any]:
-    org = org or OrganisationFactory(kind=kind, subtype={"business": "small"}.get(kind, ""))
+    org = org or OrganisationFactory(kind=kind, subtype={"business": "small", "cso": "ngo"}.get(kind, ""))
     return MembershipFactory(organisation=org, user__email=email).user, org
 
 
@@ -79,3 +81,93 @@ def test_a_refused_advance_tells_nobody(smtp_server, django_capture_on_commit_ca
     assert Notification.objects.count() == 0
     assert Delivery.objects.count() == 0
     assert smtp_server.inbox.count == 0
+
+
+def _started(step: int = 2, **fields: Any) -> Any:
+    """A programme that entered `step` now (its workflow: 20 working days, reminders 5 and 1
+    working days before the deadline, escalations on it and 5 after)."""
+    return ProgrammeFactory(current_step=step, **fields)
+
+
+def _due(programme: Any) -> Any:
+    from govhub.core.workflow.models import WorkflowInstance
+
+    return WorkflowInstance.objects.get(subject_id=str(programme.pk))
+
+
+def test_the_lead_agency_is_reminded_before_the_deadline_and_the_commission_told_after(
+    smtp_server, django_capture_on_commit_callbacks
+):
+    from govhub.core.sweep import sweep_run
+
+    # given: step 5 with a lead agency, and a commission of a ministry and an NGO
+    lead_person, lead = _member("ministry_agency", "lead@example.org")
+    ngo_person, ngo = _member("cso", "ngo@example.org")
+    _member("business", "bystander@example.org")
+    programme = _started(5, lead_agency=lead, title="Clean river")
+    for org in (lead, ngo):
+        Contribution.objects.create(
+            programme=programme,
+            organisation=lead,
+            author=lead_person,
+            step=2,
+            type="commission_member",
+            title="Seat",
+            data={"organisation_id": org.pk, "role": "member"},
+        )
+    instance = _due(programme)
+
+    def sweep(now: Any) -> int:
+        with django_capture_on_commit_callbacks(execute=True):
+            return int(sweep_run(now=now)["workflow_alerts"])
+
+    # when: the sweep runs when nothing is due, then at the first reminder, then past the deadline
+    assert sweep(instance.entered_at) == 0
+    assert sweep(instance.next_alert_at) == 1
+    reminded = sorted(Notification.objects.values_list("recipient__email", "kind"))
+    instance.refresh_from_db()
+    assert sweep(instance.next_alert_at) == 1  # the second reminder
+    assert sweep(instance.deadline) == 1  # the deadline passed
+    again = sweep(instance.deadline)
+    # then: the lead agency was reminded; once due, the commission and the lead agency told
+    assert reminded == [("lead@example.org", "programmes.deadline_reminder")]
+    assert Notification.objects.filter(kind="programmes.deadline_reminder").count() == 2
+    passed = sorted(
+        Notification.objects.filter(kind="programmes.deadline_passed").values_list(
+            "recipient__email", flat=True
+        )
+    )
+    assert passed == ["lead@example.org", "ngo@example.org"]
+    assert again == 0  # each alert once
+    subjects = sorted(m["Subject"] for m in smtp_server.messages)
+    assert any("Step 5 is overdue: Working out a program" in s for s in subjects)
+    assert "bystander@example.org" not in {m["To"] for m in smtp_server.messages}
+
+
+def test_a_step_closed_in_time_sends_no_reminder(django_capture_on_commit_callbacks):
+    from govhub.core.sweep import sweep_run
+
+    # given: step 1 with a problem stated, closed before its first reminder
+    minister, ministry = _member("ministry_agency", "minister@example.org")
+    programme = _started(1, initiator=ministry)
+    Contribution.objects.create(
+        programme=programme,
+        organisation=ministry,
+        author=minister,
+        step=1,
+        type="problem",
+        title="Queues",
+    )
+    from govhub.core.workflow.models import WorkflowInstance
+
+    now = timezone.now()
+    WorkflowInstance.objects.filter(pk=_due(programme).pk).update(
+        next_alert_at=now - dt.timedelta(hours=1)  # step 1's reminder would be due
+    )
+    programme_advance(actor=minister, programme_id=programme.pk, expected_step=1)
+    # when: the sweep runs now
+    with django_capture_on_commit_callbacks(execute=True):
+        done = sweep_run(now=now)
+    # then: step 2's alerts are later; nothing about step 1 is sent
+    assert done["workflow_alerts"] == 0
+    assert not Notification.objects.filter(kind__startswith="programmes.deadline").exists()
