@@ -208,6 +208,14 @@ SCENARIOS: list[Scenario] = [
         description="a programme page with 200 contributions and 50 tasks, anonymous",
     ),
     Scenario(
+        "step_page",
+        "/programmes/{step200}/steps/3/",
+        connections=16,
+        check=expect_text("Objective 199", "Indicator 199.2"),
+        target_p99_ms=150,
+        description="a step page with 200 objectives of 2 indicators each, anonymous",
+    ),
+    Scenario(
         "advance",
         "/api/v1/programmes/{first_ready}/advance",
         check_path="/api/v1/programmes/{first_ready}",

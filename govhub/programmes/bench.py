@@ -17,6 +17,8 @@ from govhub.programmes.models import Contribution, Programme
 from govhub.programmes.transitions import programmes_adopt
 
 BIG_TITLE = "Benchmark: programme with 200 contributions and 50 tasks"
+STEP_TITLE = "Benchmark: step 3 with 200 objectives"
+INDICATOR = {"unit": "%", "baseline": 10, "target": 90, "target_date": "2028-12-31"}
 
 
 @transaction.atomic
@@ -83,5 +85,25 @@ def bench_programmes_create(
         )
         for p in ready
     )
-    programmes_adopt([big, *ready])
-    return {"big": big.pk, "ready": [p.pk for p in ready]}
+    step = Programme.objects.create(
+        title=STEP_TITLE,
+        initiator_id=initiator_id,
+        model_version=model.version,
+        current_step=3,
+        deadline=now + timedelta(days=30),
+    )
+    Contribution.objects.bulk_create(
+        Contribution(
+            programme=step,
+            step=3,
+            type="objective",
+            organisation_id=contributor_ids[n % len(contributor_ids)],
+            author=author,
+            title=f"Objective {n}",
+            body="Why this objective matters, in a sentence or two.",
+            data={"indicators": [{"name": f"Indicator {n}.{i}", **INDICATOR} for i in (1, 2)]},
+        )
+        for n in range(200)
+    )
+    programmes_adopt([big, step, *ready])
+    return {"big": big.pk, "step200": step.pk, "ready": [p.pk for p in ready]}

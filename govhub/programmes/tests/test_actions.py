@@ -19,7 +19,7 @@ from govhub.programmes.models import (
     Programme,
     ProgrammeStatus,
 )
-from govhub.programmes.tests.factories import ProgrammeFactory, decision_get
+from govhub.programmes.tests.factories import ProgrammeFactory, decision_count, decision_get
 
 pytestmark = pytest.mark.django_db
 
@@ -315,3 +315,44 @@ def test_programme_new_cycle_before_the_last_step_is_refused():
         transitions.programme_new_cycle(actor=person, programme_id=programme.pk)
     # then
     assert refused.value.code == "not_last_step"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_of_concurrent_advances_of_one_programme_exactly_one_wins():
+    # given: on PostgreSQL, four government participants deciding step 5 at the same moment
+    import threading
+
+    from django.db import connection
+
+    from govhub.core.api import DomainError
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers are exercised on PostgreSQL (CI runs the suite there)")
+    programme = ProgrammeFactory(current_step=5)
+    people = [_member("ministry_agency")[0] for _ in range(4)]
+    barrier = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def decide(person: Any) -> None:
+        try:
+            barrier.wait()
+            transitions.programme_advance(actor=person, programme_id=programme.pk, expected_step=5)
+            outcomes.append("won")
+        except DomainError as exc:
+            outcomes.append(exc.code)
+        finally:
+            connection.close()
+
+    # when
+    threads = [threading.Thread(target=decide, args=(p,)) for p in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then: one move, one decision, one audit entry; the others were told it changed (by the
+    # conditional update if they had read before the move, by their stale step if after)
+    assert outcomes.count("won") == 1
+    assert set(outcomes) - {"won"} <= {"state_changed", "step_changed"}
+    assert Programme.objects.get(pk=programme.pk).current_step == 6
+    assert decision_count(programme_id=programme.pk) == 1
+    assert AuditEntry.objects.filter(verb="workflow.transition").count() == 1

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from govhub.core.api import working_calendar
 from govhub.core.testing import assert_nothing_written
@@ -234,3 +238,59 @@ def test_each_step_gets_a_deadline_in_working_days_and_an_overdue_flag(api_clien
         deadline=timezone.now() - dt.timedelta(days=1)
     )
     assert api_client.get(f"/programmes/{created['id']}").json()["overdue"] is True
+
+
+SECTORS = ("government", "business", "civil_society")
+SEATS = st.lists(st.tuples(st.sampled_from(SECTORS), st.sampled_from(("chair", "member"))))
+
+
+@hyp_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seats=SEATS.filter(lambda s: len(s) <= 6))
+def test_the_commission_guard_opens_exactly_for_a_balanced_commission_with_one_chair(seats):
+    # given: a step-2 programme whose commission is `seats` (sector, role)
+    from django.db import transaction
+
+    from govhub.programmes import guards
+    from govhub.programmes.governance import current_model
+    from govhub.programmes.models import Contribution
+
+    class Rollback(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            kinds = {
+                "government": "ministry_agency",
+                "business": "business",
+                "civil_society": "cso",
+            }
+            subtypes = {"business": "small", "civil_society": "ngo", "government": ""}
+            orgs = {s: OrganisationFactory(kind=kinds[s], subtype=subtypes[s]) for s in SECTORS}
+            person = MembershipFactory(organisation=orgs["government"]).user
+            programme = ProgrammeFactory(current_step=2)
+            for sector, role in seats:
+                Contribution.objects.create(
+                    programme=programme,
+                    step=2,
+                    type="commission_member",
+                    organisation=orgs["government"],
+                    author=person,
+                    title="Seat",
+                    data={"organisation_id": orgs[sector].pk, "role": role},
+                )
+            definition = current_model().definition
+            ctx = SimpleNamespace(
+                subject_id=str(programme.pk),
+                definition=definition,
+                state=definition.state("step_2"),
+            )
+            # when
+            unmet = {u.code for u in guards.commission_balanced(ctx, None)}
+            raise Rollback
+    except Rollback:
+        pass
+    # then: one member per sector at least, and exactly one chair, from government
+    chairs = [sector for sector, role in seats if role == "chair"]
+    missing = {f"commission_needs_{s}" for s in SECTORS if s not in {x for x, _r in seats}}
+    bad_chair = set() if chairs == ["government"] else {"commission_chair"}
+    assert unmet == missing | bad_chair

@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _member(kind: str, email: str, org: Any = None) -> tuple[Any, Any]:
-    org = org or OrganisationFactory(kind=kind, subtype={"business": "small", "cso": "ngo"}.get(kind, ""))
+    subtype = {"business": "small", "cso": "ngo"}.get(kind, "")
+    org = org or OrganisationFactory(kind=kind, subtype=subtype)
     return MembershipFactory(organisation=org, user__email=email).user, org
 
 
@@ -102,7 +103,7 @@ def test_the_lead_agency_is_reminded_before_the_deadline_and_the_commission_told
 
     # given: step 5 with a lead agency, and a commission of a ministry and an NGO
     lead_person, lead = _member("ministry_agency", "lead@example.org")
-    ngo_person, ngo = _member("cso", "ngo@example.org")
+    _ngo_person, ngo = _member("cso", "ngo@example.org")
     _member("business", "bystander@example.org")
     programme = _started(5, lead_agency=lead, title="Clean river")
     for org in (lead, ngo):
