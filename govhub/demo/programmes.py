@@ -211,7 +211,7 @@ def _to_step_3(people: People, orgs: Orgs, story: Story) -> int:
         "problem",
         story.problem,
         body=story.problem_body,
-        affected_groups=story.affected,
+        details="Who is affected: " + "; ".join(story.affected) + ".",
     )
     who, org, title, body = story.evidence
     _add(people[who], pid, orgs[org], "evidence", title, body=body)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from govhub.organisations.actions import demo_organisation_ensure
@@ -24,6 +25,8 @@ __all__ = [
     "member_ids_of_kinds",
     "member_ids_of_organisations",
     "memberships_for",
+    "organisation_choices",
+    "organisation_names",
     "organisations_brief",
 ]
 
@@ -74,3 +77,18 @@ def member_ids_of_kinds(kinds: list[str]) -> list[int]:
         .distinct()
         .order_by("user_id")
     )
+
+
+def organisation_choices(language: str | None = None) -> list[tuple[int, str]]:
+    """Every active organisation as (id, name in `language`), by name: a picker's options."""
+    rows = Organisation.objects.filter(is_active=True).only("id", "name", "name_translations")
+    return sorted(
+        ((o.pk, o.display_name(language)) for o in rows), key=lambda c: (c[1].casefold(), c[0])
+    )
+
+
+def organisation_names(ids: Collection[int], language: str | None = None) -> dict[int, str]:
+    """The names in `language` of the organisations among `ids`, inactive ones included (an
+    answer given when it was active still names it); one query."""
+    rows = Organisation.objects.filter(pk__in=list(ids)).only("id", "name", "name_translations")
+    return {o.pk: o.display_name(language) for o in rows}

@@ -17,12 +17,13 @@ from govhub.core.api import (
     Forbidden,
     InvalidInput,
     NotFound,
+    answers_validate,
     audit_record,
+    form_definition_get,
     reject_nul,
 )
 from govhub.organisations.api import MembershipInfo, memberships_for, organisations_brief
 from govhub.programmes import permissions, queries
-from govhub.programmes.artefacts import VALIDATORS, free
 from govhub.programmes.governance import GovernanceModel, programme_model
 from govhub.programmes.models import (
     Contribution,
@@ -31,6 +32,7 @@ from govhub.programmes.models import (
     ProgrammeStatus,
     Visibility,
 )
+from govhub.programmes.references import form_key
 
 # Types only the lead agency may add (it answers, drafts and splits the work).
 LEAD_AGENCY_TYPES = {"answer", "draft", "task"}
@@ -148,7 +150,13 @@ def contribution_add(
         raise Conflict(_("The programme is closed."), code="programme_closed")
     values = _validated(payload, contribution_types(model, step))
     replaces_id = _replaces(payload)
-    values["data"] = VALIDATORS.get(values["type"], free)(values["data"])
+    # The type's form says what `data` holds: the answers are checked as the page's form
+    # checks them, and stored with the form's version.
+    definition = form_definition_get(form_key(values["type"]))
+    values["data"] = answers_validate(
+        definition, values["data"], context={"programme": programme, "viewer": actor}
+    )
+    values["form_version"] = definition.version
     _check_references(programme, membership, values, actor)
     with transaction.atomic():
         locked = Programme.objects.select_for_update().get(pk=programme.pk)
@@ -388,6 +396,15 @@ def _own(programme: Programme, contribution_id: int, step: int, types: tuple[str
     ).exists()
 
 
+def _cited_objectives(kind: str, data: dict[str, Any]) -> set[int]:
+    """The objectives a draft's clauses serve, or a progress report measures."""
+    if kind == "draft":
+        return {i for clause in data.get("clauses", []) for i in clause.get("objective_ids", [])}
+    if kind == "progress_report":
+        return {m["objective_id"] for m in data.get("measurements", [])}
+    return set()
+
+
 def _check_references(
     programme: Programme, membership: MembershipInfo, values: dict[str, Any], actor: Any
 ) -> None:
@@ -412,7 +429,8 @@ def _check_references(
                 _("The lead agency must be a ministry, an agency or a local body."),
                 "invalid_lead_agency",
             )
-        if len(organisations_brief(data["co_executor_ids"])) != len(data["co_executor_ids"]):
+        co_executors = data.get("co_executor_ids", [])
+        if len(organisations_brief(co_executors)) != len(co_executors):
             raise _refused(_("A co-executor does not exist."), "unknown_organisation")
     if kind == "adoption":
         if membership.organisation_id not in queries.commission_organisation_ids(programme):
@@ -443,6 +461,11 @@ def _check_references(
             raise Forbidden(
                 _("Only the task's assignee or the lead agency reports on it."), code="not_assignee"
             )
+    cited = _cited_objectives(kind, data)
+    if cited and programme.contributions.filter(pk__in=cited, type="objective").count() != len(
+        cited
+    ):
+        raise _refused(_("Cite only objectives of this programme."), "unknown_objective")
     if kind == "draft":
         data["version"] = programme.contributions.filter(type="draft").count() + 1
     if kind == "review":

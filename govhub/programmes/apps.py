@@ -16,9 +16,14 @@ class ProgrammesConfig(AppConfig):
         )
         from govhub.programmes import checks, guards, inputs, notices  # noqa: F401 (checks)
         from govhub.programmes.governance import DEFAULT_PATH, SUBJECT
+        from govhub.programmes.references import forms_check, references_register
 
         # An issued programme document's page links back to its programme.
         document_subject_register(SUBJECT, url_name="programmes:detail", label=_("The programme"))
+        # The artefact forms (forms/*.yaml) are read now, so a broken one stops start-up; the
+        # pickers they use are registered with core's forms engine.
+        forms_check()
+        references_register()
         # The governance model is a workflow definition; its gate conditions are guards and
         # its artefact types input types. `govhub check` (and every start) fails on a model
         # that names anything unknown (core's check, and programmes' own in checks.py).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
@@ -33,85 +32,6 @@ TYPE_LABELS: dict[str, Promise] = {
     "progress_report": _("Progress report"),
     "review": _("Review report"),
     "contribution": _("Contribution"),
-}
-
-# What each type carries as structured data (see artefacts.py), with an example.
-TYPE_DATA_HELP: dict[str, tuple[Promise, str]] = {
-    "problem": (_("Any JSON object, or nothing."), '{"affected_groups": ["elderly"]}'),
-    "evidence": (_("Any JSON object, or nothing."), '{"source": "Census 2025"}'),
-    "commission_member": (
-        _(
-            "organisation_id (the organisation's number, as in its address), person, role "
-            "(chair or member), mandate, conflict_of_interest."
-        ),
-        '{"organisation_id": 12, "person": "A. Karimi", "role": "member", '
-        '"mandate": "...", "conflict_of_interest": "none"}',
-    ),
-    "objective": (
-        _(
-            "indicators: 1 to 20 measurable indicators, each with name, unit, baseline, "
-            "target (numbers) and target_date (YYYY-MM-DD)."
-        ),
-        '{"indicators": [{"name": "Coverage", "unit": "%", "baseline": 40, "target": 80, '
-        '"target_date": "2028-12-31"}]}',
-    ),
-    "adoption": (
-        _("objective_ids: the numbers of the adopted objectives. The commission only."),
-        '{"objective_ids": [31, 32]}',
-    ),
-    "designation": (
-        _(
-            "lead_organisation_id (a ministry, agency or local body), co_executor_ids (a list, "
-            "optional), deadline (YYYY-MM-DD)."
-        ),
-        '{"lead_organisation_id": 3, "co_executor_ids": [7], "deadline": "2027-06-30"}',
-    ),
-    "proposal": (
-        _("All optional: options, cost_estimate (a number), risks."),
-        '{"options": "...", "cost_estimate": 1000, "risks": "..."}',
-    ),
-    "position": (
-        _("All optional: options, cost_estimate (a number), risks."),
-        '{"options": "...", "risks": "..."}',
-    ),
-    "answer": (
-        _(
-            "answers_id: the number of the proposal, position or assessment answered. "
-            "The lead agency only."
-        ),
-        '{"answers_id": 41}',
-    ),
-    "draft": (
-        _(
-            "clauses: a list of clauses, each with text and objective_ids (the objectives it "
-            "serves). The lead agency only; versions are numbered for you."
-        ),
-        '{"clauses": [{"text": "...", "objective_ids": [31]}]}',
-    ),
-    "assessment": (
-        _(
-            "kind (expert, budget, legal or impact) and verdict (support, "
-            "support_with_changes or object)."
-        ),
-        '{"kind": "budget", "verdict": "support"}',
-    ),
-    "comment": (_("Any JSON object, or nothing."), "{}"),
-    "task": (
-        _(
-            "assignee_organisation_id, due (YYYY-MM-DD), milestone (true or false). "
-            "The lead agency only."
-        ),
-        '{"assignee_organisation_id": 7, "due": "2027-01-31", "milestone": false}',
-    ),
-    "progress_report": (
-        _(
-            "task_id, percent (0 to 100) and measurements: a list of objective_id, indicator "
-            "and value. The task's assignee or the lead agency."
-        ),
-        '{"task_id": 51, "percent": 50, "measurements": []}',
-    ),
-    "review": (_("Any JSON object, or nothing."), "{}"),
-    "contribution": (_("Any JSON object, or nothing."), "{}"),
 }
 
 
@@ -150,7 +70,6 @@ def add_domain_error(form: forms.Form, error: DomainError) -> None:
     if isinstance(error.details, list) and error.details and isinstance(error.details[0], dict):
         loc = list(error.details[0].get("loc", []))
     field = str(loc[1]) if len(loc) > 1 and loc[0] == "body" else ""
-    field = {"data": "data_json"}.get(field, field)
     if field in form.fields:
         form.add_error(field, error.message)
     else:
@@ -219,7 +138,9 @@ class ProgrammeForm(ActingForm):
 
 
 class ContributionForm(ActingForm):
-    type = forms.ChoiceField(label=_("Type"))
+    """What every contribution has (title, text, who may see it, what it replaces); the
+    type's own questions are its form definition's (an `AnswersForm` beside this one)."""
+
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(
         label=_("Text"),
@@ -231,29 +152,21 @@ class ContributionForm(ActingForm):
         label=_("Who may see it"),
         choices=Visibility.choices,
         initial=Visibility.PUBLIC,
+        widget=forms.RadioSelect,
         help_text=_(
             "Participants only: people acting for any organisation. Private draft: your "
             "organisation only."
         ),
     )
-    data_json = forms.CharField(
-        label=_("Structured data (JSON)"),
-        required=False,
-        help_text=_("A JSON object. What each type of this step carries:"),
-        max_length=64 * 1024,
-        widget=forms.Textarea(attrs={"rows": 6, "dir": "ltr", "spellcheck": "false"}),
-    )
 
     def __init__(
         self,
         *args: Any,
-        types: tuple[str, ...],
         memberships: list[MembershipInfo],
         replaceable: list[tuple[int, str]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, memberships=memberships, **kwargs)
-        self.fields["type"].choices = [(t, type_label(t)) for t in types]  # type: ignore[attr-defined]
         if replaceable:
             self.fields["replaces"] = forms.TypedChoiceField(
                 label=_("Replaces"),
@@ -267,26 +180,13 @@ class ContributionForm(ActingForm):
                 ),
             )
 
-    def clean_data_json(self) -> dict[str, Any]:
-        text = self.cleaned_data["data_json"].strip()
-        if not text:
-            return {}
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError(
-                _("This is not valid JSON: look at line %(line)d, column %(column)d."),
-                params={"line": exc.lineno, "column": exc.colno},
-            ) from exc
-        if not isinstance(value, dict):
-            raise forms.ValidationError(_("Enter a JSON object: {...}."))
-        return value
-
-    def payload(self) -> dict[str, Any]:
+    def payload(self, kind: str, answers: dict[str, Any]) -> dict[str, Any]:
+        """The action's payload: these fields, the type and the type form's answers."""
         data = self.cleaned_data
         payload = {
-            **{k: data[k] for k in ("type", "title", "body", "visibility")},
-            "data": data["data_json"],
+            "type": kind,
+            **{k: data[k] for k in ("title", "body", "visibility")},
+            "data": answers,
         }
         if data.get("replaces"):
             payload["replaces"] = data["replaces"]

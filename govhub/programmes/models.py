@@ -96,6 +96,9 @@ class Contribution(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
     data = models.JSONField(_("structured data"), default=dict, blank=True)
+    # The version of the type's form (`programmes.<type>`) the answers in `data` were given
+    # under; empty for contributions added before artefacts were forms (read as version 1).
+    form_version = models.PositiveIntegerField(_("form version"), null=True, blank=True)
     visibility = models.CharField(
         _("visibility"), max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
     )

@@ -107,6 +107,11 @@ class ContributionOut(Schema):
     title: str
     body: str
     data: dict[str, Any]
+    form_version: int | None = Field(
+        ...,
+        description="The version of the form `programmes.<type>` that `data` answers "
+        "(GET /forms/programmes.<type>/versions/{n}/schema); null for older contributions",
+    )
     visibility: Visibility
     created_at: datetime
     status: ContributionStatus = Field(
@@ -159,7 +164,11 @@ CONTRIBUTION_IN_SCHEMA: dict[str, Any] = {
         "type": {"type": "string", "description": "Artefact type allowed at the current step"},
         "title": {"type": "string", "maxLength": 200},
         "body": {"type": "string", "maxLength": 20000},
-        "data": {"type": "object"},
+        "data": {
+            "type": "object",
+            "description": "The answers to the type's form `programmes.<type>`: its JSON "
+            "Schema is GET /forms/programmes.<type>/versions/{n}/schema",
+        },
         "visibility": {"type": "string", "enum": list(Visibility.values)},
         "organisation_id": {"type": "integer", "description": "The organisation you act for"},
         "replaces": {
@@ -404,7 +413,7 @@ def programme_new_cycle(
 
 class ClauseOut(Schema):
     text: str
-    objective_ids: list[int]
+    objective_ids: list[int] = []
 
 
 class DraftOut(Schema):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from govhub.programmes import views, views_steps
+from govhub.programmes import views, views_contribute, views_steps
 from govhub.programmes.views_analytics import analytics_overview
 
 app_name = "programmes"
@@ -13,8 +13,8 @@ urlpatterns = [
     path("<int:programme_id>/", views.detail, name="detail"),
     path("<int:programme_id>/steps/<int:number>/", views_steps.step, name="step"),
     path(
-        "<int:programme_id>/steps/<int:number>/contribute/",
-        views_steps.contribute,
+        "<int:programme_id>/steps/<int:number>/contribute/<slug:kind>/",
+        views_contribute.contribute,
         name="contribute",
     ),
     path(

@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -20,10 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 from govhub.core.api import DomainError, NotFound, public, signed_in
 from govhub.organisations.api import MembershipInfo, memberships_for
 from govhub.programmes import actions, permissions, queries, transitions
+from govhub.programmes.display import contribution_answers
 from govhub.programmes.forms import (
-    TYPE_DATA_HELP,
     AdvanceForm,
-    ContributionForm,
     IssueForm,
     NewCycleForm,
     ReturnForm,
@@ -46,21 +44,22 @@ from govhub.programmes.models import (
     Visibility,
 )
 from govhub.programmes.views import STATE_LABELS, closing_decision, step_state
+from govhub.programmes.views_contribute import addable_types
 
 
 @dataclass(frozen=True)
 class Artefact:
     id: int
+    kind: str
     type: str
     title: str
     body: str
-    data: str
+    answers: list[Any]  # the summary rows of its answers (core forms' display)
     organisation: str
     organisation_id: int
     visibility: str
     visibility_label: str
     created_at: datetime
-    clauses: list[dict[str, Any]]  # a draft's, shown as the numbered text they are
     achievement: list[tuple[dict[str, Any], str]]  # a review's record, with status labels
     status: str = ContributionStatus.ACTIVE
     status_label: str = ""
@@ -72,27 +71,18 @@ class Artefact:
     set_aside_form: SetAsideForm | None = None  # for the step's gatekeepers
 
 
-# Shown as text rather than as data: a draft's clauses, a review's recorded achievement.
-READABLE = {"draft": ("clauses", "version"), "review": ("achievement", "achievement_visibility")}
-
-
-def _data_shown(kind: str, data: dict[str, Any]) -> str:
-    rest = {k: v for k, v in data.items() if k not in READABLE.get(kind, ())}
-    return json.dumps(rest, indent=2, ensure_ascii=False) if rest else ""
-
-
-def _artefacts(contributions: Iterable[Contribution]) -> list[Artefact]:
+def _artefacts(contributions: Sequence[Contribution]) -> list[Artefact]:
     language = get_language() or ""
     labels = {k: str(v) for k, v in Visibility.choices}
     statuses = {k: str(v) for k, v in ContributionStatus.choices}
     return [
         Artefact(
             id=c.pk,
+            kind=c.type,
             type=type_label(c.type),
             title=c.title,
             body=c.body,
-            data=_data_shown(c.type, c.data),
-            clauses=list(c.data.get("clauses", [])) if c.type == "draft" else [],
+            answers=answers,
             achievement=[
                 (row, str(STATUS_LABELS.get(row.get("status", ""), "")))
                 for row in c.data.get("achievement", [])
@@ -114,7 +104,7 @@ def _artefacts(contributions: Iterable[Contribution]) -> list[Artefact]:
             status_changed_at=c.status_changed_at,
             replaces_id=c.replaces_id,
         )
-        for c in contributions
+        for c, answers in zip(contributions, contribution_answers(contributions), strict=True)
     ]
 
 
@@ -156,18 +146,6 @@ def _with_controls(
     return out
 
 
-def _replaceable(
-    user: Any, memberships: list[MembershipInfo], contributions: list[Contribution]
-) -> list[tuple[int, str]]:
-    """The person's own active contributions at the open step, which a new one may replace."""
-    return [
-        (c.pk, f"{c.pk}: {type_label(c.type)}, {c.title}")
-        for c in contributions
-        if c.status == ContributionStatus.ACTIVE
-        and permissions.can_withdraw_contribution(user, c, memberships=memberships)
-    ]
-
-
 def _participants(
     memberships: list[MembershipInfo], model: GovernanceModel, programme: Programme
 ) -> list[MembershipInfo]:
@@ -190,7 +168,6 @@ def _step_page(
     model: GovernanceModel,
     number: int,
     *,
-    contribution_form: ContributionForm | None = None,
     advance_form: AdvanceForm | None = None,
     return_form: ReturnForm | None = None,
     issue_form: IssueForm | None = None,
@@ -205,19 +182,11 @@ def _step_page(
     memberships = memberships_for(request.user) if is_current else []
     participants = _participants(memberships, model, programme)
     keepers = _keepers(participants, programme, model)
-    types = actions.contribution_types(model, number)
     contributions = list(
         queries.contribution_list(programme=programme, viewer=request.user)
         .filter(step=number)
         .select_related("status_organisation")
     )
-    if participants and contribution_form is None:
-        contribution_form = ContributionForm(
-            prefix="contribution",
-            types=types,
-            memberships=participants,
-            replaceable=_replaceable(request.user, memberships, contributions),
-        )
     if keepers and advance_form is None:
         advance_form = AdvanceForm(prefix="advance", memberships=keepers)
     if keepers and return_form is None and number > 1:
@@ -265,11 +234,12 @@ def _step_page(
             "overdue": queries.is_overdue(programme),
             "is_current": is_current,
             "participants": participants,
-            "contribution_form": contribution_form,
-            "type_help": [
-                (type_label(t), *TYPE_DATA_HELP.get(t, TYPE_DATA_HELP["contribution"]))
-                for t in types
-            ],
+            "add_types": [
+                (kind, type_label(kind))
+                for kind in addable_types(model, programme, number, participants)
+            ]
+            if participants
+            else [],
             "advance_form": advance_form,
             "return_form": return_form,
             "issue_form": issue_form,
@@ -364,52 +334,6 @@ def _not_taking_part(request: HttpRequest, programme: Programme, number: int) ->
         request, gettext("Your organisation does not take part in this step; nothing was done.")
     )
     return HttpResponseRedirect(reverse("programmes:step", args=[programme.pk, number]))
-
-
-@signed_in(permissions.can_contribute)
-@require_POST
-def contribute(request: HttpRequest, programme_id: int, number: int) -> HttpResponse:
-    """Add an artefact to the current step."""
-    programme, model = _programme_and_model(request, programme_id, number)
-    if stale := _moved_on(request, programme, number):
-        return stale
-    memberships = memberships_for(request.user)
-    participants = _participants(memberships, model, programme)
-    if not participants:
-        return _not_taking_part(request, programme, number)
-    mine = queries.contribution_list(programme=programme, viewer=request.user).filter(
-        step=number, author_id=request.user.pk, status=ContributionStatus.ACTIVE
-    )
-    form = ContributionForm(
-        request.POST,
-        prefix="contribution",
-        types=actions.contribution_types(model, number),
-        memberships=participants,
-        replaceable=_replaceable(request.user, memberships, list(mine)),
-    )
-    if form.is_valid():
-        try:
-            contribution = actions.contribution_add(
-                actor=request.user,
-                programme_id=programme.pk,
-                organisation_id=form.acting_for(),
-                payload=form.payload(),
-            )
-        except NotFound as exc:
-            raise Http404 from exc
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                gettext("Your contribution replaced no. %(number)d, which is now withdrawn.")
-                % {"number": contribution.replaces_id}
-                if contribution.replaces_id
-                else gettext("Your contribution was added."),
-            )
-            url = reverse("programmes:step", args=[programme.pk, number])
-            return HttpResponseRedirect(f"{url}#contribution-{contribution.pk}")
-    return _step_page(request, programme, model, number, contribution_form=form)
 
 
 def _back_to(programme: Programme, number: int, contribution_id: int) -> HttpResponse:

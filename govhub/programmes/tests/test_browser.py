@@ -195,33 +195,37 @@ def test_a_cso_member_adds_a_contribution_through_the_form(page: Any, world: dic
     assert page.url.endswith(f"/programmes/{programme.pk}/steps/1/")
     assert_no_axe_violations(page)
 
-    # when they send structured data that is not JSON
-    form = page.locator("form[action*='/contribute/']")
-    form.get_by_label("Type").select_option("evidence")
-    form.get_by_label("Title").fill("Waiting times by province")
-    form.get_by_label("Text").fill("Median wait: 14 months.")
-    form.get_by_label("Structured data (JSON)").fill("{source: census}")
-    form.get_by_role("button", name="Add the contribution").click()
+    # when they choose to add evidence, and send it without a title
+    page.get_by_role("link", name="Add: Evidence").click()
     page.wait_for_load_state()
-    # then the form comes back with the error on that field, and the page is still accessible
-    data = page.get_by_label("Structured data (JSON)")
-    assert data.get_attribute("aria-invalid") == "true"
-    assert "not valid JSON" in page.locator("#id_contribution-data_json_error").inner_text()
-    assert page.get_by_label("Title").input_value() == "Waiting times by province"
+    assert page.locator("main h1").inner_text() == "Add: Evidence"
+    assert_no_axe_violations(page)
+    page.get_by_label("Text").fill("Median wait: 14 months.")
+    page.get_by_label("Source").fill("Census 2025")
+    page.get_by_role("button", name="Add the contribution").click()
+    page.wait_for_load_state()
+    # then an error summary links to the title, which keeps its error beside it; what was
+    # typed is still there, and the page is still accessible
+    summary = page.get_by_role("alert")
+    assert "There is a problem" in summary.inner_text()
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == "id_contribution-title"
+    assert page.get_by_label("Source").input_value() == "Census 2025"
     assert_no_axe_violations(page)
 
-    # when they correct it
-    data.fill('{"source": "Census 2025"}')
+    # when they give the title
+    page.get_by_label("Title").fill("Waiting times by province")
     page.get_by_role("button", name="Add the contribution").click()
     page.wait_for_load_state()
 
-    # then the contribution is on the step page, by their organisation
+    # then the contribution is on the step page, by their organisation, readably
     contribution = Contribution.objects.get(programme=programme)
     assert (contribution.type, contribution.data) == ("evidence", {"source": "Census 2025"})
     assert page.get_by_role("status").inner_text() == "Your contribution was added."
     artefact = page.locator(f"#contribution-{contribution.pk}")
     assert artefact.locator("h3").inner_text() == "Waiting times by province"
     assert "Elder Care Network" in artefact.inner_text()
+    assert "Census 2025" in artefact.locator("dd").inner_text()
     assert_no_axe_violations(page)
 
 
@@ -252,6 +256,7 @@ def test_programme_pages_have_no_accessibility_violations(
         f"/programmes/{fresh}/",
         f"/programmes/{fresh}/steps/1/",
         f"/programmes/{ongoing}/steps/3/",
+        f"/programmes/{ongoing}/steps/3/contribute/objective/",
         "/programmes/mine/",
         "/programmes/new/",
     ):

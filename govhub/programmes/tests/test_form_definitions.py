@@ -1,20 +1,24 @@
-"""The programme artefact types as form definitions (govhub/programmes/forms/*.yaml): each
-loads, its answers' JSON Schema is valid, and on each type's examples the form's schema,
-the forms engine's checks and today's artefacts.py validation agree (so switching is safe).
+"""The programme artefact types as form definitions (govhub/programmes/forms/*.yaml): every
+type a step offers has one, each loads, its answers' JSON Schema is valid, the schema and the
+forms engine's checks agree on each type's examples, and the demo's artefacts are valid
+answers to their forms.
 """
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from django.core.management import call_command
+from django.test import override_settings
 from jsonschema import Draft202012Validator, FormatChecker
 
-from govhub.core.api import InvalidInput
 from govhub.core.forms import answers_check, answers_schema, parse
-from govhub.programmes.artefacts import VALIDATORS
+from govhub.programmes.governance import GENERIC_TYPES, current_model
+from govhub.programmes.models import Contribution
 
 FORMS = Path(__file__).resolve().parents[1] / "forms"
 
@@ -140,25 +144,15 @@ EXAMPLES: dict[str, tuple[list[Any], list[Any]]] = {
 }
 EXAMPLES["position"] = EXAMPLES["proposal"]
 
-# Where the form is deliberately stricter than artefacts.py (which drops or accepts these):
-# unknown keys are refused, ids are positive, "free" types accept only their questions.
-STRICTER: dict[str, list[Any]] = {
-    "commission_member": [{**SEAT, "extra": 1}],
-    "adoption": [{"objective_ids": [0]}],
-    "problem": [{"affected_groups": ["elderly"]}],
-}
+EXAMPLES["comment"] = EXAMPLES["problem"]
+# Every type the seed's model offers at some step, and the type of a step that names none.
+TYPES = sorted({t for step in current_model().steps for t in step.types} | set(GENERIC_TYPES))
+# Kept in `data` beside the answers, computed by the server and never asked.
+COMPUTED = {"draft": {"version"}, "review": {"achievement", "achievement_visibility"}}
 
 
 def _definition(kind: str) -> Any:
     return parse(yaml.safe_load((FORMS / f"{kind}.yaml").read_text(encoding="utf-8")))
-
-
-def _artefacts_accept(kind: str, data: Any) -> bool:
-    try:
-        VALIDATORS[kind](data)
-    except (InvalidInput, TypeError, AttributeError):
-        return False
-    return True
 
 
 def _schema_accepts(kind: str, data: Any) -> bool:
@@ -168,16 +162,16 @@ def _schema_accepts(kind: str, data: Any) -> bool:
     return bool(validator.is_valid(data))
 
 
-def test_every_artefact_type_has_a_form_definition_and_examples():
-    # given the artefact types of artefacts.py
+def test_every_type_a_step_offers_has_a_form_definition_and_examples():
+    # given the types the steps offer (the seed's, and the generic one of other models)
     # when listing the shipped form files
     shipped = {path.stem for path in FORMS.glob("*.yaml")}
     # then every type has a definition and examples, and nothing else is shipped
-    assert shipped == set(VALIDATORS)
-    assert set(EXAMPLES) == set(VALIDATORS)
+    assert shipped == set(TYPES)
+    assert set(EXAMPLES) == set(TYPES)
 
 
-@pytest.mark.parametrize("kind", sorted(VALIDATORS))
+@pytest.mark.parametrize("kind", TYPES)
 def test_each_definition_loads_and_its_answers_schema_is_valid(kind: str):
     # given the shipped file
     definition = _definition(kind)
@@ -189,29 +183,48 @@ def test_each_definition_loads_and_its_answers_schema_is_valid(kind: str):
     assert definition.version == 1
 
 
-@pytest.mark.parametrize("kind", sorted(VALIDATORS))
-def test_form_schema_checks_and_artefacts_agree_on_examples(kind: str):
+@pytest.mark.parametrize("kind", TYPES)
+def test_the_schema_and_the_checks_agree_on_examples(kind: str):
     # given valid and invalid examples of one type
     valid, invalid = EXAMPLES[kind]
     definition = _definition(kind)
-    # when each is checked three ways
     for data in valid:
-        # then all three accept the valid ones
-        assert _artefacts_accept(kind, data), data
+        # then the schema and the server's checks accept the valid ones
         assert _schema_accepts(kind, data), data
         assert answers_check(definition, data, check_references=False).errors == [], data
     for data in invalid:
-        # and all three refuse the invalid ones
-        assert not _artefacts_accept(kind, data), data
+        # and both refuse the invalid ones
         assert not _schema_accepts(kind, data), data
         assert answers_check(definition, data, check_references=False).errors, data
 
 
-@pytest.mark.parametrize("kind", sorted(STRICTER))
-def test_where_the_form_is_stricter_than_artefacts(kind: str):
-    # given answers today's validation lets through
-    for data in STRICTER[kind]:
-        assert _artefacts_accept(kind, data)
-        # then the form refuses them, by schema and by check alike
-        assert not _schema_accepts(kind, data), data
-        assert answers_check(_definition(kind), data, check_references=False).errors, data
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [
+        ("commission_member", {**SEAT, "extra": 1}),
+        ("adoption", {"objective_ids": [0]}),
+        ("problem", {"affected_groups": ["elderly"]}),
+        ("draft", {"clauses": [], "version": 3}),
+        ("review", {"achievement": []}),
+    ],
+)
+def test_unknown_keys_and_computed_values_are_refused(kind: str, data: Any):
+    # given answers with a key the form does not ask (a computed one included)
+    # then the schema and the checks refuse them alike
+    assert not _schema_accepts(kind, data)
+    assert answers_check(_definition(kind), data, check_references=False).errors
+
+
+@pytest.mark.django_db
+@override_settings(GOVHUB_DEMO=True)
+def test_the_demo_artefacts_are_valid_answers_to_their_forms():
+    # given the demo, built through the real actions
+    call_command("demo", stdout=io.StringIO())
+    contributions = list(Contribution.objects.all())
+    assert {c.type for c in contributions} >= {"commission_member", "objective", "draft", "task"}
+    for c in contributions:
+        # when reading what each holds, less what the server computed
+        answers = {k: v for k, v in c.data.items() if k not in COMPUTED.get(c.type, set())}
+        # then the schema of its form (the version it was given under) accepts it
+        assert c.form_version == 1
+        assert _schema_accepts(c.type, answers), (c.type, answers)

@@ -80,11 +80,10 @@ def test_an_objective_with_a_huge_baseline_is_a_clear_400_and_nothing_is_written
         f"/programmes/{programme.pk}/contributions",
         {"type": "objective", "title": "Huge", "data": {"indicators": [indicator]}},
     )
-    # then
-    assert (response.status_code, response.json()["error"]["code"]) == (
-        400,
-        "number_out_of_range",
-    )
+    # then: the form's bound (10^15) names the field
+    error = response.json()["error"]
+    assert (response.status_code, error["code"]) == (400, "invalid_data")
+    assert error["details"][0]["loc"] == ["body", "data", "indicators", 0, "baseline"]
     assert Contribution.objects.count() == 0
     assert AuditEntry.objects.filter(verb="contribution.add").count() == 0
 
@@ -669,27 +668,33 @@ def test_the_migration_clears_a_restricted_figure_from_a_stored_public_review():
 
 
 def test_the_author_replaces_a_contribution_through_the_step_form(api_client):
-    # given: the business chair claim, by the ministry's person
+    # given: the business chair claim, by the ministry's person, and its "correct it" link
     programme, _client, person, ministry, chair = _step_two_with_a_chair(api_client)
     client = signed_in_client(person)
+    url = f"/programmes/{programme.pk}/steps/2/contribute/commission_member/"
     page = client.get(f"/programmes/{programme.pk}/steps/2/").content.decode()
-    assert f'<option value="{chair}">{chair}: Commission member, Seat of' in page
-    seat = _seat(ministry, "chair")
-    # when
+    assert f'href="{url}?replaces={chair}"' in page
+    form = client.get(f"{url}?replaces={chair}").content.decode()
+    assert f'<option value="{chair}" selected>{chair}: Seat of' in form
+    # when: the form is sent again with the ministry in the seat
     response = client.post(
-        f"/programmes/{programme.pk}/steps/2/contribute/",
+        url,
         {
-            "contribution-type": "commission_member",
             "contribution-title": "Ministry chairs",
             "contribution-visibility": "public",
-            "contribution-data_json": json.dumps(seat["data"]),
             "contribution-replaces": str(chair),
+            "data-organisation_id": str(ministry.pk),
+            "data-person": "P",
+            "data-role": "chair",
+            "data-mandate": "m",
+            "data-conflict_of_interest": "none",
         },
     )
     # then
     assert response.status_code == 302
     new = Contribution.objects.get(title="Ministry chairs")
     assert (new.replaces_id, Contribution.objects.get(pk=chair).status) == (chair, "withdrawn")
+    assert (new.data["organisation_id"], new.form_version) == (ministry.pk, 1)
 
 
 def test_a_designation_names_a_public_fact_so_it_must_be_public(api_client):

@@ -56,7 +56,7 @@ def test_a_programme_goes_through_all_ten_steps(actors):
 
     # 1. Problem: the NGO exposes it, the company adds evidence, a province closes the step
     pid = call("ngo", "POST", "/programmes", {"title": "Flood early warning"}, 201)["id"]
-    add("ngo", pid, "problem", "Floods arrive without warning", affected_groups=["river towns"])
+    add("ngo", pid, "problem", "Floods arrive without warning", details="River towns")
     add("company", pid, "evidence", "Network coverage map")
     advance("province", pid, 2)
     # 2. Commission: balanced across sectors, chaired by government

@@ -242,16 +242,16 @@ def test_review_records_the_computed_achievement(api_client, step10):
         ("Shelters", None, None, "no_data"),
         ("Drills held", None, None, "no_data"),
     ]
-    # a review's achievement is computed by the server, whatever the request says
-    review = (
-        api_client.as_user(person)
-        .send(
-            "POST",
-            f"/programmes/{programme.pk}/contributions",
-            {"type": "review", "title": "Review", "data": {"achievement": "all met!"}},
-        )
-        .json()
+    # a review's achievement is computed by the server: the request may not give it
+    client = api_client.as_user(person)
+    url = f"/programmes/{programme.pk}/contributions"
+    given = client.send(
+        "POST", url, {"type": "review", "title": "Review", "data": {"achievement": "all met!"}}
     )
+    assert (given.status_code, given.json()["error"]["code"]) == (400, "invalid_data")
+    assert given.json()["error"]["details"][0]["loc"] == ["body", "data", "achievement"]
+    assert not programme.contributions.filter(type="review").exists()
+    review = client.send("POST", url, {"type": "review", "title": "Review", "data": {}}).json()
     assert [r["achievement_pct"] for r in review["data"]["achievement"]] == [50.0, None, None, None]
 
 

@@ -40,11 +40,12 @@ def test_an_ngo_exposes_a_problem_over_rest(api_client):
             "type": "problem",
             "title": "Too few carers",
             "body": "Waiting lists grow.",
-            "data": {"affected_groups": ["elderly"]},
+            "data": {"details": "Older people living alone"},
         },
     )
     assert problem.status_code == 201
-    assert problem.json()["data"] == {"affected_groups": ["elderly"]}
+    assert problem.json()["data"] == {"details": "Older people living alone"}
+    assert problem.json()["form_version"] == 1
     assert AuditEntry.objects.filter(verb="programme.create").count() == 1
     assert AuditEntry.objects.filter(verb="contribution.add").count() == 1
     listed = client.get("/programmes").json()

@@ -241,29 +241,36 @@ def test_anonymous_visitors_are_sent_to_sign_in_to_expose_a_problem():
 # Contributions
 
 
-def _contribute(client: Client, programme: Programme, step: int, **fields: Any) -> Any:
+def _contribute(
+    client: Client, programme: Programme, step: int, kind: str, answers: Any = None, **fields: Any
+) -> Any:
     data = {f"contribution-{k}": v for k, v in fields.items()}
     data.setdefault("contribution-visibility", "public")
-    return client.post(f"/programmes/{programme.pk}/steps/{step}/contribute/", data)
+    data.update({f"data-{k}": v for k, v in (answers or {}).items()})
+    return client.post(f"/programmes/{programme.pk}/steps/{step}/contribute/{kind}/", data)
 
 
 def test_a_participant_adds_a_contribution_through_the_form():
-    # given: an NGO member at step 1
+    # given: an NGO member at step 1, offered one page per type
     programme = ProgrammeFactory(current_step=1)
     person, ngo = _member("cso")
     client = signed_in_client(person)
     page = _page(client.get(f"/programmes/{programme.pk}/steps/1/"))
-    assert '<option value="problem">Problem statement</option>' in page
-    assert '<option value="evidence">Evidence</option>' in page
+    url = f"/programmes/{programme.pk}/steps/1/contribute"
+    assert f'<a href="{url}/problem/">Add: Problem statement</a>' in page
+    assert f'<a href="{url}/evidence/">Add: Evidence</a>' in page
+    form = _page(client.get(f"{url}/problem/"))
+    assert 'name="data-details"' in form
+    assert "JSON" not in form
     # when
     response = _contribute(
         client,
         programme,
         1,
-        type="problem",
+        "problem",
+        {"details": "Older people living alone"},
         title="Too few carers",
         body="Waiting lists grow.",
-        data_json='{"affected_groups": ["elderly"]}',
     )
     # then
     contribution = Contribution.objects.get()
@@ -271,48 +278,85 @@ def test_a_participant_adds_a_contribution_through_the_form():
     assert response["Location"] == (
         f"/programmes/{programme.pk}/steps/1/#contribution-{contribution.pk}"
     )
-    assert (contribution.type, contribution.organisation_id, contribution.data) == (
-        "problem",
-        ngo.pk,
-        {"affected_groups": ["elderly"]},
-    )
-    assert "Too few carers" in _page(client.get(f"/programmes/{programme.pk}/steps/1/"))
+    assert (
+        contribution.type,
+        contribution.organisation_id,
+        contribution.data,
+        contribution.form_version,
+    ) == ("problem", ngo.pk, {"details": "Older people living alone"}, 1)
+    page = _page(client.get(f"/programmes/{programme.pk}/steps/1/"))
+    assert "Too few carers" in page
+    assert "<dt>Details</dt>" in page
+    assert "Older people living alone" in page
 
 
 @pytest.mark.parametrize(
-    ("fields", "error_id", "message"),
+    ("fields", "answers", "error_id", "message"),
     [
-        ({"type": "objective", "title": "T", "data_json": "{not json"}, "data_json", "not valid"),
-        ({"type": "objective", "title": "T", "data_json": "[1, 2]"}, "data_json", "JSON object"),
-        ({"type": "objective", "title": "T", "data_json": "{}"}, "data_json", "indicators"),
-        ({"type": "problem", "title": "T"}, "type", "Select a valid choice"),
-        ({"type": "objective", "title": ""}, "title", "required"),
+        ({"title": "T"}, {}, "f-data-indicators", "Answer “Indicators”."),
+        (
+            {"title": "T"},
+            {"indicators-0-name": "Coverage", "indicators-0-baseline": "many"},
+            "f-data-indicators-0-baseline",
+            "“Baseline” must be a number.",
+        ),
+        (
+            {"title": "T"},
+            {"indicators-0-name": "Coverage", "indicators-0-target_date-day": "31"},
+            "f-data-indicators-0-target_date",
+            "“Target date” must be a real date.",
+        ),
+        ({"title": ""}, {}, "id_contribution-title", "required"),
     ],
 )
-def test_a_bad_contribution_shows_form_errors(fields, error_id, message):
+def test_a_bad_contribution_shows_form_errors(fields, answers, error_id, message):
     # given: a CSO member at step 3 (objectives)
     programme = ProgrammeFactory(current_step=3)
     person, _ = _member("cso")
     # when
-    response = _contribute(signed_in_client(person), programme, 3, **fields)
-    # then: the page comes back with the error on the field, and nothing was added
+    response = _contribute(signed_in_client(person), programme, 3, "objective", answers, **fields)
+    # then: an error summary links to the field, the error is beside it, nothing was added
     page = _page(response)
-    assert f'id="id_contribution-{error_id}_error"' in page
+    assert 'class="error-summary message-error" role="alert"' in page
+    assert f'href="#{error_id}' in page
     assert message in page
     assert Contribution.objects.count() == 0
 
 
-def test_a_refusal_of_the_action_shows_as_a_form_error():
-    # given: a ministry member (not the lead agency) at step 6, where only the lead drafts
-    programme = ProgrammeFactory(current_step=6)
-    person, _ = _member("ministry_agency")
-    # when
-    response = _contribute(signed_in_client(person), programme, 6, type="draft", title="Draft")
-    # then
+def test_a_refusal_of_the_action_shows_as_a_form_message():
+    # given: step 2 whose commission already has a chair
+    programme = ProgrammeFactory(current_step=2)
+    person, ministry = _member("ministry_agency")
+    _contribution(
+        programme,
+        ministry,
+        type="commission_member",
+        data={"organisation_id": ministry.pk, "role": "chair"},
+    )
+    seat = {
+        "organisation_id": str(ministry.pk),
+        "person": "A. Karimi",
+        "role": "chair",
+        "mandate": "Health",
+        "conflict_of_interest": "none",
+    }
+    # when: a second chair is claimed
+    response = _contribute(
+        signed_in_client(person), programme, 2, "commission_member", seat, title="Chair"
+    )
+    # then: the action's refusal is on the page, not a 500, and nothing was added
     page = _page(response)
     assert 'role="alert"' in page
-    assert "Only the lead agency may add this." in page
-    assert Contribution.objects.count() == 0
+    assert "The commission already has a chair" in page
+    assert Contribution.objects.count() == 1
+
+
+def test_a_type_the_step_does_not_offer_is_not_found():
+    programme = ProgrammeFactory(current_step=3)
+    person, _ = _member("cso")
+    client = signed_in_client(person)
+    assert client.get(f"/programmes/{programme.pk}/steps/3/contribute/draft/").status_code == 404
+    assert client.get(f"/programmes/{programme.pk}/steps/3/contribute/nothing/").status_code == 404
 
 
 def test_a_non_participant_cannot_contribute_and_sees_no_form():
@@ -324,7 +368,7 @@ def test_a_non_participant_cannot_contribute_and_sees_no_form():
     assert "Add a contribution" not in page
     assert "do not take part in this step" in page
     # when
-    response = _contribute(client, programme, 2, type="commission_member", title="Seat")
+    response = _contribute(client, programme, 2, "commission_member", title="Seat")
     # then
     assert response.status_code == 302
     assert Contribution.objects.count() == 0
@@ -333,7 +377,7 @@ def test_a_non_participant_cannot_contribute_and_sees_no_form():
 def test_a_form_sent_for_a_step_the_programme_has_left_changes_nothing():
     programme = ProgrammeFactory(current_step=3)
     person, _ = _member("cso")
-    response = _contribute(signed_in_client(person), programme, 1, type="problem", title="Late")
+    response = _contribute(signed_in_client(person), programme, 1, "problem", title="Late")
     assert response.status_code == 302
     assert response["Location"] == f"/programmes/{programme.pk}/steps/1/"
     assert Contribution.objects.count() == 0
@@ -341,7 +385,7 @@ def test_a_form_sent_for_a_step_the_programme_has_left_changes_nothing():
 
 def test_anonymous_posts_are_sent_to_sign_in():
     programme = ProgrammeFactory(current_step=3)
-    response = _contribute(Client(), programme, 3, type="objective", title="T")
+    response = _contribute(Client(), programme, 3, "objective", title="T")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
     assert Contribution.objects.count() == 0
@@ -412,7 +456,8 @@ def test_a_ministry_member_who_also_acts_for_a_business_decides_for_the_ministry
     _contribution(programme, company, step=1, type="problem")
     client = signed_in_client(person)
     page = _page(client.get(f"/programmes/{programme.pk}/steps/1/"))
-    assert 'name="contribution-organisation"' in page  # contributing: either organisation
+    form = _page(client.get(f"/programmes/{programme.pk}/steps/1/contribute/problem/"))
+    assert 'name="contribution-organisation"' in form  # contributing: either organisation
     assert 'name="advance-organisation"' not in page  # deciding: the ministry only
     # when
     response = client.post(f"/programmes/{programme.pk}/steps/1/advance/")
@@ -563,6 +608,7 @@ def test_the_step_page_uses_a_constant_number_of_queries():
     org = OrganisationFactory(kind="business", subtype="small")
     for _ in range(5):
         _contribution(programme, org, type="proposal", data={"options": "x"})
+    client.get(f"/programmes/{programme.pk}/steps/5/")  # the shipped forms are stored once
     small = _queries(client, f"/programmes/{programme.pk}/steps/5/")
     for _ in range(55):
         _contribution(programme, OrganisationFactory(kind="cso", subtype="ngo"), type="position")
@@ -652,9 +698,8 @@ def test_the_development_step_compares_two_versions_of_the_document():
     bad = _page(client.get(f"/programmes/{programme.pk}/steps/6/?from=1&to=7"))
     # then: the latest two by default, with the inserted word marked; the reverse deletes it
     assert "Changes from version 1 to version 2" in page
-    assert (
-        '<ol class="clauses"><li dir="auto">Sirens.</li><li dir="auto">A free hotline.</li>' in page
-    )
+    assert "<tr><td>Sirens.</td>" in page
+    assert "<tr><td>A free hotline.</td>" in page
     assert "&quot;clauses&quot;" not in page  # the text, not its JSON
     assert "<ins>free </ins>" in page
     assert "<del>free </del>" in reverse
