@@ -111,7 +111,7 @@ def test_a_programme_runs_through_a_six_step_model_with_issuance_at_step_4(six_s
     assert Programme.objects.get(pk=pid).model_version == "six-step-programme:1"
     refused = call("ministry", "POST", f"/programmes/{pid}/advance", {"expected_step": 1}, 422)
     assert [d["code"] for d in refused["error"]["details"]] == ["no_problem_statement"]
-    add("ngo", pid, "problem", "Factories dump waste", affected_groups=["fishers"])
+    add("ngo", pid, "problem", "Factories dump waste", details="Fishers are affected.")
     advance("ministry", pid, 2)
     # 2: this model forms the commission and adopts objectives in one step
     for org, role in (("ministry", "chair"), ("company", "member"), ("ngo", "member")):
