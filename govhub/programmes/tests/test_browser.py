@@ -4,7 +4,6 @@ ministry member meets the step's gate; WCAG 2.2 AA scans in English and Dari."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 from typing import Any
 
 import pytest
@@ -20,12 +19,16 @@ from govhub.core.tests.browser import (
 )
 from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
 from govhub.programmes.models import Contribution
+from govhub.programmes.tests.browser_support import (
+    DARI,
+    in_language,
+    sign_in,
+    sign_in_with_totp,
+)
 from govhub.programmes.tests.factories import ProgrammeFactory, decision_create
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct-horse-battery"  # the accounts factory's password
-DARI = "fa-af"
 LANGUAGES = ["en", DARI]
 
 
@@ -122,41 +125,6 @@ def world(transactional_db: Any) -> dict[str, Any]:
     }
 
 
-def _sign_in(page: Any, email: str) -> None:
-    """Sign in through the real form (by field names: the page may be in Dari)."""
-    page.goto("/accounts/login/")
-    page.locator("input[name='login']").fill(email)
-    page.locator("input[name='password']").fill(PASSWORD)
-    page.locator("main form button[type='submit']").click()
-    page.wait_for_load_state()
-
-
-def _sign_in_with_totp(page: Any, person: Any) -> None:
-    """A government member: password, then the current code of their authenticator."""
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    from govhub.accounts.tests.factories import totp_enable
-
-    secret = totp_enable(person)  # the factory gave government members one already
-    _sign_in(page, person.email)
-    assert page.url.endswith("/accounts/2fa/authenticate/")
-    page.locator("input[name='code']").fill(
-        format_hotp_value(hotp_value(secret, int(time.time()) // 30))
-    )
-    page.locator("main button[type='submit']").first.click()
-    page.wait_for_load_state()
-    assert not page.url.endswith("/accounts/2fa/authenticate/")
-
-
-def _in_language(page: Any, code: str, path: str) -> None:
-    page.goto(f"/language/?lang={code}&next={path}")
-    html = page.locator("html")
-    assert (html.get_attribute("dir"), html.get_attribute("lang")) == (
-        "rtl" if code == DARI else "ltr",
-        code,
-    )
-
-
 def test_the_review_step_shows_achievement_and_the_diff_marks_changes(
     page: Any, world: dict[str, Any]
 ):
@@ -174,7 +142,7 @@ def test_the_review_step_shows_achievement_and_the_diff_marks_changes(
 def test_a_cso_member_adds_a_contribution_through_the_form(page: Any, world: dict[str, Any]):
     programme = world["fresh"]
     # given: an NGO member, signed in
-    _sign_in(page, world["ngo_person"].email)
+    sign_in(page, world["ngo_person"].email)
 
     # when they open the programmes from the main navigation
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Programmes").click()
@@ -248,9 +216,9 @@ def test_programme_pages_have_no_accessibility_violations(
         f"/programmes/{reviewed}/steps/6/",  # the diff between two versions
         f"/programmes/{reviewed}/steps/10/",  # achievement of the objectives
     ):
-        _in_language(page, language, path)
+        in_language(page, language, path)
         reports.append(axe_report(page))
-    _sign_in(page, world["ngo_person"].email)
+    sign_in(page, world["ngo_person"].email)
     for path in (
         "/programmes/",
         f"/programmes/{fresh}/",
@@ -260,7 +228,7 @@ def test_programme_pages_have_no_accessibility_violations(
         "/programmes/mine/",
         "/programmes/new/",
     ):
-        _in_language(page, language, path)
+        in_language(page, language, path)
         reports.append(axe_report(page))
     assert_no_reports(reports)
 
@@ -270,8 +238,8 @@ def test_a_ministry_member_meets_an_unmet_gate(page: Any, world: dict[str, Any],
     # given: a ministry member signed in with their second factor, at step 2 (the commission)
     programme = world["commission"]
     person = MembershipFactory(organisation=world["ministry"]).user
-    _sign_in_with_totp(page, person)
-    _in_language(page, language, f"/programmes/{programme.pk}/steps/2/")
+    sign_in_with_totp(page, person)
+    in_language(page, language, f"/programmes/{programme.pk}/steps/2/")
     assert_no_axe_violations(page)  # the contribution, advance and return forms
 
     # when they try to close the step with no commission
@@ -290,7 +258,7 @@ def test_a_ministry_member_meets_an_unmet_gate(page: Any, world: dict[str, Any],
 def test_programme_pages_fit_a_phone_screen(page: Any, world: dict[str, Any], language: str):
     page.set_viewport_size(MOBILE)
     ongoing = world["ongoing"].pk
-    _sign_in(page, world["ngo_person"].email)
+    sign_in(page, world["ngo_person"].email)
     reports = []
     for path in (
         "/programmes/",
@@ -298,6 +266,6 @@ def test_programme_pages_fit_a_phone_screen(page: Any, world: dict[str, Any], la
         f"/programmes/{ongoing}/steps/3/",
         "/programmes/mine/",
     ):
-        _in_language(page, language, path)
+        in_language(page, language, path)
         reports.append(horizontal_scroll_report(page))
     assert_no_reports(reports)
