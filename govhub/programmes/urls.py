@@ -1,6 +1,6 @@
 from django.urls import path
 
-from govhub.programmes import views, views_contribute, views_steps
+from govhub.programmes import views, views_contribute, views_gates, views_steps
 from govhub.programmes.views_analytics import analytics_overview
 
 app_name = "programmes"
@@ -19,20 +19,20 @@ urlpatterns = [
     ),
     path(
         "<int:programme_id>/steps/<int:number>/contributions/<int:contribution_id>/withdraw/",
-        views_steps.withdraw,
+        views_gates.withdraw,
         name="withdraw",
     ),
     path(
         "<int:programme_id>/steps/<int:number>/contributions/<int:contribution_id>/set-aside/",
-        views_steps.set_aside,
+        views_gates.set_aside,
         name="set_aside",
     ),
-    path("<int:programme_id>/steps/<int:number>/advance/", views_steps.advance, name="advance"),
-    path("<int:programme_id>/steps/<int:number>/return/", views_steps.send_back, name="return"),
-    path("<int:programme_id>/steps/<int:number>/issue/", views_steps.issue, name="issue"),
+    path("<int:programme_id>/steps/<int:number>/advance/", views_gates.advance, name="advance"),
+    path("<int:programme_id>/steps/<int:number>/return/", views_gates.send_back, name="return"),
+    path("<int:programme_id>/steps/<int:number>/issue/", views_gates.issue, name="issue"),
     path(
         "<int:programme_id>/steps/<int:number>/new-cycle/",
-        views_steps.new_cycle,
+        views_gates.new_cycle,
         name="new_cycle",
     ),
 ]
