@@ -186,9 +186,11 @@ def from_definition(definition: Any, known_kinds: dict[str, str]) -> GovernanceM
         )
         for i, (_key, name) in enumerate(definition.phases, start=1)
     )
+    # Kinds in GovHub's order (organisations' KINDS): the names' mapping keeps no order once
+    # stored (PostgreSQL's jsonb sorts an object's keys).
     names: dict[str, str] = definition.document.get("participant_names", {})
     used = {kind for s in steps_raw for kind in s.participants}
-    order = [k for k in names if k in used] + sorted(used - set(names))
+    order = [k for k in known_kinds if k in used]
     kinds = tuple(
         KindEntry(key=k, sector=known_kinds[k], name=str(names.get(k) or k)) for k in order
     )

@@ -698,7 +698,7 @@ def test_a_reference_picker_offers_the_choices_of_its_context():
     objectives = {1: {31: "Coverage"}, 2: {41: "Roads"}}
     reference_source_register(
         ReferenceSource(
-            "programmes.objective",
+            "t.objective",
             choices=lambda ctx: sorted(objectives[ctx["programme"]].items()),
             resolve=lambda ids: {i: (n, None) for o in objectives.values() for i, n in o.items()},
         )
@@ -715,7 +715,7 @@ def test_a_reference_picker_offers_the_choices_of_its_context():
                         {
                             "key": "ids",
                             "type": "reference",
-                            "source": "programmes.objective",
+                            "source": "t.objective",
                             "multiple": True,
                             "label": "Objectives",
                         }
@@ -729,7 +729,7 @@ def test_a_reference_picker_offers_the_choices_of_its_context():
         html = str(AnswersForm(definition, context={"programme": 1}).render())
         refused = answers_check(definition, {"ids": [31, 99]}).errors
     finally:
-        reference_source_unregister("programmes.objective")
+        reference_source_unregister("t.objective")
     # then
     assert 'type="checkbox" id="f-ids-0" name="ids" value="31"' in html
     assert "Roads" not in html
