@@ -53,6 +53,7 @@ from govhub.core.forms import (
     form_definitions_get,
     reference_source_register,
 )
+from govhub.core.forms.display import summary_html as answers_summary_html
 from govhub.core.forms.store import definition_file_read
 from govhub.core.i18n import LANGUAGE_NAMES
 from govhub.core.notifications.actions import notify
@@ -112,6 +113,7 @@ __all__ = [
     "anonymous_page_cache",
     "answers_check",
     "answers_display_many",
+    "answers_summary_html",
     "answers_validate",
     "api_access",
     "audit_list",

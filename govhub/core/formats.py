@@ -7,6 +7,7 @@ a word ("2 December 2026"), with the Afghan (fa_AF) Gregorian month names in Dar
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date, format_time
@@ -17,6 +18,12 @@ _LOCALES = {"en": "en_GB", "ru": "ru", "fa-af": "fa_AF"}
 # Day-month-year in English too: "2 December 2026" ("December 2, 2026" is en_US).
 _DATE_PATTERNS = {"en": "d MMMM y"}
 _SEPARATORS = {"fa-af": "، "}
+
+
+@lru_cache(maxsize=16)
+def _locale(code: str) -> Locale:
+    """The babel locale of a language code (parsing one costs more than formatting a date)."""
+    return Locale.parse(_LOCALES[code])
 
 
 def _language(language: str | None) -> str:
@@ -33,7 +40,7 @@ def long_date(value: dt.date | dt.datetime | None, language: str | None = None) 
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     code = _language(language)
-    return format_date(value, _DATE_PATTERNS.get(code, "long"), locale=_LOCALES[code])
+    return format_date(value, _DATE_PATTERNS.get(code, "long"), locale=_locale(code))
 
 
 def long_datetime(value: dt.datetime | None, language: str | None = None) -> str:
@@ -43,7 +50,7 @@ def long_datetime(value: dt.datetime | None, language: str | None = None) -> str
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     code = _language(language)
-    time = format_time(value, "HH:mm", locale=_LOCALES[code])
+    time = format_time(value, "HH:mm", locale=_locale(code))
     return f"{long_date(value, code)}{_SEPARATORS.get(code, ', ')}{time}"
 
 
@@ -52,5 +59,5 @@ def country_name(alpha2: str, fallback: str, language: str | None = None) -> str
     code = _language(language)
     if code == "en" or not alpha2:
         return fallback
-    name = Locale.parse(_LOCALES[code]).territories.get(alpha2.upper())
+    name = _locale(code).territories.get(alpha2.upper())
     return str(name) if name else fallback

@@ -101,6 +101,7 @@ def bench_programmes_create(
             author=author,
             title=f"Objective {n}",
             body="Why this objective matters, in a sentence or two.",
+            form_version=1,  # as `contribution_add` stores it
             data={"indicators": [{"name": f"Indicator {n}.{i}", **INDICATOR} for i in (1, 2)]},
         )
         for n in range(200)

@@ -12,13 +12,14 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext, gettext_lazy
 from django.views.decorators.http import require_GET
 
 from govhub.core.api import DomainError, public
 from govhub.organisations.api import MembershipInfo, memberships_for
 from govhub.programmes import permissions, queries
-from govhub.programmes.display import contribution_answers
+from govhub.programmes.display import contribution_summaries
 from govhub.programmes.forms import (
     AdvanceForm,
     IssueForm,
@@ -52,7 +53,7 @@ class Artefact:
     type: str
     title: str
     body: str
-    answers: list[Any]  # the summary rows of its answers (core forms' display)
+    answers: SafeString  # the summary of its answers, as HTML (core forms' display)
     organisation: str
     organisation_id: int
     visibility: str
@@ -102,7 +103,7 @@ def _artefacts(contributions: Sequence[Contribution]) -> list[Artefact]:
             status_changed_at=c.status_changed_at,
             replaces_id=c.replaces_id,
         )
-        for c, answers in zip(contributions, contribution_answers(contributions), strict=True)
+        for c, answers in zip(contributions, contribution_summaries(contributions), strict=True)
     ]
 
 
