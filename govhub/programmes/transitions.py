@@ -124,13 +124,13 @@ def programme_create(
     return programme
 
 
-def _instance_id(programme: Programme) -> int:
-    instance = workflow_instance_for(
-        SUBJECT, programme.pk, programme.model_version.rpartition(":")[0]
-    )
+def _instance(programme: Programme) -> Any:
+    """The programme's workflow instance, with its definition version."""
+    key = programme.model_version.rpartition(":")[0]
+    instance = workflow_instance_for(SUBJECT, programme.pk, key)
     if instance is None:  # every programme starts on its workflow (migration 0005 for old ones)
         raise Conflict(_("This programme has no workflow."), code="workflow_missing")
-    return int(instance.pk)
+    return instance
 
 
 def _expect(programme: Programme, expected_step: int | None) -> None:
@@ -181,11 +181,19 @@ def _take(
         )
         if moved != 1:  # the programme moved under another instance: never half-written
             raise Conflict(_("The programme moved on; reload and try again."), code="state_changed")
+        programme.current_step = new_step
+        programme.step_started_at = now
+        programme.deadline = None if close else decision.deadline
+        programme.status = ProgrammeStatus.CLOSED if close else ProgrammeStatus.ACTIVE
+        if programme.first_public_at is None and (new_step > 1 or close):
+            programme.first_public_at = now
 
+    instance = _instance(programme)
     try:
         workflow_transition(
             actor=actor,
-            instance_id=_instance_id(programme),
+            instance_id=instance.pk,
+            instance=instance,
             transition=transition,
             to=target,
             organisation_id=membership.organisation_id,
@@ -198,7 +206,6 @@ def _take(
         if error.code == "conditions_unmet":
             raise _gate_refused(error) from error
         raise
-    programme.refresh_from_db()
     return programme
 
 

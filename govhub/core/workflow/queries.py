@@ -55,6 +55,7 @@ def workflow_instance_for(
     """The instance a subject runs under `definition_key`, if it was started."""
     return (
         WorkflowInstance.objects.select_related("definition")
+        .defer("definition__document")  # read once per process, by `definition_of`
         .filter(
             definition_key=definition_key, subject_type=subject_type, subject_id=str(subject_id)
         )

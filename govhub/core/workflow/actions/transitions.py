@@ -291,9 +291,12 @@ def plan_transition(
     expected_state: str | None = None,
     reason: Any = "",
     within: Within | None = None,
+    instance: WorkflowInstance | None = None,
 ) -> Planned:
-    """Check a transition without writing: who may, the reason, guards and inputs."""
-    instance = workflow_instance_get(instance_id)
+    """Check a transition without writing: who may, the reason, guards and inputs. A caller
+    that has just read the instance (with its definition version) passes it as `instance`."""
+    if instance is None or instance.pk != instance_id:
+        instance = workflow_instance_get(instance_id)
     definition = definition_of(instance)
     expect_state(instance, expected_state)
     if instance.suspended:
