@@ -218,7 +218,7 @@ class StepDecision:
     actor_id: int | None
     organisation_id: int | None
     created_at: datetime
-    organisation: Any = None  # the deciding body (brief), filled by `decision_list`
+    organisation_name: str = ""  # the deciding body, in the page's language (`decision_list`)
 
     def get_action_display(self) -> str:
         return str(dict(DecisionAction.choices).get(self.action, self.action))
@@ -248,12 +248,17 @@ def decisions_of(programmes: Iterable[Programme]) -> dict[int, list[StepDecision
 
 
 def decision_list(*, programme: Programme) -> list[StepDecision]:
-    """The programme's step decisions (its history), oldest first, with the deciding body."""
-    from govhub.organisations.api import organisations_brief
+    """The programme's step decisions (its history), oldest first, with the deciding body's
+    name in the active language (a body since closed is still named)."""
+    from django.utils.translation import get_language
+
+    from govhub.organisations.api import organisation_names
 
     decisions = decisions_of([programme])[programme.pk]
-    bodies = organisations_brief([d.organisation_id for d in decisions if d.organisation_id])
-    return [replace(d, organisation=bodies.get(d.organisation_id or 0)) for d in decisions]
+    names = organisation_names(
+        [d.organisation_id for d in decisions if d.organisation_id], get_language()
+    )
+    return [replace(d, organisation_name=names.get(d.organisation_id or 0, "")) for d in decisions]
 
 
 def programme_version(programme_id: int) -> str:

@@ -754,3 +754,28 @@ def test_the_review_step_shows_achievement_and_closes_into_a_new_cycle():
     assert "Care at home (cycle 2)" not in _page(Client().get(f"/programmes/{programme.pk}/"))
     Programme.objects.filter(pk=successor.pk).update(current_step=2)
     assert "Care at home (cycle 2)" in _page(Client().get(f"/programmes/{programme.pk}/"))
+
+
+@pytest.mark.parametrize(("language", "name"), [("en", "Ministry of Water"), ("fa-af", "وزارت آب")])
+def test_the_history_names_the_deciding_body_in_the_page_language(language, name):
+    # given: step 2 closed by a ministry (with a Dari name), sent back later by it, reason given
+    ministry = OrganisationFactory(
+        kind="ministry_agency", name="Ministry of Water", name_translations={"fa-af": "وزارت آب"}
+    )
+    programme = ProgrammeFactory(current_step=3)
+    for action, from_step, to_step in (("advance", 1, 2), ("advance", 2, 3)):
+        decision_create(
+            programme=programme,
+            action=action,
+            from_step=from_step,
+            to_step=to_step,
+            actor=UserFactory(),
+            organisation=ministry,
+        )
+    client = Client(headers={"Accept-Language": language})
+    # when
+    detail = _page(client.get(f"/programmes/{programme.pk}/"))
+    step = _page(client.get(f"/programmes/{programme.pk}/steps/2/"))
+    # then: the body is named in the history table, the timeline and on the closed step
+    assert detail.count(name) >= 3  # two rows of the history, the timeline of steps 1 and 2
+    assert name in step
