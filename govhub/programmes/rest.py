@@ -10,9 +10,9 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from govhub.accounts.api import optional_viewer
-from govhub.core.api import PUBLIC_OPERATION, PageNumber, api_access
+from govhub.core.api import PUBLIC_OPERATION, PageNumber, api_access, workflow_instance_for
 from govhub.programmes import actions, permissions, queries, transitions
-from govhub.programmes.governance import current_model, programme_model
+from govhub.programmes.governance import SUBJECT, current_model, programme_model
 from govhub.programmes.models import (
     Contribution,
     ContributionStatus,
@@ -86,6 +86,19 @@ class ProgrammeOut(Schema):
     @staticmethod
     def resolve_participating_kinds(obj: Programme) -> list[str]:
         return programme_model(obj).kinds_at(obj.current_step)
+
+
+class ProgrammeDetailOut(ProgrammeOut):
+    workflow_instance_id: int | None = Field(
+        ...,
+        description="Its workflow instance: GET /api/v1/workflows/instances/{id} gives the "
+        "history and the transitions the caller may take now",
+    )
+
+    @staticmethod
+    def resolve_workflow_instance_id(obj: Programme) -> int | None:
+        instance = workflow_instance_for(SUBJECT, obj.pk, obj.model_version.rpartition(":")[0])
+        return instance.pk if instance else None
 
 
 class ProgrammeIn(Schema):
@@ -226,7 +239,7 @@ def programme_create(request: HttpRequest, payload: ProgrammeIn) -> Status[Progr
 
 @router.get(
     "/programmes/{programme_id}",
-    response=ProgrammeOut,
+    response=ProgrammeDetailOut,
     auth=None,
     openapi_extra=PUBLIC_OPERATION,
     summary="One programme",

@@ -294,3 +294,25 @@ def test_the_commission_guard_opens_exactly_for_a_balanced_commission_with_one_c
     missing = {f"commission_needs_{s}" for s in SECTORS if s not in {x for x, _r in seats}}
     bad_chair = set() if chairs == ["government"] else {"commission_chair"}
     assert unmet == missing | bad_chair
+
+
+def test_a_programme_names_its_workflow_instance_with_what_the_viewer_may_do_next(api_client):
+    # given: step 1 with no problem stated yet, a local body's person with MFA
+    from govhub.accounts.tests.factories import totp_enable
+
+    programme = ProgrammeFactory(current_step=1)
+    person, town = _person("local_body")
+    totp_enable(person)
+    client = api_client.as_user(person)
+    # when
+    record = client.get(f"/programmes/{programme.pk}").json()
+    instance = client.get(f"/workflows/instances/{record['workflow_instance_id']}").json()
+    # then: the instance of this programme, at step 1; advance offered for the town, not ready
+    assert (instance["subject_type"], instance["subject_id"], instance["state"]) == (
+        "programmes.programme",
+        str(programme.pk),
+        "step_1",
+    )
+    advance = next(t for t in instance["available_transitions"] if t["name"] == "advance")
+    assert (advance["organisation_ids"], advance["ready"]) == ([town.pk], False)
+    assert [u["code"] for u in advance["unmet"]] == ["no_problem_statement"]
