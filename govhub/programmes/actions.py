@@ -516,7 +516,14 @@ def _locked(actor: Any, programme_id: int, *, lock: bool = True) -> Locked:
     """The programme, locked for this transaction (`lock`; call inside
     `transaction.atomic()`), or read for a workflow transition, which catches a concurrent
     change itself; 404 if the actor cannot see it."""
-    rows = Programme.objects.select_for_update() if lock else Programme.objects.all()
+    rows = (
+        Programme.objects.select_for_update()
+        if lock
+        # A transition's read: the programme with its workflow instance, in one query.
+        else Programme.objects.select_related("workflow__definition").defer(
+            "workflow__definition__document"
+        )
+    )
     programme = rows.filter(pk=programme_id).first()
     memberships = memberships_for(actor)
     if programme is None or not permissions.can_view_programme(

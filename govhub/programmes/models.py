@@ -29,6 +29,15 @@ class Programme(models.Model):
     # The governance model (workflow definition) the programme started on, "key:version";
     # its instance of that workflow holds its state and decisions (core.workflow).
     model_version = models.CharField(max_length=64)
+    # Its instance of that workflow, read with the programme in one query by every transition.
+    workflow = models.OneToOneField(
+        "core.WorkflowInstance",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     current_step = models.PositiveSmallIntegerField(_("current step"), default=1)
     status = models.CharField(
         _("status"),

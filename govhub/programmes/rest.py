@@ -10,9 +10,9 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from govhub.accounts.api import optional_viewer
-from govhub.core.api import PUBLIC_OPERATION, PageNumber, api_access, workflow_instance_for
+from govhub.core.api import PUBLIC_OPERATION, PageNumber, api_access
 from govhub.programmes import actions, permissions, queries, transitions
-from govhub.programmes.governance import SUBJECT, current_model, programme_model
+from govhub.programmes.governance import current_model, programme_model
 from govhub.programmes.models import (
     Contribution,
     ContributionStatus,
@@ -97,8 +97,7 @@ class ProgrammeDetailOut(ProgrammeOut):
 
     @staticmethod
     def resolve_workflow_instance_id(obj: Programme) -> int | None:
-        instance = workflow_instance_for(SUBJECT, obj.pk, obj.model_version.rpartition(":")[0])
-        return instance.pk if instance else None
+        return obj.workflow_id
 
 
 class ProgrammeIn(Schema):

@@ -27,6 +27,7 @@ from govhub.core.api import (
     reject_nul,
     workflow_adopt,
     workflow_instance_for,
+    workflow_instance_ids,
     workflow_start,
     workflow_transition,
 )
@@ -66,24 +67,37 @@ def _start(actor: Any, programme: Programme, organisation_id: int) -> None:
         subject_id=programme.pk,
         organisation_id=organisation_id,
     )
-    Programme.objects.filter(pk=programme.pk).update(deadline=instance.deadline)
-    programme.deadline = instance.deadline
+    Programme.objects.filter(pk=programme.pk).update(deadline=instance.deadline, workflow=instance)
+    programme.deadline, programme.workflow = instance.deadline, instance
 
 
 def programmes_adopt(programmes: Iterable[Programme]) -> int:
     """Put programmes written without the actions (bulk loads, test fixtures) on their
-    model's workflow, each at its current step since it entered it; no decision is recorded.
-    Programmes that have their instance already are left alone."""
-    by_version: dict[tuple[str, int], list[tuple[int, str, Any]]] = {}
+    model's workflow, each at its current step since it entered it, and link each to its
+    instance; no decision is recorded. Programmes that have their instance already keep it."""
+    by_version: dict[tuple[str, int], list[Programme]] = {}
     for p in programmes:
         model = programme_model(p)
-        state = model.state_of(p.current_step, closed=p.status == ProgrammeStatus.CLOSED)
-        version = (model.definition.key, model.definition.version)
-        by_version.setdefault(version, []).append((p.pk, state, p.step_started_at))
-    return sum(
-        workflow_adopt(definition_key=key, version=number, subject_type=SUBJECT, subjects=rows)
-        for (key, number), rows in by_version.items()
-    )
+        by_version.setdefault((model.definition.key, model.definition.version), []).append(p)
+    made = 0
+    for (key, number), group in by_version.items():
+        model = programme_model(group[0])
+        rows = [
+            (
+                p.pk,
+                model.state_of(p.current_step, closed=p.status == ProgrammeStatus.CLOSED),
+                p.step_started_at,
+            )
+            for p in group
+        ]
+        made += workflow_adopt(
+            definition_key=key, version=number, subject_type=SUBJECT, subjects=rows
+        )
+        ids = workflow_instance_ids(SUBJECT, [p.pk for p in group], key)
+        for p in group:
+            p.workflow_id = ids[str(p.pk)]
+        Programme.objects.bulk_update(group, ["workflow"], batch_size=1000)
+    return made
 
 
 def _new(*, actor: Any, model: GovernanceModel, organisation_id: int, **fields: Any) -> Programme:
@@ -125,7 +139,10 @@ def programme_create(
 
 
 def _instance(programme: Programme) -> Any:
-    """The programme's workflow instance, with its definition version."""
+    """The programme's workflow instance, with its definition version (read with the
+    programme by `_locked`, else here)."""
+    if programme.workflow_id is not None and Programme.workflow.is_cached(programme):
+        return programme.workflow
     key = programme.model_version.rpartition(":")[0]
     instance = workflow_instance_for(SUBJECT, programme.pk, key)
     if instance is None:  # every programme starts on its workflow (migration 0005 for old ones)

@@ -41,6 +41,7 @@ from govhub.core.workflow.queries import (
     workflow_history,
     workflow_instance_for,
     workflow_instance_get,
+    workflow_instance_ids,
 )
 from govhub.core.workflow.registry import (
     Acting,
@@ -94,6 +95,7 @@ __all__ = [
     "workflow_history",
     "workflow_instance_for",
     "workflow_instance_get",
+    "workflow_instance_ids",
     "workflow_resume",
     "workflow_start",
     "workflow_suspend",

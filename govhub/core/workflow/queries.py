@@ -63,6 +63,19 @@ def workflow_instance_for(
     )
 
 
+def workflow_instance_ids(
+    subject_type: str, subject_ids: Iterable[str | int], definition_key: str
+) -> dict[str, int]:
+    """The instances of several subjects under `definition_key`: subject id -> instance id."""
+    return dict(
+        WorkflowInstance.objects.filter(
+            definition_key=definition_key,
+            subject_type=subject_type,
+            subject_id__in=[str(i) for i in subject_ids],
+        ).values_list("subject_id", "id")
+    )
+
+
 def can_view_workflow_instance(user: Any, instance: WorkflowInstance) -> bool:
     """Whoever may see the instance's subject, as the subject's app says (nobody, if no app
     registered that kind of subject)."""
