@@ -343,7 +343,7 @@ def contribution_withdraw(
     """The author withdraws their own contribution before its step closes: it stays in the
     record, marked withdrawn, and no longer counts for the step's gate."""
     with transaction.atomic():
-        locked = _locked(actor, programme_id)
+        locked = programme_locked(actor, programme_id)
         contribution = _own_contribution(
             locked.programme, contribution_id, actor, locked.memberships
         )
@@ -370,8 +370,8 @@ def contribution_set_aside(
     """A gatekeeper of the open step (who may advance it) sets a contribution aside, saying
     why: it stays in the record, marked set aside, and no longer counts for the gate."""
     with transaction.atomic():
-        locked = _locked(actor, programme_id)
-        membership = _decider(locked, organisation_id)
+        locked = programme_locked(actor, programme_id)
+        membership = gate_decider(locked, organisation_id)
         contribution = _visible_contribution(locked.programme, contribution_id, actor)
         _open(locked.programme, contribution)
         _retire(
@@ -483,7 +483,7 @@ def _check_references(
         data["achievement_visibility"] = values["visibility"]
 
 
-def _decider(
+def gate_decider(
     locked: Locked, named: Any, *, rule: Callable[..., bool] | None = None
 ) -> MembershipInfo:
     """The organisation the actor acts for, if `rule` (by default `can_decide_gate`) lets it
@@ -512,7 +512,7 @@ class Locked:
     memberships: list[MembershipInfo]
 
 
-def _locked(actor: Any, programme_id: int, *, lock: bool = True) -> Locked:
+def programme_locked(actor: Any, programme_id: int, *, lock: bool = True) -> Locked:
     """The programme, locked for this transaction (`lock`; call inside
     `transaction.atomic()`), or read for a workflow transition, which catches a concurrent
     change itself; 404 if the actor cannot see it."""
@@ -533,6 +533,6 @@ def _locked(actor: Any, programme_id: int, *, lock: bool = True) -> Locked:
     return Locked(programme, programme_model(programme), memberships)
 
 
-def _open_programme(programme: Programme) -> None:
+def require_active(programme: Programme) -> None:
     if programme.status != ProgrammeStatus.ACTIVE:
         raise Conflict(_("The programme is closed."), code="programme_closed")

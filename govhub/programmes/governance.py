@@ -218,7 +218,7 @@ def _known_kinds() -> dict[str, str]:
     return {str(k.key): str(k.sector) for k in KINDS}
 
 
-def _model(definition: Any) -> GovernanceModel:
+def model_of(definition: Any) -> GovernanceModel:
     cached = _MODELS.get(definition.sha256)
     if cached is None:
         cached = from_definition(definition, _known_kinds())
@@ -233,16 +233,22 @@ def model_key() -> str:
 
 def current_model() -> GovernanceModel:
     """The deployment's model: the workflow definition in force under `model_key()`."""
-    return _model(workflow_definition(model_key()))
+    return model_of(workflow_definition(model_key()))
 
 
 def model_of_version(version: str) -> GovernanceModel:
     """The model a programme started on, from its "key:version" (read once per process)."""
     key, _sep, number = version.rpartition(":")
     try:
-        return _model(workflow_definition_version(key, int(number)))
+        return model_of(workflow_definition_version(key, int(number)))
     except ValueError as exc:
         raise GovernanceModelError(f"unknown model version {version!r}") from exc
+
+
+def subject_step(ctx: Any) -> tuple[int, int]:
+    """The programme and the step a workflow guard or input checker looks at (the state
+    being left)."""
+    return int(ctx.subject_id), model_of(ctx.definition).step_of(ctx.state.key)
 
 
 def programme_model(programme: Any) -> GovernanceModel:

@@ -12,14 +12,8 @@ from django.utils.translation import ngettext
 
 from govhub.core.api import Unmet, guard_register
 from govhub.organisations.api import Sector, organisations_brief
+from govhub.programmes.governance import subject_step
 from govhub.programmes.models import Contribution, ContributionStatus, Programme
-
-
-def _where(ctx: Any) -> tuple[int, int]:
-    """The programme and the step a guard looks at."""
-    from govhub.programmes.governance import _model
-
-    return int(ctx.subject_id), _model(ctx.definition).step_of(ctx.state.key)
 
 
 def _of(programme_id: int, step: int, *types: str) -> list[Contribution]:
@@ -45,7 +39,7 @@ def commission_balanced(ctx: Any, arg: Any) -> list[Unmet]:
         **getattr(settings, "GOVHUB_COMMISSION_BALANCE", {}),
         **(arg or {}),
     }
-    members = _of(*_where(ctx), "commission_member")
+    members = _of(*subject_step(ctx), "commission_member")
     orgs = organisations_brief([m.data["organisation_id"] for m in members])
     unmet: list[Unmet] = []
     for sector in ("government", "business", "civil_society"):
@@ -89,7 +83,7 @@ def _check_commission(arg: Any) -> str | None:
 
 def _needs(type_: str, code: str, message: Any) -> Any:
     def guard(ctx: Any, arg: Any) -> list[Unmet]:
-        programme_id, step = _where(ctx)
+        programme_id, step = subject_step(ctx)
         found = Contribution.objects.filter(
             programme_id=programme_id, step=step, type=type_, status=ContributionStatus.ACTIVE
         ).exists()
@@ -100,7 +94,7 @@ def _needs(type_: str, code: str, message: Any) -> Any:
 
 def _answered(types: tuple[str, ...], code: str, *, only_objections: bool = False) -> Any:
     def guard(ctx: Any, arg: Any) -> list[Unmet]:
-        programme_id, step = _where(ctx)
+        programme_id, step = subject_step(ctx)
         asked = _of(programme_id, step, *types)
         if only_objections:
             asked = [c for c in asked if c.data.get("verdict") == "object"]
@@ -124,14 +118,14 @@ def _answered(types: tuple[str, ...], code: str, *, only_objections: bool = Fals
 
 
 def document_issued(ctx: Any, arg: Any) -> list[Unmet]:
-    programme_id, _step = _where(ctx)
+    programme_id, _step = subject_step(ctx)
     if Programme.objects.filter(pk=programme_id).exclude(document_id="").exists():
         return []
     return [Unmet("document_not_issued", _("The official document has not been issued yet."))]
 
 
 def tasks_closed(ctx: Any, arg: Any) -> list[Unmet]:
-    programme_id, step = _where(ctx)
+    programme_id, step = subject_step(ctx)
     tasks = _of(programme_id, step, "task")
     if not tasks:
         return [Unmet("no_tasks", _("The lead agency has not split the programme into tasks yet."))]

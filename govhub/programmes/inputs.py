@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from govhub.core.api import input_type_register
-from govhub.programmes.governance import GENERIC_TYPES
+from govhub.programmes.governance import GENERIC_TYPES, subject_step
 from govhub.programmes.models import Contribution, ContributionStatus, Programme
 
 FORMS_DIR = Path(__file__).resolve().parent / "forms"
@@ -16,16 +16,14 @@ FORMS_DIR = Path(__file__).resolve().parent / "forms"
 def artefact_types() -> list[str]:
     """Every artefact type programmes knows: one form definition file each."""
     found = sorted(p.stem for p in FORMS_DIR.glob("*.yaml"))
-    return list(dict.fromkeys([*found, "comment", *GENERIC_TYPES]))
+    return list(dict.fromkeys([*found, *GENERIC_TYPES]))
 
 
 def _present(type_: str) -> Any:
     def present(ctx: Any) -> bool:
-        from govhub.programmes.governance import _model
-
-        step = _model(ctx.definition).step_of(ctx.state.key)
+        programme_id, step = subject_step(ctx)
         return Contribution.objects.filter(
-            programme_id=int(ctx.subject_id),
+            programme_id=programme_id,
             step=step,
             type=type_,
             status=ContributionStatus.ACTIVE,

@@ -35,10 +35,10 @@ from govhub.organisations.api import MembershipInfo, memberships_for
 from govhub.programmes import permissions
 from govhub.programmes.actions import (
     Locked,
-    _decider,
-    _locked,
-    _open_programme,
     acting_organisation,
+    gate_decider,
+    programme_locked,
+    require_active,
 )
 from govhub.programmes.governance import (
     HOLDS_DRAFTS,
@@ -140,7 +140,7 @@ def programme_create(
 
 def _instance(programme: Programme) -> Any:
     """The programme's workflow instance, with its definition version (read with the
-    programme by `_locked`, else here)."""
+    programme by `programme_locked`, else here)."""
     if programme.workflow_id is not None and Programme.workflow.is_cached(programme):
         return programme.workflow
     key = programme.model_version.rpartition(":")[0]
@@ -235,11 +235,11 @@ def programme_advance(
 ) -> Programme:
     """Close the current step's gate and move on (from the last step: close the programme).
     `expected_step` (required over REST and the web) refuses a stale or repeated request."""
-    locked = _locked(actor, programme_id, lock=False)
+    locked = programme_locked(actor, programme_id, lock=False)
     programme, model = locked.programme, locked.model
-    membership = _decider(locked, organisation_id)
+    membership = gate_decider(locked, organisation_id)
     _expect(programme, expected_step)
-    _open_programme(programme)
+    require_active(programme)
     last = programme.current_step == model.step_count
     moved = _take(
         actor=actor,
@@ -270,11 +270,11 @@ def programme_return(
     expected_step: int | None = None,
 ) -> Programme:
     """Send the programme back to an earlier step, saying why."""
-    locked = _locked(actor, programme_id, lock=False)
+    locked = programme_locked(actor, programme_id, lock=False)
     programme = locked.programme
-    membership = _decider(locked, organisation_id)
+    membership = gate_decider(locked, organisation_id)
     _expect(programme, expected_step)
-    _open_programme(programme)
+    require_active(programme)
     if not isinstance(to_step, int) or not 1 <= to_step < programme.current_step:
         raise InvalidInput(
             _("Return to an earlier step, between 1 and %(n)d.")
@@ -328,7 +328,7 @@ def programme_issue(
     from govhub.core.api import document_issue
 
     with transaction.atomic():
-        locked = _locked(actor, programme_id)
+        locked = programme_locked(actor, programme_id)
         programme, model = locked.programme, locked.model
         _expect(programme, expected_step)
         if not model.has_tag(programme.current_step, ISSUES_DOCUMENT):
@@ -339,7 +339,7 @@ def programme_issue(
                 else _("This programme's model issues no document."),
                 code="not_issuance_step",
             )
-        membership = _decider(locked, organisation_id, rule=permissions.can_issue)
+        membership = gate_decider(locked, organisation_id, rule=permissions.can_issue)
         if programme.document_id:
             raise Conflict(_("The document has already been issued."), code="already_issued")
         if not programme.contributions.filter(
@@ -383,7 +383,7 @@ def programme_new_cycle(
     title = (title or "").strip()
     if len(title) > 200:
         raise InvalidInput(_("The title must have 1 to 200 characters."), code="invalid_title")
-    locked = _locked(actor, programme_id, lock=False)
+    locked = programme_locked(actor, programme_id, lock=False)
     programme, model = locked.programme, locked.model
     last = model.step_count
     if programme.current_step != last:
@@ -394,7 +394,7 @@ def programme_new_cycle(
         )
     if programme.next_cycles.exists():
         raise Conflict(_("This programme already has a next cycle."), code="cycle_exists")
-    membership = _decider(locked, organisation_id)
+    membership = gate_decider(locked, organisation_id)
     with transaction.atomic():
         if programme.status == ProgrammeStatus.ACTIVE:
             _take(actor=actor, locked=locked, membership=membership, transition="close", close=True)
