@@ -75,24 +75,24 @@ def audit_record(
     """
     keys = audit_keys()  # a missing key fails before anything is locked
     ctx = context.current()
+    entry = AuditEntry(  # all but its place and time in the chain, made before the lock
+        actor_id=getattr(actor, "pk", None),
+        actor_label=str(getattr(actor, "email", "") or "")[:254],
+        organisation_id=organisation_id,
+        verb=verb,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_label=(target_label or (str(target) if target is not None else ""))[:254],
+        changes=_jsonable(changes or {}),
+        request_id=ctx.request_id,
+        client_address=ctx.client_address,
+        key_id=keys.current_id,
+    )
     with transaction.atomic(savepoint=False):
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-        entry = AuditEntry(
-            sequence=head.last_sequence + 1,
-            created_at=timezone.now(),
-            actor_id=getattr(actor, "pk", None),
-            actor_label=str(getattr(actor, "email", "") or "")[:254],
-            organisation_id=organisation_id,
-            verb=verb,
-            target_type=target._meta.label_lower if target is not None else "",
-            target_id=str(target.pk) if target is not None else "",
-            target_label=(target_label or (str(target) if target is not None else ""))[:254],
-            changes=_jsonable(changes or {}),
-            request_id=ctx.request_id,
-            client_address=ctx.client_address,
-            prev_hash=head.last_hash or GENESIS,
-            key_id=keys.current_id,
-        )
+        entry.sequence = head.last_sequence + 1
+        entry.created_at = timezone.now()  # times follow the sequence
+        entry.prev_hash = head.last_hash or GENESIS
         entry.entry_hash = compute_hash(entry, keys)
         entry.save()
         head.last_sequence = entry.sequence

@@ -115,9 +115,9 @@ def commit(plan: Planned) -> WorkflowDecision:
             created_at=timezone.now(),
             deadline=instance.deadline,
         )
-        _record(plan, decision)
         if plan.within is not None:
             plan.within(decision)
+        _record(plan, decision)  # last: the audit chain's head stays locked only to commit
         taken = _taken(instance, decision)
         transaction.on_commit(lambda: _tell_listeners(taken))
     return decision
@@ -232,9 +232,9 @@ def workflow_start(
             )
             plan = Planned(instance, definition, actor, DecisionKind.START, state.key, {})
             plan.organisation_id = organisation_id
-            _record(plan, decision)
             if within is not None:
                 within(decision)
+            _record(plan, decision)
             taken = _taken(instance, decision)
             transaction.on_commit(lambda: _tell_listeners(taken))
     except IntegrityError as exc:
