@@ -133,6 +133,7 @@ def test_a_token_used_over_a_minute_ago_records_its_use_once(ministry):
     issued = token_create(actor=member, user=member, name="script")
     user_for_token(issued.secret)
     first = ApiToken.objects.get(pk=issued.id).last_used_at
+    assert first is not None
     # when: used again at once, then after the minute
     user_for_token(issued.secret)
     again = ApiToken.objects.get(pk=issued.id).last_used_at
@@ -140,7 +141,6 @@ def test_a_token_used_over_a_minute_ago_records_its_use_once(ministry):
     user_for_token(issued.secret)
     later = ApiToken.objects.get(pk=issued.id).last_used_at
     # then
-    assert first is not None
     assert again == first
     assert later is not None
     assert later > first - timedelta(minutes=2)
