@@ -1,0 +1,1 @@
+"""`bench/cluster`: GovHub scale-out on loopback (web nodes, task workers, nginx, PostgreSQL, Redis)."""

@@ -1,0 +1,57 @@
+"""Probes the cluster runs in its own processes, with the cluster's settings.
+
+`python -m bench.cluster.probe enqueue N FILE` queues N `probe_task`s (django-tasks database
+backend) and prints their ids; each task appends "<task id> <worker pid>" to FILE when a
+worker runs it, so the caller can check that each ran exactly once, on one worker.
+`python -m bench.cluster.probe store-file` stores a small PDF the way GovHub stores files
+(core.files, on MEDIA_ROOT or S3) and prints its public id, for `/files/<id>/` on every node.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from django_tasks import TaskContext, task
+
+
+@task(takes_context=True)
+def probe_task(context: TaskContext, path: str, seconds: float) -> int:
+    """Record which worker process ran this task (one line, appended atomically)."""
+    time.sleep(seconds)
+    line = f"{context.task_result.id} {os.getpid()}\n"
+    with open(path, "a", encoding="ascii") as out:
+        out.write(line)
+    return os.getpid()
+
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def main(argv: list[str]) -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    if argv[0] == "enqueue":
+        count, path, seconds = int(argv[1]), argv[2], float(argv[3] if len(argv) > 3 else 0.05)
+        for _ in range(count):
+            print(probe_task.enqueue(path, seconds).id)
+    elif argv[0] == "store-file":
+        from govhub.core.api import file_store
+
+        stored = file_store(
+            actor=None, use="core.issued_document", content=MINIMAL_PDF, name="cluster.pdf"
+        )
+        print(stored.public_id)
+    else:
+        raise SystemExit(f"unknown probe {argv[0]!r}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
