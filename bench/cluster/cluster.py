@@ -278,9 +278,10 @@ class Cluster:
         process.wait(timeout=30)
 
     def stop(self) -> None:
-        for process in self.processes.values():
+        for name, process in self.processes.items():
             if process.poll() is None:
-                process.terminate()
+                # gunicorn's quick shutdown (SIGINT); workers and nginx stop on SIGTERM
+                process.send_signal(signal.SIGINT if name.startswith("node") else signal.SIGTERM)
         for process in self.processes.values():
             try:
                 process.wait(timeout=20)

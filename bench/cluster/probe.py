@@ -40,8 +40,11 @@ def main(argv: list[str]) -> None:
     django.setup()
     if argv[0] == "enqueue":
         count, path, seconds = int(argv[1]), argv[2], float(argv[3] if len(argv) > 3 else 0.05)
+        # Imported by name: run with -m, this module is __main__, which no worker can import.
+        from bench.cluster.probe import probe_task as named
+
         for _ in range(count):
-            print(probe_task.enqueue(path, seconds).id)
+            print(named.enqueue(path, seconds).id)
     elif argv[0] == "store-file":
         from govhub.core.api import file_store
 
