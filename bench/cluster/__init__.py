@@ -1,1 +1,1 @@
-"""`bench/cluster`: GovHub scale-out on loopback (web nodes, task workers, nginx, PostgreSQL, Redis)."""
+"""`bench/cluster`: GovHub scaled out on loopback (nodes, workers, nginx, PostgreSQL, Redis)."""

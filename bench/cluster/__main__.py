@@ -14,7 +14,9 @@ def up(args: argparse.Namespace) -> None:
         print(f"load balancer: {cluster.lb_url}/")
         for i, url in enumerate(cluster.node_urls):
             print(f"web node {i}: {url}/")
-        print(f"task workers: {args.workers}; database {cluster.database}; logs in {cluster.workdir}")
+        print(
+            f"task workers: {args.workers}; database {cluster.database}; logs in {cluster.workdir}"
+        )
         print("demo users' password: govhub-demo-2026. Ctrl-C stops everything.")
         signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
         try:

@@ -2,9 +2,9 @@
 
 `Cluster(...)` starts, as separate processes with one shared configuration:
 
-- `web_nodes` × `govhub serve` (debug off, `server_workers` gunicorn workers each, optionally
+- `web_nodes` times `govhub serve` (debug off, `server_workers` gunicorn workers each, optionally
   pinned to CPUs with `taskset`), each on its own port;
-- `task_workers` × `govhub db_worker` (django-tasks' database queue), each with its own id;
+- `task_workers` times `govhub db_worker` (django-tasks' database queue), each with its own id;
 - nginx (Debian's package) in front, balancing over the nodes, on `lb_url`.
 
 They share what a real deployment shares: one PostgreSQL database (a fresh copy of a template
@@ -16,6 +16,7 @@ restarted; the Redis database (7 by default) is emptied at start and stop.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -73,7 +74,7 @@ http {{
 
 
 def _run(args: list[str], env: dict[str, str], **kwargs: Any) -> str:
-    done = subprocess.run(  # noqa: S603  (our own commands)
+    done = subprocess.run(
         args, env=env, cwd=ROOT, capture_output=True, text=True, check=False, **kwargs
     )
     if done.returncode != 0:
@@ -119,11 +120,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_http(url: str, timeout: float = 60.0, process: subprocess.Popen[bytes] | None = None) -> None:
+def wait_http(
+    url: str, timeout: float = 60.0, process: subprocess.Popen[bytes] | None = None
+) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            urllib.request.urlopen(url, timeout=2).close()  # noqa: S310  (loopback)
+            urllib.request.urlopen(url, timeout=2).close()
             return
         except OSError:
             if process is not None and process.poll() is not None:
@@ -238,7 +241,7 @@ class Cluster:
 
     def _spawn(self, name: str, args: list[str]) -> None:
         log = open(self.workdir / f"{name}.log", "ab")  # noqa: SIM115  (closed with the process)
-        self.processes[name] = subprocess.Popen(  # noqa: S603
+        self.processes[name] = subprocess.Popen(
             args, env=self.env(), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
         )
         log.close()
@@ -257,18 +260,23 @@ class Cluster:
         )
 
     def _start_nginx(self) -> None:
+        self.start_balancer("nginx", self.node_ports, self.lb_port)
+
+    def start_balancer(self, name: str, ports: list[int], port: int) -> None:
+        """An nginx process `name` on `port`, balancing over the nodes on `ports`."""
         if not NGINX:
             raise RuntimeError("nginx is not installed (Debian: apt-get install nginx)")
         servers = "\n".join(
-            f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;"
-            for port in self.node_ports
+            f"        server 127.0.0.1:{node} max_fails=1 fail_timeout=5s;" for node in ports
         )
-        conf = self.workdir / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(dir=self.workdir, servers=servers, port=self.lb_port))
-        error_log = str(self.workdir / "nginx-error.log")
+        directory = self.workdir / name
+        directory.mkdir(exist_ok=True)
+        conf = directory / "nginx.conf"
+        conf.write_text(NGINX_CONF.format(dir=directory, servers=servers, port=port))
+        error_log = str(directory / "nginx-error.log")
         self._spawn(
-            "nginx",
-            [NGINX, "-p", str(self.workdir), "-c", str(conf), "-e", error_log, "-g", "daemon off;"],
+            name,
+            [NGINX, "-p", str(directory), "-c", str(conf), "-e", error_log, "-g", "daemon off;"],
         )
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
@@ -290,10 +298,8 @@ class Cluster:
         self.processes.clear()
         if self.database:
             _sql(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
-        try:
+        with contextlib.suppress(Exception):  # best effort: the server may be gone
             self.flush_redis()
-        except Exception:  # noqa: BLE001, S110  (best effort: the server may be gone)
-            pass
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def logs(self) -> str:

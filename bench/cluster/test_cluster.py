@@ -25,8 +25,8 @@ from bench.cluster.cluster import NGINX, PG_SERVER, REDIS_URL, Cluster, _sql
 from bench.cluster.visitor import Visitor
 from govhub.core.testing import require
 
-PASSWORD = "govhub-demo-2026"
-TOTP_SECRET = "GOVHUBDEMOARDENTOTPSECRETFORDEMO"  # the demo's published secret
+PASSWORD = "govhub-demo-2026"  # noqa: S105  (the demo's published password)
+TOTP_SECRET = "GOVHUBDEMOARDENTOTPSECRETFORDEMO"  # noqa: S105  (the demo's, published)
 
 
 def _reachable() -> tuple[bool, bool]:
@@ -74,7 +74,7 @@ def _totp_now() -> str:
     key = base64.b32decode(TOTP_SECRET)
     digest = hmac.digest(key, struct.pack(">Q", int(time.time()) // 30), "sha1")
     offset = digest[-1] & 15
-    return "%06d" % ((int.from_bytes(digest[offset : offset + 4], "big") & 0x7FFFFFFF) % 10**6)
+    return f"{(int.from_bytes(digest[offset : offset + 4], 'big') & 0x7FFFFFFF) % 10**6:06d}"
 
 
 def _sign_in(visitor: Visitor, base: str, email: str, password: str = PASSWORD) -> Any:

@@ -31,7 +31,12 @@ class Visitor:
     cookies: dict[str, str] = field(default_factory=dict)
 
     def request(
-        self, base: str, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+        self,
+        base: str,
+        method: str,
+        path: str,
+        body: bytes = b"",
+        headers: dict[str, str] | None = None,
     ) -> Answer:
         parsed = urllib.parse.urlsplit(base)
         connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
