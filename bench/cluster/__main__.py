@@ -1,4 +1,4 @@
-"""`python -m bench.cluster up|throughput`: see bench/cluster/README.md."""
+"""`python -m bench.cluster up|throughput|faults`: see bench/cluster/README.md."""
 
 from __future__ import annotations
 
@@ -39,6 +39,12 @@ def main() -> None:
     measure = commands.add_parser("throughput", help="cached pages: 1 node vs 2 nodes (wrk)")
     add_arguments(measure)
     measure.set_defaults(run=throughput)
+    from bench.cluster.faults import add_arguments as fault_arguments
+    from bench.cluster.faults import faults
+
+    survive = commands.add_parser("faults", help="kill a node and a worker, restart PostgreSQL")
+    fault_arguments(survive)
+    survive.set_defaults(run=faults)
     args = parser.parse_args()
     args.run(args)
 

@@ -82,10 +82,12 @@ def _run(args: list[str], env: dict[str, str], **kwargs: Any) -> str:
     return done.stdout
 
 
-def _sql(statement: str, database: str = "postgres") -> list[tuple[Any, ...]]:
+def _sql(
+    statement: str, database: str = "postgres", server: str = PG_SERVER
+) -> list[tuple[Any, ...]]:
     import psycopg
 
-    with psycopg.connect(f"{PG_SERVER}/{database}", autocommit=True) as connection:
+    with psycopg.connect(f"{server}/{database}", autocommit=True) as connection:
         cursor = connection.execute(statement)  # type: ignore[arg-type]
         return cursor.fetchall() if cursor.description else []
 
@@ -145,6 +147,7 @@ class Cluster:
     database: str = field(default_factory=lambda: f"cluster_{os.getpid()}_{int(time.time())}")
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="govhub-cluster-")))
     extra_env: dict[str, str] = field(default_factory=dict)
+    pg_server: str = PG_SERVER
     node_ports: list[int] = field(default_factory=list)
     lb_port: int = 0
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
@@ -173,7 +176,7 @@ class Cluster:
             "GOVHUB_AUDIT_KEY": "cluster-" + "a" * 43,
             "SECURE_SSL_REDIRECT": "0",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DATABASE_URL": f"{PG_SERVER}/{self.database}",
+            "DATABASE_URL": f"{self.pg_server}/{self.database}",
             "CACHE_URL": REDIS_URL,
             "GOVHUB_TRUSTED_PROXIES": "127.0.0.1",
             "STATIC_ROOT": str(STATIC_ROOT),
@@ -183,6 +186,10 @@ class Cluster:
             "GOVHUB_DEMO": "1",
             **self.extra_env,
         }
+
+    def sql(self, statement: str, database: str = "postgres") -> list[tuple[Any, ...]]:
+        """Run one statement on the cluster's PostgreSQL server (its own database: `database`)."""
+        return _sql(statement, database, self.pg_server)
 
     def govhub(self, *args: str) -> str:
         """Run a `govhub` command against the cluster's database and stores."""
@@ -220,15 +227,15 @@ class Cluster:
 
     def _prepare_stores(self) -> None:
         template = _template_name()
-        if not _sql(f"SELECT 1 FROM pg_database WHERE datname = '{template}'"):  # noqa: S608
+        if not self.sql(f"SELECT 1 FROM pg_database WHERE datname = '{template}'"):  # noqa: S608
             building = f"{template}_building"
-            _sql(f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)')
-            _sql(f'CREATE DATABASE "{building}"')
-            env = {**self.env(), "DATABASE_URL": f"{PG_SERVER}/{building}"}
+            self.sql(f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)')
+            self.sql(f'CREATE DATABASE "{building}"')
+            env = {**self.env(), "DATABASE_URL": f"{self.pg_server}/{building}"}
             _run([sys.executable, "-m", "govhub.cli", "migrate", "-v", "0"], env)
             _run([sys.executable, "-m", "govhub.cli", "demo"], env)
-            _sql(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
-        _sql(f'CREATE DATABASE "{self.database}" TEMPLATE "{template}"')
+            self.sql(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
+        self.sql(f'CREATE DATABASE "{self.database}" TEMPLATE "{template}"')
         self.flush_redis()
         if not (STATIC_ROOT / "staticfiles.json").exists():
             self.govhub("collectstatic", "--no-input", "-v", "0")
@@ -297,7 +304,7 @@ class Cluster:
                 process.kill()
         self.processes.clear()
         if self.database:
-            _sql(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+            self.sql(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
         with contextlib.suppress(Exception):  # best effort: the server may be gone
             self.flush_redis()
         shutil.rmtree(self.workdir, ignore_errors=True)

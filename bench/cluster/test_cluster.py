@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from bench.cluster.cluster import NGINX, PG_SERVER, REDIS_URL, Cluster, _sql
+from bench.cluster.cluster import NGINX, PG_SERVER, REDIS_URL, Cluster
 from bench.cluster.visitor import Visitor
 from govhub.core.testing import require
 
@@ -226,7 +226,7 @@ def test_each_task_runs_once_on_one_worker(cluster):
     # then: every task ran exactly once, each on one worker, and both workers took some
     assert Counter(task for task, _ in runs) == Counter(queued)
     assert len({pid for _, pid in runs}) == 2
-    rows = _sql(
+    rows = cluster.sql(
         "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult "
         "WHERE task_path = 'bench.cluster.probe.probe_task'",
         cluster.database,

@@ -34,7 +34,8 @@ NOT_SETTINGS = {
 
 
 def _compose() -> dict[str, Any]:
-    return yaml.safe_load(COMPOSE.read_text())
+    loaded: dict[str, Any] = yaml.safe_load(COMPOSE.read_text())
+    return loaded
 
 
 def _govhub_services() -> dict[str, Any]:
