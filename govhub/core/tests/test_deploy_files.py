@@ -8,7 +8,6 @@ loopback for that.
 
 from __future__ import annotations
 
-import datetime
 import json
 import re
 import shutil
@@ -19,6 +18,7 @@ from typing import Any
 import yaml
 from django.core.management import get_commands, load_command_class
 
+from govhub.core.documents.signing import generate_self_signed
 from govhub.core.testing import require
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -119,43 +119,15 @@ def test_the_image_runs_as_a_user_with_a_health_check():
     assert "collectstatic" in _instruction("RUN")
 
 
-def _self_signed(directory: Path) -> None:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "govhub.test")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now)
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    (directory / "fullchain.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    (directory / "privkey.pem").write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-
-
 def test_the_nginx_configuration_is_valid(tmp_path: Path) -> None:
     nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else "")
     require(bool(nginx), "nginx (Debian: apt-get install nginx)")
     # given: the file as the nginx container reads it, with the services' names resolvable here
-    _self_signed(tmp_path)
+    key, cert = generate_self_signed(tmp_path, common_name="govhub.test", days=1)
     conf = (ROOT / "deploy" / "nginx.conf").read_text()
     conf = conf.replace("web1:", "127.0.0.1:").replace("web2:", "127.0.0.2:")
-    conf = conf.replace("/etc/nginx/tls/", f"{tmp_path}/")
+    conf = conf.replace("/etc/nginx/tls/fullchain.pem", str(cert))
+    conf = conf.replace("/etc/nginx/tls/privkey.pem", str(key))
     conf = conf.replace("events {", f"pid {tmp_path}/nginx.pid;\nevents {{", 1)
     (tmp_path / "nginx.conf").write_text(conf)
     # when
