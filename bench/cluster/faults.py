@@ -14,7 +14,6 @@ import itertools
 import json
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import threading
@@ -25,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from bench.cluster.cluster import Cluster, free_port
-from bench.cluster.throughput import _tree
 from bench.cluster.visitor import Visitor
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -124,12 +122,6 @@ class WriteLoad:
         return threads
 
 
-def _kill_tree(cluster: Cluster, name: str) -> None:
-    for pid in reversed(_tree(cluster.processes[name].pid)):
-        os.kill(pid, signal.SIGKILL)
-    cluster.processes[name].wait()
-
-
 def _window(results: list[dict[str, Any]], start: float, end: float) -> dict[str, Any]:
     inside = [r for r in results if start <= r["at"] < end]
     return {
@@ -166,10 +158,10 @@ def _scenario(cluster: Cluster, postgres: PrivatePostgres, args: argparse.Namesp
     events: dict[str, float] = {"start": time.monotonic()}
     time.sleep(5)
     events["node1 killed"] = time.monotonic()
-    _kill_tree(cluster, "node1")
+    cluster.kill("node1")
     time.sleep(5)
     events["worker0 killed"] = time.monotonic()
-    _kill_tree(cluster, "worker0")
+    cluster.kill("worker0")
     time.sleep(3)
     events["postgres restart"] = time.monotonic()
     postgres.restart()

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.cluster.cluster import Cluster, free_port, wait_http
+from bench.cluster.cluster import Cluster, free_port, process_tree, wait_http
 
 PAGES = {"home": "/", "directory": "/organisations/"}
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -35,14 +35,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repeat", type=int, default=3, help="interleaved rounds")
     parser.add_argument("--warmup", type=int, default=2, help="seconds before each run")
     parser.add_argument("--json", type=Path, default=Path("bench/cluster/results.json"))
-
-
-def _tree(pid: int) -> list[int]:
-    pids = [pid]
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        for child in (task / "children").read_text().split():
-            pids += _tree(int(child))
-    return pids
 
 
 def _cpu_seconds(pids: list[int]) -> float:
@@ -87,7 +79,7 @@ def _run(cluster: Cluster, lb: str, page: str, args: argparse.Namespace) -> dict
         p
         for name, proc in cluster.processes.items()
         if name.startswith("node")
-        for p in _tree(proc.pid)
+        for p in process_tree(proc.pid)
     ]
     cpu_before, load_before = _cpu_seconds(pids), _machine_busy()
     result = _wrk(url, args.duration, args.connections)
