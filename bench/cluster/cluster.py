@@ -245,6 +245,10 @@ class Cluster:
             _run([sys.executable, "-m", "govhub.cli", "migrate", "-v", "0"], env)
             _run([sys.executable, "-m", "govhub.cli", "demo"], env)
             self.sql(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
+            stale = "SELECT datname FROM pg_database WHERE datname LIKE 'cluster_tpl_%'"
+            for (name,) in self.sql(stale):
+                if name not in (template, building):  # templates of older migrations
+                    self.sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         self.sql(f'CREATE DATABASE "{self.database}" TEMPLATE "{template}"')
         self.flush_redis()
         if not (STATIC_ROOT / "staticfiles.json").exists():
