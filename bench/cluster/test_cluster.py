@@ -57,6 +57,15 @@ def cluster() -> Iterator[Cluster]:
         yield running
 
 
+@pytest.fixture(scope="module")
+def prepared(cluster: Cluster) -> dict[str, Any]:
+    """An API token of BrightPath Software's manager (a business: no second factor needed), a
+    stored file, and 30 probe tasks queued (each takes 50 ms): made by one other process."""
+    log = cluster.workdir / "probe.log"
+    made = cluster.probe("setup", "business@demo.example", "30", str(log))
+    return {**json.loads(made), "log": log}
+
+
 @pytest.fixture
 def nodes(cluster: Cluster) -> tuple[str, str]:
     first, second = cluster.node_urls
@@ -156,12 +165,6 @@ def test_a_page_cached_by_one_node_is_served_by_the_others(nodes):
     assert all(0 < store.pttl(key) <= left - 500 for key, left in remaining.items() if left > 0)
 
 
-@pytest.fixture(scope="module")
-def token(cluster: Cluster) -> str:
-    """An API token of BrightPath Software's manager (a business: no second factor needed)."""
-    return cluster.govhub("token", "create", "--user", "business@demo.example").strip()
-
-
 def _brightpath(cluster: Cluster) -> tuple[int, int]:
     """The demo's BrightPath Software and the programme it exposed."""
     visitor = Visitor()
@@ -189,7 +192,7 @@ STALE_ON_MAIN = pytest.mark.xfail(
         pytest.param("/programmes/{programme}/", marks=STALE_ON_MAIN),
     ],
 )
-def test_a_renamed_organisation_shows_at_once_on_every_node(cluster, nodes, token, page):
+def test_a_renamed_organisation_shows_at_once_on_every_node(cluster, nodes, prepared, page):
     organisation, programme = _brightpath(cluster)
     path = page.format(organisation=organisation, programme=programme)
     # given: the page seen (so cached, where it is cached) on both nodes, with the name
@@ -204,17 +207,17 @@ def test_a_renamed_organisation_shows_at_once_on_every_node(cluster, nodes, toke
         "PATCH",
         f"/api/v1/organisations/{organisation}",
         json.dumps({"name": new_name}).encode(),
-        {"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        {"Authorization": f"Bearer {prepared['token']}", "Content-Type": "application/json"},
     )
     assert renamed.status == 200, renamed.body
     # then: at once, the page on every node shows the new name
     assert [node for node in nodes if new_name not in Visitor().get(node, path).body] == []
 
 
-def test_each_task_runs_once_on_one_worker(cluster):
+def test_each_task_runs_once_on_one_worker(cluster, prepared):
     # given: 30 tasks queued (each takes 50 ms), two workers polling the queue
-    log = cluster.workdir / "probe.log"
-    queued = set(cluster.probe("enqueue", "30", str(log), "0.05").split())
+    log = prepared["log"]
+    queued = set(prepared["tasks"])
     # when
     lines: list[str] = []
     deadline = time.monotonic() + 40
@@ -236,9 +239,9 @@ def test_each_task_runs_once_on_one_worker(cluster):
     assert all(len(worker_ids) == 1 for _, worker_ids in rows)
 
 
-def test_a_stored_file_is_served_by_every_node(cluster: Cluster, nodes: tuple[str, str]) -> None:
+def test_a_stored_file_is_served_by_every_node(cluster, nodes, prepared):
     # given: a file stored by another process (as an action on any node would store it)
-    public_id = cluster.probe("store-file").strip()
+    public_id = prepared["file"]
     assert list(Path(cluster.workdir, "media").rglob("*.pdf"))
     # when/then
     for base in (*nodes, cluster.lb_url):
