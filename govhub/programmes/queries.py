@@ -9,22 +9,18 @@ from typing import Any
 
 from django.db.models import (
     Case,
-    Count,
     Exists,
-    Max,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
     Value,
     When,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhub.core.api import InvalidInput, NotFound, workflow_decisions
-from govhub.organisations.api import memberships_for
+from govhub.core.api import InvalidInput, NotFound, version_of, workflow_decisions
+from govhub.organisations.api import ORGANISATIONS_VERSION, memberships_for
 from govhub.programmes import outcomes
 from govhub.programmes.governance import (
     SUBJECT,
@@ -42,6 +38,7 @@ from govhub.programmes.models import (
     Visibility,
 )
 from govhub.programmes.permissions import can_view_programme
+from govhub.programmes.versions import programme_version_name
 
 
 def programme_list(
@@ -262,46 +259,23 @@ def decision_list(*, programme: Programme) -> list[StepDecision]:
 
 
 def programme_version(programme_id: int) -> str:
-    """Changes whenever the programme's page could: a new artefact, decision, document or
-    next cycle (all append-only), an artefact withdrawn or set aside, or the deadline
-    passing. One query."""
-    contributions = (
-        Contribution.objects.filter(programme=OuterRef("pk"))
-        .values("programme")
-        .annotate(last=Max("id"))
-        .values("last")
-    )
-    # Contributions are withdrawn or set aside once each, never restored: the count of those
-    # changes with every such decision.
-    retired = (
-        Contribution.objects.filter(programme=OuterRef("pk"))
-        .exclude(status=ContributionStatus.ACTIVE)
-        .values("programme")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    # The next cycle shows once it is public (past step 1): its step is part of the version.
-    cycles = (
-        Programme.objects.filter(previous_cycle=OuterRef("pk"))
-        .values("previous_cycle")
-        .annotate(last=Max("id"), steps=Sum("current_step"))
-        .values("steps")
-    )
+    """Changes whenever the programme's page could: any write to it (its data version, bumped
+    by its actions and after each workflow decision), an organisation renamed (all of them
+    share one version), a document issued, or the deadline passing. One query, by primary key."""
     row = (
         Programme.objects.filter(pk=programme_id)
         .annotate(
-            c=Subquery(contributions),
-            r=Subquery(retired),
-            n=Subquery(cycles),
+            own=version_of(programme_version_name(programme_id)),
+            names=version_of(ORGANISATIONS_VERSION),
         )
         .values_list(
+            "own",
+            "names",
             "current_step",
             "status",
             "document_id",
+            "created_at",
             "step_started_at",
-            "c",
-            "r",
-            "n",
             "lead_agency_id",
             "deadline",
         )
