@@ -193,6 +193,7 @@ def test_gzip_middleware_leaves_an_encoded_hit_alone():
     stack = GZipMiddleware(view)
     # when a client that accepts both asks for it
     response = stack(_accepting("gzip, br"))
+    assert isinstance(response, HttpResponse)
     # then the brotli body goes out as stored, not compressed again
     import brotli
 
