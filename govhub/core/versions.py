@@ -13,7 +13,7 @@ key would stay wrong until it expired). See docs/adr/0018-compressed-page-cache-
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Subquery
 from django.db.models.functions import Coalesce
 
@@ -23,7 +23,13 @@ from govhub.core.models import DataVersion
 def versions_read(*names: str) -> str:
     """The current version of each name, as one string for a cache key (one query; a name
     never bumped reads as 0)."""
-    found = dict(DataVersion.objects.filter(name__in=names).values_list("name", "value"))
+    # Raw SQL on purpose: it runs on every cached hit, and building it through the ORM cost
+    # more than the rest of the hit (1 ms against 0.1 ms on SQLite).
+    table = connection.ops.quote_name(DataVersion._meta.db_table)
+    marks = ", ".join(["%s"] * len(names))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT name, value FROM {table} WHERE name IN ({marks})", names)  # noqa: S608
+        found = dict(cursor.fetchall())
     return ",".join(str(found.get(name, 0)) for name in names)
 
 
