@@ -175,9 +175,6 @@ class DataVersion(models.Model):
     name = models.CharField(primary_key=True, max_length=100)
     value = models.BigIntegerField(default=0)
 
-    class Meta:
-        verbose_name = _("data version")
-
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
 

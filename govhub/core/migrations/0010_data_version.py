@@ -4,20 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0009_workflow'),
+        ("core", "0009_workflow"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DataVersion',
+            name="DataVersion",
             fields=[
-                ('name', models.CharField(max_length=100, primary_key=True, serialize=False)),
-                ('value', models.BigIntegerField(default=0)),
+                ("name", models.CharField(max_length=100, primary_key=True, serialize=False)),
+                ("value", models.BigIntegerField(default=0)),
             ],
-            options={
-                'verbose_name': 'data version',
-            },
         ),
     ]
