@@ -61,7 +61,7 @@ from govhub.core.permissions import AUTHENTICATED, PUBLIC, api_access, declare, 
 from govhub.core.responses import envelope, error_response
 from govhub.core.rest import PUBLIC_OPERATION, PageNumber
 from govhub.core.security_cache import security_cache
-from govhub.core.versions import version_of, versions_bump, versions_read
+from govhub.core.versions import version_sql, versions_bump, versions_read
 from govhub.core.workflow import (
     TransitionTaken,
     Unmet,
@@ -164,7 +164,7 @@ __all__ = [
     "subject_register",
     "transition_listener_register",
     "verify_document",
-    "version_of",
+    "version_sql",
     "versions_bump",
     "versions_read",
     "without_bidi_controls",

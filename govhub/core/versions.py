@@ -14,8 +14,7 @@ key would stay wrong until it expired). See docs/adr/0018-compressed-page-cache-
 from __future__ import annotations
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F
 
 from govhub.core.models import DataVersion
 
@@ -33,10 +32,11 @@ def versions_read(*names: str) -> str:
     return ",".join(str(found.get(name, 0)) for name in names)
 
 
-def version_of(name: str) -> Coalesce:
-    """The version of `name` as an expression, to read it in the same query as a row."""
-    value = DataVersion.objects.filter(name=name).values("value")[:1]
-    return Coalesce(Subquery(value), 0)
+def version_sql() -> str:
+    """The version of one name (the `%s` parameter) as an SQL expression, to read it in the
+    same query as a row; 0 for a name never bumped."""
+    table = connection.ops.quote_name(DataVersion._meta.db_table)
+    return f"COALESCE((SELECT value FROM {table} WHERE name = %s), 0)"  # noqa: S608
 
 
 def versions_bump(*names: str) -> None:
