@@ -193,6 +193,13 @@ SCENARIOS: list[Scenario] = [
         description="organisations directory, first page of 1,000",
     ),
     Scenario(
+        "map_page",
+        "/indices/",
+        check=expect_text("Denmark"),
+        target_ratio=0.50,
+        description="the world map of the EGDI (138 KB of HTML), anonymous and cached",
+    ),
+    Scenario(
         "api_me",
         "/api/v1/me",
         setup=api_token,
@@ -685,6 +692,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--server-threads", type=int, help="view threads per worker (serve's --threads)"
     )
     parser.add_argument("--only", help=f"comma-separated scenarios: {','.join(names)}")
+    parser.add_argument(
+        "--accept-encoding",
+        default="",
+        help="send this Accept-Encoding with the load, e.g. 'gzip, br' (default: none)",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS_FILE, help="results JSON")
     parser.add_argument(
         "--reuse-db",
@@ -742,6 +754,8 @@ def run_scenario(
         f"bench: {scenario.name}: {conns} connections, warm-up {args.warmup:g}s, "
         f"run {args.duration:g}s"
     )
+    if args.accept_encoding:  # the load only: the preflight checks read plain bodies
+        headers = {**headers, "Accept-Encoding": args.accept_encoding}
     load: dict[str, Any] = {"headers": headers, "connections": conns, "threads": args.threads}
     # POST scenarios consume ids: each wrk run gets its own slice of them.
     used = int(ctx.cache.get("bench", {}).get("used", 0))

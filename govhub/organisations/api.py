@@ -6,13 +6,19 @@ from collections.abc import Collection
 from typing import Any
 
 from govhub.organisations.actions import demo_organisation_ensure
-from govhub.organisations.data import MembershipInfo, OrganisationBrief, OrganisationInput
+from govhub.organisations.data import (
+    ORGANISATIONS_VERSION,
+    MembershipInfo,
+    OrganisationBrief,
+    OrganisationInput,
+)
 from govhub.organisations.kinds import KINDS, Kind, KindInfo, Sector, Subtype
 from govhub.organisations.models import Membership, Organisation, Role
 from govhub.organisations.queries import memberships_of
 
 __all__ = [
     "KINDS",
+    "ORGANISATIONS_VERSION",
     "Kind",
     "KindInfo",
     "MembershipInfo",
