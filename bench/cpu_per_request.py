@@ -1,5 +1,5 @@
 """CPU time per request through Django's whole handler, in one process, without a server or
-wrk: steadier than req/s on a shared machine (issue 10, item 4; ADR 0018).
+wrk: steadier than req/s on a shared machine (issue 10, item 4; ADR 0020).
 
     .venv/bin/python bench/cpu_per_request.py --db var/bench/govhub-bench.sqlite3 [--rounds 3]
 

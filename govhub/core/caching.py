@@ -9,7 +9,7 @@ message.
 A page is stored as rendered and gzip- and brotli-compressed (`govhub.core.encodings`): a hit
 picks the body the client accepts and does no compression. A cached page carries no secret (no
 CSRF token, no cookie, nobody's data), so compressing it leaks nothing (BREACH): see
-docs/adr/0018-compressed-page-cache-and-versions.md.
+docs/adr/0020-compressed-page-cache-and-versions.md.
 """
 
 from __future__ import annotations

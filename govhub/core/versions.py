@@ -8,7 +8,7 @@ to other nodes, no scan. Reading is one primary-key lookup (one `IN` for several
 Bumping after commit, never inside the transaction, matters twice: the counter row is never
 locked by the write's transaction (no hot row for concurrent writers), and no reader can see
 the new version before the data it stands for (a page rendered from the old data under the new
-key would stay wrong until it expired). See docs/adr/0018-compressed-page-cache-and-versions.md.
+key would stay wrong until it expired). See docs/adr/0020-compressed-page-cache-and-versions.md.
 """
 
 from __future__ import annotations
