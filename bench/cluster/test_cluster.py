@@ -175,21 +175,13 @@ def _brightpath(cluster: Cluster) -> tuple[int, int]:
     return organisation["id"], programme["id"]
 
 
-# The programme page's cache version ignores the names of the organisations it shows (issue
-# 10): until the cache versions of core/versions cover them, it shows the old name for up to
-# 600 s. Strict: once that lands this passes, and the mark must go.
-STALE_ON_MAIN = pytest.mark.xfail(
-    strict=True, reason="programme page cache version ignores organisation names (issue 10)"
-)
-
-
 @pytest.mark.parametrize(
     "page",
     [
         "/organisations/?q=BrightPath",
         "/organisations/{organisation}/",
         "/programmes/",
-        pytest.param("/programmes/{programme}/", marks=STALE_ON_MAIN),
+        "/programmes/{programme}/",
     ],
 )
 def test_a_renamed_organisation_shows_at_once_on_every_node(cluster, nodes, prepared, page):
