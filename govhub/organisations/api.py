@@ -6,6 +6,14 @@ from collections.abc import Collection
 from typing import Any
 
 from govhub.organisations.actions import demo_organisation_ensure
+from govhub.organisations.bench import (
+    ExistingOrganisations,
+    GeneratedOrganisations,
+    bench_members_add,
+    bench_organisations_analyze,
+    bench_organisations_existing,
+    bench_organisations_load,
+)
 from govhub.organisations.data import MembershipInfo, OrganisationBrief, OrganisationInput
 from govhub.organisations.kinds import KINDS, Kind, KindInfo, Sector, Subtype
 from govhub.organisations.models import Membership, Organisation, Role
@@ -13,6 +21,8 @@ from govhub.organisations.queries import memberships_of
 
 __all__ = [
     "KINDS",
+    "ExistingOrganisations",
+    "GeneratedOrganisations",
     "Kind",
     "KindInfo",
     "MembershipInfo",
@@ -21,6 +31,10 @@ __all__ = [
     "Role",
     "Sector",
     "Subtype",
+    "bench_members_add",
+    "bench_organisations_analyze",
+    "bench_organisations_existing",
+    "bench_organisations_load",
     "demo_organisation_ensure",
     "member_ids_of_kinds",
     "member_ids_of_organisations",
