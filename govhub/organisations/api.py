@@ -10,9 +10,9 @@ from govhub.organisations.bench import (
     ExistingOrganisations,
     GeneratedOrganisations,
     bench_members_add,
-    bench_organisations_analyze,
     bench_organisations_existing,
     bench_organisations_load,
+    organisation_tables_analyze,
 )
 from govhub.organisations.data import MembershipInfo, OrganisationBrief, OrganisationInput
 from govhub.organisations.kinds import KINDS, Kind, KindInfo, Sector, Subtype
@@ -32,7 +32,6 @@ __all__ = [
     "Sector",
     "Subtype",
     "bench_members_add",
-    "bench_organisations_analyze",
     "bench_organisations_existing",
     "bench_organisations_load",
     "demo_organisation_ensure",
@@ -41,6 +40,7 @@ __all__ = [
     "memberships_for",
     "organisation_choices",
     "organisation_names",
+    "organisation_tables_analyze",
     "organisations_brief",
 ]
 

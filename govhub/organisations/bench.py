@@ -224,6 +224,6 @@ def bench_members_add(*, user: Any, organisation_ids: list[int]) -> None:
     )
 
 
-def bench_organisations_analyze() -> None:
+def organisation_tables_analyze() -> None:
     """Refresh the planner's statistics of the organisation tables after a load."""
     bulk_analyze(Organisation, Membership)

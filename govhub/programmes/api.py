@@ -2,9 +2,9 @@
 
 from govhub.programmes.actions import contribution_add
 from govhub.programmes.bench import (
-    bench_programmes_analyze,
     bench_programmes_create,
     bench_programmes_load,
+    programme_tables_analyze,
 )
 from govhub.programmes.demo import demo_history_spread, demo_programmes_discard
 from govhub.programmes.governance import GovernanceModel, current_model
@@ -18,7 +18,6 @@ from govhub.programmes.transitions import (
 
 __all__ = [
     "GovernanceModel",
-    "bench_programmes_analyze",
     "bench_programmes_create",
     "bench_programmes_load",
     "contribution_add",
@@ -29,5 +28,6 @@ __all__ = [
     "programme_create",
     "programme_issue",
     "programme_return",
+    "programme_tables_analyze",
     "programme_titles",
 ]

@@ -278,7 +278,7 @@ def bench_programmes_load(
     return range(first, first + count)
 
 
-def bench_programmes_analyze() -> None:
+def programme_tables_analyze() -> None:
     """Refresh the planner's statistics of the programme tables (and of their workflow
     instances) after a load."""
     bulk_analyze(Programme, Contribution, Programme._meta.get_field("workflow").related_model)

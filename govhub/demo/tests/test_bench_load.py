@@ -5,6 +5,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import override_settings
 
 from govhub.core.models import AuditEntry
@@ -51,12 +52,13 @@ def test_bench_load_writes_organisations_as_the_actions_would():
         assert bool(org.subtype) == bool(KIND_INFO[org.kind].subtypes)
         assert org.search_names == org.names_for_search()
         assert org.parent is None or org.parent.kind in ALLOWED_PARENT_KINDS[org.kind]
-        assert org.parent is None or org.parent_id < org.pk
+        assert org.parent is None or org.parent.pk < org.pk
     with_parent = Organisation.objects.filter(parent__isnull=False).count()
     translated = Organisation.objects.exclude(name_translations={}).count()
     assert 100 < with_parent < 250
     assert 200 < translated < 400
     sample = Organisation.objects.exclude(name_translations={}).first()
+    assert sample is not None
     assert set(sample.name_translations) == {"ru", "fa-af"}
     assert AuditEntry.objects.count() == 0  # generated data has no audit trail
 
@@ -74,6 +76,7 @@ def test_bench_load_puts_each_programme_on_its_workflow_at_its_step():
     assert WorkflowInstance.objects.count() == 600
     assert WorkflowDecision.objects.count() == 0
     for p in programmes:
+        assert p.workflow is not None
         assert p.workflow.subject_id == str(p.pk)
         assert p.workflow.state == model.state_of(p.current_step)
         assert p.workflow.entered_at == p.step_started_at
@@ -119,3 +122,24 @@ def test_bench_load_programmes_only_uses_the_organisations_there(client):
     assert client.get(f"/organisations/{organisation.pk}/").status_code == 200
     assert client.get("/organisations/").status_code == 200
     assert client.get("/programmes/").status_code == 200
+
+
+def analyzed(table: str) -> bool:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = %s",
+                [table],
+            )
+        else:
+            cursor.execute("SELECT count(*) > 0 FROM sqlite_stat1 WHERE tbl = %s", [table])
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+@override_settings(GOVHUB_DEMO=True)
+def test_demo_refreshes_the_planner_statistics_after_generating_organisations():
+    # when: the demo with generated organisations
+    call_command("demo", "--extra-organisations", "30", stdout=io.StringIO())
+    # then: the organisations table has statistics (lookups by name use the name index)
+    assert analyzed("organisations_organisation")
