@@ -1059,11 +1059,7 @@ def main(argv: list[str] | None = None) -> int:
         ],
         "failures": failures,
     }
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"\nbench: results written to {args.output}")
-    if failures:
-        print("bench: FAILED:\n  " + "\n  ".join(failures), file=sys.stderr)
+    if not write_report(args, report):
         return 1
     missed = [
         f"{r['scenario']} ({', '.join(r['target_problems'])})" for r in rows if r["target_problems"]
@@ -1077,6 +1073,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.check_targets:
             return 3
     return 0
+
+
+def write_report(args: argparse.Namespace, report: dict[str, Any]) -> bool:
+    """Write the JSON; print the failures. Whether the run is free of failures."""
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"\nbench: results written to {args.output}")
+    if report["failures"]:
+        print("bench: FAILED:\n  " + "\n  ".join(report["failures"]), file=sys.stderr)
+        return False
+    return True
 
 
 def main_scale(args: argparse.Namespace, wrk: str) -> int:
@@ -1108,11 +1115,7 @@ def main_scale(args: argparse.Namespace, wrk: str) -> int:
         "growth": growth,
         "failures": failures,
     }
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"\nbench: results written to {args.output}")
-    if failures:
-        print("bench: FAILED:\n  " + "\n  ".join(failures), file=sys.stderr)
+    if not write_report(args, report):
         return 1
     missed = [g["scenario"] for g in growth if not g["met"]]
     if missed:
