@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.utils import timezone
 
 from govhub.core.api import bulk_analyze, bulk_ids_settle, bulk_insert, bulk_next_id
@@ -211,6 +211,7 @@ def bench_organisations_load(
     for rows in _batches(count, batch):
         with transaction.atomic():
             bulk_insert(Organisation, FIELDS, (_row(i, first_id, rng, now) for i in rows))
+        reset_queries()  # with DEBUG on, Django keeps every statement (each batch's, large)
     bulk_ids_settle(Organisation)
     return GeneratedOrganisations(first_id=first_id, count=count)
 

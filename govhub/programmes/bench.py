@@ -11,7 +11,7 @@ import random
 from datetime import timedelta
 from typing import Any, Protocol
 
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.utils import timezone
 
 from govhub.core.api import (
@@ -274,6 +274,7 @@ def bench_programmes_load(
             contributions += more
         with transaction.atomic():
             _write(rows, contributions, ctx)
+        reset_queries()  # with DEBUG on, Django keeps every statement (each batch's, large)
     bulk_ids_settle(Programme)
     return range(first, first + count)
 
