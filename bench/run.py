@@ -45,8 +45,9 @@ SERVER_LOG = VAR_BENCH / "server.log"
 EXTRA_ORGANISATIONS = 974  # + 26 demo organisations = 1,000
 DEMO_ORGANISATIONS = 26
 # Step-1 programmes for the advance scenarios: this many per second of wrk run (warm-ups
-# included) of each advance scenario, a generous bound on the rate; every run takes fresh ids.
-ADVANCES_PER_SECOND = 800
+# included) of each advance scenario and wrk thread, a generous bound on the rate (about 350
+# a second at best here); every run takes fresh ids.
+ADVANCES_PER_SECOND = 500
 SEARCH_TERM = "water"
 # The scenarios whose latency must stay flat from 1,000 to 1,000,000 records (issue 10).
 SCALE_SCENARIOS = (
@@ -863,10 +864,13 @@ def run_scenario(
         # POST scenarios consume ids: each wrk run starts after every id an earlier run (of
         # any scenario, warm-ups included) may have taken: the requests wrk completed, and
         # one in flight per connection when it stopped.
-        start = fresh_ids(ctx, seconds) if scenario.lua is not None else 0
+        start = fresh_ids(ctx, seconds * args.threads) if scenario.lua is not None else 0
         result = parse_wrk(run_wrk(wrk, url, seconds=seconds, script=script(start), **load))
         if scenario.lua is not None:
-            ctx.cache["bench"]["used"] = start + result.requests + conns
+            # Threads take interleaved ids (thread i: i, i + threads, ...), and one may have
+            # sent more than the others: the highest id taken is at most this far on.
+            taken = args.threads * (result.requests + conns + 1)
+            ctx.cache["bench"]["used"] = start + taken
             ctx.ids.write_text(json.dumps(ctx.cache["bench"]))
         return result
 
@@ -940,7 +944,8 @@ def bench_programmes_needed(args: argparse.Namespace) -> int:
     """Step-1 programmes enough for every advance run asked for (warm-ups included)."""
     advancing = sum(1 for s in args.scenarios if s.lua is not None)
     seconds = args.warmup + args.repeat * args.duration
-    return max(1, advancing * seconds * ADVANCES_PER_SECOND)  # 1: the large ones come too
+    per_second = ADVANCES_PER_SECOND * args.threads  # see `measured` in run_scenario
+    return max(1, advancing * seconds * per_second)  # 1: the large ones come too
 
 
 def prepare(args: argparse.Namespace, records: int | None) -> tuple[Context, str, dict[str, Any]]:
