@@ -267,6 +267,13 @@ SCENARIOS: list[Scenario] = [
         description="an organisation's page (the demo's capital: the same at every size)",
     ),
     Scenario(
+        "map_page",
+        "/indices/",
+        check=expect_text("Denmark"),
+        target_ratio=0.50,
+        description="the world map of the EGDI (138 KB of HTML), anonymous and cached",
+    ),
+    Scenario(
         "api_me",
         "/api/v1/me",
         setup=api_token,
@@ -779,6 +786,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--server-threads", type=int, help="view threads per worker (serve's --threads)"
     )
     parser.add_argument("--only", help=f"comma-separated scenarios: {','.join(names)}")
+    parser.add_argument(
+        "--accept-encoding",
+        default="",
+        help="send this Accept-Encoding with the load, e.g. 'gzip, br' (default: none)",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS_FILE, help="results JSON")
     parser.add_argument(
         "--reuse-db",
@@ -858,6 +870,8 @@ def run_scenario(
         f"bench: {scenario.name}: {conns} connections, warm-up {args.warmup:g}s, "
         f"run {args.duration:g}s"
     )
+    if args.accept_encoding:  # the load only: the preflight checks read plain bodies
+        headers = {**headers, "Accept-Encoding": args.accept_encoding}
     load: dict[str, Any] = {"headers": headers, "connections": conns, "threads": args.threads}
 
     def measured(seconds: int) -> WrkResult:

@@ -60,7 +60,8 @@ def mfa_rule_register(
     _SQL.clear()
 
 
-def _rules_in_force() -> tuple[str, ...]:
+def mfa_rules_in_force() -> tuple[str, ...]:
+    """The names of the rules that apply now (part of every prebuilt MFA query's key)."""
     return tuple(name for name, rule in sorted(_RULES.items()) if rule.applies())
 
 
@@ -71,7 +72,7 @@ def mfa_annotations(user_ref: str, rules: tuple[str, ...] | None = None) -> dict
 
     prefix = "" if user_ref == "pk" else f"{user_ref}__"
     privileged = Q(**{f"{prefix}is_staff": True}) | Q(**{f"{prefix}is_superuser": True})
-    for name in _rules_in_force() if rules is None else rules:
+    for name in mfa_rules_in_force() if rules is None else rules:
         privileged |= Q(_RULES[name].condition(OuterRef(user_ref)))
     return {
         "mfa_privileged": Case(
@@ -97,7 +98,7 @@ class MfaStatus:
 def _status_sql(alias: str) -> tuple[str, tuple[Any, ...]]:
     from govhub.accounts.models import User
 
-    rules = _rules_in_force()
+    rules = mfa_rules_in_force()
     key = (alias, rules)
     if key not in _SQL:
         # Annotations built from a dict are invisible to django-stubs' field check.

@@ -62,7 +62,9 @@ from govhub.core.permissions import AUTHENTICATED, PUBLIC, api_access, declare, 
 from govhub.core.responses import envelope, error_response
 from govhub.core.rest import PUBLIC_OPERATION, PageNumber
 from govhub.core.security_cache import security_cache
+from govhub.core.versions import version_sql, versions_bump, versions_read
 from govhub.core.workflow import (
+    TransitionTaken,
     Unmet,
     alert_handler_register,
     definition_register,
@@ -109,6 +111,7 @@ __all__ = [
     "PageNumber",
     "ReferenceSource",
     "RuleBroken",
+    "TransitionTaken",
     "Unmet",
     "access_file",
     "alert_handler_register",
@@ -166,6 +169,9 @@ __all__ = [
     "subject_register",
     "transition_listener_register",
     "verify_document",
+    "version_sql",
+    "versions_bump",
+    "versions_read",
     "without_bidi_controls",
     "workflow_adopt",
     "workflow_alert_claim",

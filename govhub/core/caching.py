@@ -2,8 +2,14 @@
 
 Signed-in people, pages that set cookies or use a CSRF token, and requests with pending
 messages are never cached, so nothing personal is ever shared. A page whose content depends
-on data passes a `version` function (a cheap query); a new version is a new cache key, so
-edits show at once on every web node without any invalidation message.
+on data passes a `version` function (an index lookup: see `govhub.core.versions`); a new
+version is a new cache key, so edits show at once on every web node without any invalidation
+message.
+
+A page is stored as rendered and gzip- and brotli-compressed (`govhub.core.encodings`): a hit
+picks the body the client accepts and does no compression. A cached page carries no secret (no
+CSRF token, no cookie, nobody's data), so compressing it leaks nothing (BREACH): see
+docs/adr/0020-compressed-page-cache-and-versions.md.
 """
 
 from __future__ import annotations
@@ -16,9 +22,15 @@ from typing import Any
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
+from govhub.core.encodings import IDENTITY, choose_encoding, encodings_of
+
 View = Callable[..., HttpResponse]
+# The stored entry is (content type, {coding: body}); the prefix names that format, so entries
+# of an older format in a shared cache are never misread.
+KEY_PREFIX = "govhub:page:v2:"
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
@@ -62,16 +74,31 @@ def anonymous_page_cache(
             parts = [get_language() or "", key(request) if key else request.path]
             if version is not None:
                 parts.append(version(request))
-            cache_key = "govhub:page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+            cache_key = KEY_PREFIX + hashlib.sha256("|".join(parts).encode()).hexdigest()
             cached = cache.get(cache_key)
             if cached is not None:
-                content, content_type = cached
-                return HttpResponse(content, content_type=content_type)
+                content_type, bodies = cached
+                return _encoded(request, HttpResponse(content_type=content_type), bodies)
             response = view(request, *args, **kwargs)
-            if _cacheable_response(request, response):
-                cache.set(cache_key, (response.content, response["Content-Type"]), seconds)
-            return response
+            if not _cacheable_response(request, response):
+                return response
+            bodies = encodings_of(response.content)
+            cache.set(cache_key, (response["Content-Type"], bodies), seconds)
+            return _encoded(request, response, bodies)
 
         return wrapped
 
     return decorator
+
+
+def _encoded(
+    request: HttpRequest, response: HttpResponse, bodies: dict[str, bytes]
+) -> HttpResponse:
+    """`response` with the body in the coding the client prefers among those stored."""
+    coding = choose_encoding(request.META.get("HTTP_ACCEPT_ENCODING", ""), tuple(bodies))
+    response.content = bodies[coding]
+    if coding != IDENTITY:
+        response["Content-Encoding"] = coding
+    # Shared caches in front must keep one copy per coding.
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response

@@ -168,6 +168,17 @@ class IssuedDocument(models.Model):
         return f"{self.number} {self.title}"
 
 
+class DataVersion(models.Model):
+    """A named counter that cached pages put in their keys (govhub.core.versions): bumped after
+    each committed write that changes what those pages show, read by primary key."""
+
+    name = models.CharField(primary_key=True, max_length=100)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"
+
+
 # Defined in their own package; imported last, as that package reads the models above.
 from govhub.core.forms.models import AnsweredForm, FormDefinition, FormStatus  # noqa: E402
 

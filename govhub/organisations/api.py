@@ -14,13 +14,19 @@ from govhub.organisations.bench import (
     bench_organisations_load,
     organisation_tables_analyze,
 )
-from govhub.organisations.data import MembershipInfo, OrganisationBrief, OrganisationInput
+from govhub.organisations.data import (
+    ORGANISATIONS_VERSION,
+    MembershipInfo,
+    OrganisationBrief,
+    OrganisationInput,
+)
 from govhub.organisations.kinds import KINDS, Kind, KindInfo, Sector, Subtype
 from govhub.organisations.models import Membership, Organisation, Role
 from govhub.organisations.queries import memberships_of
 
 __all__ = [
     "KINDS",
+    "ORGANISATIONS_VERSION",
     "ExistingOrganisations",
     "GeneratedOrganisations",
     "Kind",
@@ -47,15 +53,19 @@ __all__ = [
 
 def memberships_for(user: Any) -> list[MembershipInfo]:
     """The organisations a person acts for, as plain data."""
+    # Five columns, not two model instances per row: every request of a member asks this.
+    rows = memberships_of(user).values_list(
+        "organisation_id",
+        "organisation__name",
+        "organisation__kind",
+        "organisation__sector",
+        "role",
+    )
     return [
         MembershipInfo(
-            organisation_id=m.organisation_id,
-            organisation_name=m.organisation.name,
-            kind=m.organisation.kind,
-            sector=m.organisation.sector,
-            role=m.role,
+            organisation_id=org_id, organisation_name=name, kind=kind, sector=sector, role=role
         )
-        for m in memberships_of(user)
+        for org_id, name, kind, sector, role in rows
     ]
 
 

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The data version (govhub.core.versions) of everything organisations show to others: names,
+# kinds, parents, which are active. Bumped by every organisation write; in the cache key of
+# every cached page that shows an organisation (the directory, programme pages).
+ORGANISATIONS_VERSION = "organisations"
+
 
 @dataclass(frozen=True)
 class OrganisationInput:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import QuerySet, TextField
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
 
+from govhub.core.api import versions_read
+from govhub.organisations.data import ORGANISATIONS_VERSION
 from govhub.organisations.models import Invitation, InvitationStatus, Membership, Organisation
 
 
@@ -39,14 +40,9 @@ def organisation_list(
 
 
 def directory_version() -> str:
-    """Changes whenever any organisation is added, removed or edited (one aggregate query)."""
-    # Raw SQL on purpose: it runs on every anonymous directory view, and building the same
-    # aggregate through the ORM cost 2 ms, most of a cached page.
-    table = connection.ops.quote_name(Organisation._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*), MAX(updated_at) FROM {table}")  # noqa: S608
-        count, last = cursor.fetchone()
-    return f"{count}:{last}"
+    """Changes whenever any organisation is added, removed or edited (one primary-key lookup:
+    the organisations' data version, bumped by their actions)."""
+    return versions_read(ORGANISATIONS_VERSION)
 
 
 def organisation_children(organisation: Organisation) -> QuerySet[Organisation]:

@@ -33,6 +33,7 @@ from govhub.programmes.models import (
     Visibility,
 )
 from govhub.programmes.references import form_key
+from govhub.programmes.versions import programme_changed
 
 # Types only the lead agency may add (it answers, drafts and splits the work).
 LEAD_AGENCY_TYPES = {"answer", "draft", "task"}
@@ -203,6 +204,7 @@ def contribution_add(
             organisation_id=membership.organisation_id,
             changes=changes,
         )
+        programme_changed(programme.pk)
     return contribution
 
 
@@ -356,6 +358,7 @@ def contribution_withdraw(
             reason=_reason(reason, required=False),
             verb="contribution.withdraw",
         )
+        programme_changed(locked.programme.pk)
     return contribution
 
 
@@ -383,6 +386,7 @@ def contribution_set_aside(
             reason=_reason(reason, required=True),
             verb="contribution.set_aside",
         )
+        programme_changed(locked.programme.pk)
     return contribution
 
 

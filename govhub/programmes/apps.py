@@ -14,7 +14,7 @@ class ProgrammesConfig(AppConfig):
             document_subject_register,
             subject_register,
         )
-        from govhub.programmes import checks, guards, inputs, notices  # noqa: F401 (checks)
+        from govhub.programmes import checks, guards, inputs, notices, versions  # noqa: F401
         from govhub.programmes.governance import DEFAULT_PATH, SUBJECT
         from govhub.programmes.references import forms_check, references_register
 
@@ -33,3 +33,5 @@ class ProgrammesConfig(AppConfig):
         subject_register(SUBJECT, can_view=inputs.can_view_subject)
         # Reminders before a step's deadline and escalations after it (the periodic sweep).
         alert_handler_register(SUBJECT, notices.deadline_alert)
+        # Each committed decision changes the programme's cached page (govhub.core.versions).
+        versions.register()

@@ -7,24 +7,21 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Case,
-    Count,
     Exists,
-    Max,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
     Value,
     When,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhub.core.api import InvalidInput, NotFound, workflow_decisions
-from govhub.organisations.api import memberships_for
+from govhub.core.api import InvalidInput, NotFound, version_sql, workflow_decisions
+from govhub.organisations.api import ORGANISATIONS_VERSION, memberships_for
 from govhub.programmes import outcomes
 from govhub.programmes.governance import (
     SUBJECT,
@@ -42,6 +39,7 @@ from govhub.programmes.models import (
     Visibility,
 )
 from govhub.programmes.permissions import can_view_programme
+from govhub.programmes.versions import programme_version_name
 
 
 def programme_list(
@@ -261,57 +259,43 @@ def decision_list(*, programme: Programme) -> list[StepDecision]:
     return [replace(d, organisation_name=names.get(d.organisation_id or 0, "")) for d in decisions]
 
 
+# What a programme page's cache key holds of its row (besides its data versions): the issued
+# document has no write in programmes' reach to bump a version, and the deadline passing needs
+# the date anyway.
+_VERSION_FIELDS = (
+    "current_step",
+    "status",
+    "document_id",
+    "created_at",
+    "step_started_at",
+    "lead_agency",
+    "deadline",
+)
+
+
+def _programme_version_sql() -> str:
+    def column(name: str) -> str:
+        return connection.ops.quote_name(str(Programme._meta.get_field(name).column))  # type: ignore[union-attr]
+
+    columns = ", ".join(column(f) for f in _VERSION_FIELDS)
+    table = connection.ops.quote_name(Programme._meta.db_table)
+    return (
+        f"SELECT {version_sql()}, {version_sql()}, {columns}, "  # noqa: S608
+        f"CASE WHEN {column('deadline')} < %s THEN 1 ELSE 0 END "
+        f"FROM {table} WHERE {column('id')} = %s"
+    )
+
+
 def programme_version(programme_id: int) -> str:
-    """Changes whenever the programme's page could: a new artefact, decision, document or
-    next cycle (all append-only), an artefact withdrawn or set aside, or the deadline
-    passing. One query."""
-    contributions = (
-        Contribution.objects.filter(programme=OuterRef("pk"))
-        .values("programme")
-        .annotate(last=Max("id"))
-        .values("last")
-    )
-    # Contributions are withdrawn or set aside once each, never restored: the count of those
-    # changes with every such decision.
-    retired = (
-        Contribution.objects.filter(programme=OuterRef("pk"))
-        .exclude(status=ContributionStatus.ACTIVE)
-        .values("programme")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    # The next cycle shows once it is public (past step 1): its step is part of the version.
-    cycles = (
-        Programme.objects.filter(previous_cycle=OuterRef("pk"))
-        .values("previous_cycle")
-        .annotate(last=Max("id"), steps=Sum("current_step"))
-        .values("steps")
-    )
-    row = (
-        Programme.objects.filter(pk=programme_id)
-        .annotate(
-            c=Subquery(contributions),
-            r=Subquery(retired),
-            n=Subquery(cycles),
-        )
-        .values_list(
-            "current_step",
-            "status",
-            "document_id",
-            "step_started_at",
-            "c",
-            "r",
-            "n",
-            "lead_agency_id",
-            "deadline",
-        )
-        .first()
-    )
-    if row is None:
-        return ""
-    deadline = row[-1]
-    overdue = deadline is not None and deadline < timezone.now()
-    return f"{row!r}:{overdue}"
+    """Changes whenever the programme's page could: any write to it (its data version, bumped
+    by its actions and after each workflow decision), an organisation renamed (all of them
+    share one version), a document issued, or the deadline passing. One query, by primary key
+    (prebuilt SQL: through the ORM, building it cost twice the rest of a cached hit)."""
+    names = (programme_version_name(programme_id), ORGANISATIONS_VERSION)
+    with connection.cursor() as cursor:
+        cursor.execute(_programme_version_sql(), [*names, timezone.now(), programme_id])
+        row = cursor.fetchone()
+    return "" if row is None else repr(tuple(row))
 
 
 # What the steps produce: versions of the programme document and the review's achievement.

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from govhub.core import context
 from govhub.core.audit.keys import AuditKeys, audit_keys
+from govhub.core.db import statements
 from govhub.core.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
@@ -75,30 +76,74 @@ def audit_record(
     """
     keys = audit_keys()  # a missing key fails before anything is locked
     ctx = context.current()
+    entry = AuditEntry(  # all but its place and time in the chain, made before the lock
+        actor_id=getattr(actor, "pk", None),
+        actor_label=str(getattr(actor, "email", "") or "")[:254],
+        organisation_id=organisation_id,
+        verb=verb,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_label=(target_label or (str(target) if target is not None else ""))[:254],
+        changes=_jsonable(changes or {}),
+        request_id=ctx.request_id,
+        client_address=ctx.client_address,
+        key_id=keys.current_id,
+    )
     with transaction.atomic(savepoint=False):
+        if statements.prebuilt():
+            _append_prebuilt(entry, keys)
+            return entry
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-        entry = AuditEntry(
-            sequence=head.last_sequence + 1,
-            created_at=timezone.now(),
-            actor_id=getattr(actor, "pk", None),
-            actor_label=str(getattr(actor, "email", "") or "")[:254],
-            organisation_id=organisation_id,
-            verb=verb,
-            target_type=target._meta.label_lower if target is not None else "",
-            target_id=str(target.pk) if target is not None else "",
-            target_label=(target_label or (str(target) if target is not None else ""))[:254],
-            changes=_jsonable(changes or {}),
-            request_id=ctx.request_id,
-            client_address=ctx.client_address,
-            prev_hash=head.last_hash or GENESIS,
-            key_id=keys.current_id,
-        )
-        entry.entry_hash = compute_hash(entry, keys)
+        _chain(entry, keys, head.last_sequence, head.last_hash)
         entry.save()
         head.last_sequence = entry.sequence
         head.last_hash = entry.entry_hash
         head.save(update_fields=["last_sequence", "last_hash"])
     return entry
+
+
+def _chain(entry: AuditEntry, keys: AuditKeys, last_sequence: int, last_hash: str) -> None:
+    entry.sequence = last_sequence + 1
+    entry.created_at = timezone.now()  # times follow the sequence
+    entry.prev_hash = last_hash or GENESIS
+    entry.entry_hash = compute_hash(entry, keys)
+
+
+def _append_prebuilt(entry: AuditEntry, keys: AuditKeys) -> None:
+    """Two statements (PostgreSQL): take the next sequence number, which locks the head
+    until commit; then insert the entry and set the head's hash together."""
+    last_sequence, last_hash = _take_next_sequence()
+    _chain(entry, keys, last_sequence, last_hash)
+    columns, placeholders = statements.insert_columns(AuditEntry)
+    head = statements.table(AuditHead)
+    inserted = statements.run(
+        f"WITH entry AS (INSERT INTO {statements.table(AuditEntry)} ({columns}) "  # noqa: S608
+        f"VALUES ({placeholders}) RETURNING id) "
+        f"UPDATE {head} SET {statements.column(AuditHead, 'last_hash')} = %s WHERE id = 1 "
+        "RETURNING (SELECT id FROM entry)",
+        [*statements.insert_values(entry), entry.entry_hash],
+    )
+    if inserted is None:
+        raise RuntimeError("the audit head vanished during an append")
+    entry.pk = inserted[0]
+    entry._state.adding = False
+    entry._state.db = "default"
+
+
+def _take_next_sequence() -> tuple[int, str]:
+    """The head's last sequence number and hash, the number moved on by one (PostgreSQL)."""
+    sequence = statements.column(AuditHead, "last_sequence")
+    sql = (
+        f"UPDATE {statements.table(AuditHead)} SET {sequence} = {sequence} + 1 "  # noqa: S608
+        f"WHERE id = 1 RETURNING {sequence}, {statements.column(AuditHead, 'last_hash')}"
+    )
+    row = statements.run(sql, [])
+    if row is None:  # the first entry ever: make the head, then take it
+        AuditHead.objects.get_or_create(pk=1)
+        row = statements.run(sql, [])
+    if row is None:
+        raise RuntimeError("the audit head could not be made")
+    return int(row[0]) - 1, str(row[1])
 
 
 def audit_list(

@@ -98,3 +98,25 @@ def test_a_writer_that_waits_too_long_gets_sqlites_own_error(database: Path):
     again.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
     again.commit()
     again.close()
+
+
+def test_a_waiting_writer_blocks_in_the_kernel_instead_of_polling(database: Path, monkeypatch):
+    # given: every flock call counted
+    import fcntl
+
+    calls: list[int] = []
+    real_flock = fcntl.flock
+
+    def counted(fd: int, operation: int) -> None:
+        calls.append(operation)
+        real_flock(fd, operation)
+
+    monkeypatch.setattr(fcntl, "flock", counted)
+    # when: a second writer waits half a second for the first
+    events = _take_turns(database, hold=0.5)
+    # then: it tried once without waiting, then waited in one blocking call (a poll every
+    # 2 ms would have made some 250 calls); each writer let go once
+    assert [name for name, _at in events][2:] == ["second began", "second committed"]
+    tries = [op for op in calls if op != fcntl.LOCK_UN]
+    assert len(tries) == 3  # the first's; the second's try, then its blocking wait
+    assert tries.count(fcntl.LOCK_EX) == 1

@@ -19,9 +19,10 @@ from govhub.core.api import (
     RuleBroken,
     audit_record,
     reject_nul,
+    versions_bump,
 )
 from govhub.organisations import permissions
-from govhub.organisations.data import OrganisationInput
+from govhub.organisations.data import ORGANISATIONS_VERSION, OrganisationInput
 from govhub.organisations.kinds import ALLOWED_PARENT_KINDS, KIND_INFO, sector_of
 from govhub.organisations.models import Membership, Organisation, Role
 
@@ -141,6 +142,7 @@ def organisation_create(*, actor: Any, data: OrganisationInput) -> Organisation:
             organisation_id=organisation.pk,
             changes={f: getattr(organisation, f) for f in PROFILE_FIELDS},
         )
+        versions_bump(ORGANISATIONS_VERSION)
     return organisation
 
 
@@ -197,6 +199,7 @@ def organisation_update(
                 organisation_id=organisation.pk,
                 changes=diff,
             )
+            versions_bump(ORGANISATIONS_VERSION)
     return organisation
 
 
@@ -269,6 +272,7 @@ def organisation_reclassify(
             organisation_id=organisation.pk,
             changes={**diff, "reason": reason},
         )
+        versions_bump(ORGANISATIONS_VERSION)
     return organisation
 
 
@@ -310,6 +314,7 @@ def demo_organisation_ensure(*, data: OrganisationInput, managers: tuple[Any, ..
                 organisation_id=organisation.pk,
                 changes={"demo": True},
             )
+            versions_bump(ORGANISATIONS_VERSION)
         for user in managers:
             _, created = Membership.objects.get_or_create(
                 user=user, organisation=organisation, defaults={"role": Role.MANAGER}

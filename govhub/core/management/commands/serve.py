@@ -1,4 +1,4 @@
-"""`govhub serve [--port N] [--workers N] [--threads N] [--with-worker]`: the production server.
+"""`govhub serve [--port N] [--workers N] [--threads N] [--with-worker] [--no-collectstatic]`.
 
 gunicorn's asyncio (ASGI) worker in front of GovHub's ASGI handler (config/asgi.py): each
 worker's event loop reads whole requests before Django sees them, so slow clients cannot hold
@@ -52,6 +52,12 @@ class Command(BaseCommand):
             help="also run `govhub db_worker` and `govhub sweep --every 60` as child processes, "
             "which stop with the server (one command for development and small sites)",
         )
+        parser.add_argument(
+            "--no-collectstatic",
+            action="store_true",
+            help="do not collect static files first: they already are (a container image "
+            "collects them when it is built; several nodes must not rewrite a shared STATIC_ROOT)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from gunicorn.app.wsgiapp import WSGIApplication
@@ -62,7 +68,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
         # Static files are served by WhiteNoise from STATIC_ROOT (hashed, compressed).
-        if not (settings.DEBUG or settings.TESTING):
+        if not (settings.DEBUG or settings.TESTING or options["no_collectstatic"]):
             call_command("collectstatic", interactive=False, verbosity=0)
         argv = [
             "gunicorn",

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhub.core.audit import audit_record
+from govhub.core.db import statements
 from govhub.core.errors import Conflict, InvalidInput, RuleBroken
 from govhub.core.workflow import timing
 from govhub.core.workflow.calendar import working_calendar
@@ -91,18 +92,10 @@ def commit(plan: Planned) -> WorkflowDecision:
     """Write a checked plan: one short transaction, or 409 state_changed if the instance
     changed since it was read (then nothing is written)."""
     instance = plan.instance
+    from_state = instance.state
+    changes = {"state": plan.to_state, **plan.changes}
     with transaction.atomic():
-        updated = WorkflowInstance.objects.filter(
-            pk=instance.pk, revision=instance.revision, state=instance.state
-        ).update(revision=F("revision") + 1, state=plan.to_state, **plan.changes)
-        if updated != 1:
-            raise state_changed()
-        from_state = instance.state
-        instance.revision += 1
-        instance.state = plan.to_state
-        for name, value in plan.changes.items():
-            setattr(instance, name, value)
-        decision = WorkflowDecision.objects.create(
+        decision = WorkflowDecision(
             instance=instance,
             kind=plan.kind,
             transition=plan.transition,
@@ -113,14 +106,61 @@ def commit(plan: Planned) -> WorkflowDecision:
             actor=plan.actor if getattr(plan.actor, "pk", None) else None,
             organisation_id=plan.organisation_id,
             created_at=timezone.now(),
-            deadline=instance.deadline,
+            deadline=changes.get("deadline", instance.deadline),
         )
-        _record(plan, decision)
+        if statements.prebuilt():
+            _move_and_decide(instance, changes, decision)
+        else:
+            updated = WorkflowInstance.objects.filter(
+                pk=instance.pk, revision=instance.revision, state=from_state
+            ).update(revision=F("revision") + 1, **changes)
+            if updated != 1:
+                raise state_changed()
+            decision.save(force_insert=True)
+        instance.revision += 1
+        for name, value in changes.items():
+            setattr(instance, name, value)
         if plan.within is not None:
             plan.within(decision)
+        _record(plan, decision)  # last: the audit chain's head stays locked only to commit
         taken = _taken(instance, decision)
         transaction.on_commit(lambda: _tell_listeners(taken))
     return decision
+
+
+def _move_and_decide(
+    instance: WorkflowInstance, changes: dict[str, Any], decision: WorkflowDecision
+) -> None:
+    """The conditional update and the decision's insert as one statement (PostgreSQL): no
+    row moved, nothing inserted, 409 state_changed."""
+    columns, placeholders = statements.insert_columns(WorkflowDecision)
+    revision = statements.column(WorkflowInstance, "revision")
+    same = (
+        f"{statements.column(WorkflowInstance, 'id')} = %s AND {revision} = %s "
+        f"AND {statements.column(WorkflowInstance, 'state')} = %s"
+    )
+    sql = (
+        f"WITH moved AS (UPDATE {statements.table(WorkflowInstance)} "  # noqa: S608
+        f"SET {revision} = {revision} + 1, {statements.set_clause(WorkflowInstance, changes)} "
+        f"WHERE {same} RETURNING 1) "
+        f"INSERT INTO {statements.table(WorkflowDecision)} ({columns}) "
+        f"SELECT {placeholders} FROM moved RETURNING id"
+    )
+    row = statements.run(
+        sql,
+        [
+            *statements.set_values(WorkflowInstance, changes),
+            instance.pk,
+            instance.revision,
+            instance.state,
+            *statements.insert_values(decision),
+        ],
+    )
+    if row is None:
+        raise state_changed()
+    decision.pk = row[0]
+    decision._state.adding = False
+    decision._state.db = "default"
 
 
 def _record(plan: Planned, decision: WorkflowDecision) -> None:
@@ -232,9 +272,9 @@ def workflow_start(
             )
             plan = Planned(instance, definition, actor, DecisionKind.START, state.key, {})
             plan.organisation_id = organisation_id
-            _record(plan, decision)
             if within is not None:
                 within(decision)
+            _record(plan, decision)
             taken = _taken(instance, decision)
             transaction.on_commit(lambda: _tell_listeners(taken))
     except IntegrityError as exc:

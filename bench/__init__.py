@@ -1,0 +1,1 @@
+"""Benchmarks and load tools (`make bench`, `bench/cluster`)."""

@@ -1,0 +1,1 @@
+"""`bench/cluster`: GovHub scaled out on loopback (nodes, workers, nginx, PostgreSQL, Redis)."""
