@@ -33,6 +33,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import scale  # bench/scale.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "bench"
 VAR_BENCH = ROOT / "var" / "bench"
@@ -41,8 +43,22 @@ SQLITE_FILE = VAR_BENCH / "govhub-bench.sqlite3"
 SERVER_LOG = VAR_BENCH / "server.log"
 
 EXTRA_ORGANISATIONS = 974  # + 26 demo organisations = 1,000
-BENCH_PROGRAMMES = 12_000  # step-1 programmes for the advance scenarios (4 slices)
-IDS_PER_RUN = 3_000  # ids one wrk run of `advance` may consume (a generous bound)
+DEMO_ORGANISATIONS = 26
+# Step-1 programmes for the advance scenarios: this many per second of wrk run (warm-ups
+# included) of each advance scenario and wrk thread, a generous bound on the rate (about 350
+# a second at best here); every run takes fresh ids.
+ADVANCES_PER_SECOND = 500
+SEARCH_TERM = "water"
+# The scenarios whose latency must stay flat from 1,000 to 1,000,000 records (issue 10).
+SCALE_SCENARIOS = (
+    "directory",
+    "programme_list",
+    "programme_list_api",
+    "search",
+    "programme_page",
+    "organisation_page",
+)
+SCALE_TARGET = 1.5  # latency at the large size / at the small one
 TOKEN_USER = "business@demo.example"  # noqa: S105 (an email address, not a secret)
 
 
@@ -62,6 +78,7 @@ class Context:
     env: dict[str, str]
     govhub: Callable[..., str]
     cache: dict[str, Any] = field(default_factory=dict)
+    ids: Path = VAR_BENCH / "bench-ids.json"  # where the demo's ids are kept between runs
 
 
 @dataclass
@@ -118,6 +135,19 @@ def advance_script(ctx: Context, start: int) -> str:
     )
 
 
+def fresh_ids(ctx: Context, seconds: int) -> int:
+    """Where the next advance run starts in the step-1 programmes; refuses when fewer are
+    left than it may take (a run that reused an id would measure 409s)."""
+    bench = ctx.cache["bench"]
+    start = int(bench.get("used", 0))
+    if len(bench["ready"]) - start < ADVANCES_PER_SECOND * seconds:
+        raise BenchError(
+            f"only {len(bench['ready']) - start} fresh programmes left to advance: run "
+            "without --reuse-db (a fresh database has enough for the runs asked for)"
+        )
+    return start
+
+
 def bench_ids(ctx: Context) -> dict[str, Any]:
     return dict(ctx.cache.get("bench", {}))
 
@@ -131,13 +161,28 @@ def expect_text(*needles: str) -> Callable[[bytes], str | None]:
     return check
 
 
-def expect_organisations(minimum: int) -> Callable[[bytes], str | None]:
+EXPECTED = {"organisations": 1000}  # how many the directory must find (set by the data size)
+
+
+def expect_organisations() -> Callable[[bytes], str | None]:
     def check(body: bytes) -> str | None:
+        minimum = EXPECTED["organisations"]
         match = re.search(r"([\d,]+) organisations found", body.decode("utf-8", "replace"))
         if not match:
             return "no 'N organisations found' line: not the directory page?"
         count = int(match.group(1).replace(",", ""))
         return None if count >= minimum else f"only {count} organisations (want {minimum}+)"
+
+    return check
+
+
+def expect_json() -> Callable[[bytes], str | None]:
+    def check(body: bytes) -> str | None:
+        try:
+            json.loads(body)
+        except ValueError:
+            return "response is not JSON"
+        return None
 
     return check
 
@@ -188,9 +233,38 @@ SCENARIOS: list[Scenario] = [
     Scenario(
         "directory",
         "/organisations/",
-        check=expect_organisations(1000),
+        check=expect_organisations(),
         target_p99_ms=100,
         description="organisations directory, first page of 1,000",
+    ),
+    Scenario(
+        "search",
+        "/organisations/?q=" + SEARCH_TERM,
+        check=expect_text("found"),
+        target_p99_ms=100,
+        description=f"organisations directory searched for {SEARCH_TERM!r}, first page",
+    ),
+    Scenario(
+        "programme_list",
+        "/programmes/",
+        check=expect_text("found"),
+        target_p99_ms=100,
+        description="programme list page, first page, anonymous",
+    ),
+    Scenario(
+        "programme_list_api",
+        "/api/v1/programmes",
+        check=expect_json(),
+        target_p99_ms=100,
+        description="REST: programme list, first page, anonymous",
+    ),
+    Scenario(
+        "organisation_page",
+        "/organisations/{organisation}/",
+        connections=16,
+        check=expect_text("Capital City Administration"),
+        target_p99_ms=100,
+        description="an organisation's page (the demo's capital: the same at every size)",
     ),
     Scenario(
         "map_page",
@@ -380,9 +454,12 @@ def govhub_command() -> list[str]:
     return [str(cli)] if cli.exists() else [sys.executable, "-m", "govhub.cli"]
 
 
-def child_environment(*, reuse_db: bool = False) -> tuple[dict[str, str], str, bool]:
+def child_environment(
+    *, reuse_db: bool = False, records: int | None = None
+) -> tuple[dict[str, str], str, bool]:
     """The environment of every child process, a description of the database, and whether
-    the demo data must be loaded."""
+    the data must be loaded. With `records`, each size has its own database: a SQLite file
+    of its own, or DATABASE_URL with `{records}` replaced by the size."""
     env = dict(os.environ)
     env.update(
         {
@@ -404,19 +481,36 @@ def child_environment(*, reuse_db: bool = False) -> tuple[dict[str, str], str, b
     # (e.g. benchmarking a `git worktree` of another commit with the same .venv).
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     VAR_BENCH.mkdir(parents=True, exist_ok=True)
-    if os.environ.get("DATABASE_URL"):
+    url = os.environ.get("DATABASE_URL", "")
+    if url and records is not None and "{records}" in url:
+        # One database per size, made empty beforehand (createdb); with --reuse-db one that
+        # an earlier run loaded (its ids kept) is used as it is.
+        env["DATABASE_URL"] = url.replace("{records}", str(records))
+        reused = reuse_db and ids_file(records).exists()
+        return env, f"{env['DATABASE_URL']} ({'reused' if reused else 'loaded now'})", not reused
+    if url:
         print(
             "bench: WARNING: DATABASE_URL is set; using that database as it is. Nothing is "
             "dropped; migrations, demo data and an API token are added to it.",
             file=sys.stderr,
         )
         return env, "DATABASE_URL (from the environment)", True
-    env["DATABASE_URL"] = f"sqlite:///{SQLITE_FILE}"
-    if reuse_db and SQLITE_FILE.exists():
-        return env, f"sqlite (reused: {SQLITE_FILE.relative_to(ROOT)})", False
+    sqlite = sqlite_file(records)
+    env["DATABASE_URL"] = f"sqlite:///{sqlite}"
+    if reuse_db and sqlite.exists():
+        return env, f"sqlite (reused: {sqlite.relative_to(ROOT)})", False
     for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
-    return env, f"sqlite (fresh: {SQLITE_FILE.relative_to(ROOT)})", True
+        Path(f"{sqlite}{suffix}").unlink(missing_ok=True)
+    return env, f"sqlite (fresh: {sqlite.relative_to(ROOT)})", True
+
+
+def sqlite_file(records: int | None) -> Path:
+    return SQLITE_FILE if records is None else VAR_BENCH / f"govhub-bench-{records}.sqlite3"
+
+
+def ids_file(records: int | None) -> Path:
+    """The ids the demo printed (and how many of the programmes to advance are used)."""
+    return VAR_BENCH / ("bench-ids.json" if records is None else f"bench-ids-{records}.json")
 
 
 def make_govhub_runner(env: dict[str, str]) -> Callable[..., str]:
@@ -484,7 +578,7 @@ def server(
             cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 180  # collectstatic first; the machine may be busy
         while True:
             if proc.poll() is not None:
                 raise BenchError(f"server exited ({proc.returncode}):\n{tail(SERVER_LOG)}")
@@ -706,13 +800,35 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--check-targets", action="store_true", help="exit 3 when a target is missed"
     )
+    parser.add_argument(
+        "--records",
+        type=int,
+        help="load N organisations and N programmes with `govhub bench load` (beside the "
+        "demo's people and programmes) instead of the demo's 1,000 organisations",
+    )
+    parser.add_argument(
+        "--scale",
+        help="comma-separated sizes, e.g. 1000,1000000: run the scale scenarios "
+        f"({','.join(SCALE_SCENARIOS)}; or --only) on a database of each size and print "
+        f"how latency grows (target: at most {SCALE_TARGET:g}x the smallest size's)",
+    )
     args = parser.parse_args(argv)
+    try:
+        args.sizes = sorted({int(n) for n in args.scale.split(",")}) if args.scale else []
+    except ValueError:
+        parser.error("--scale takes sizes such as 1000,100000")
+    if args.scale and (len(args.sizes) < 2 or args.sizes[0] < 1 or args.records):
+        parser.error("--scale needs two or more sizes of at least 1 (and no --records)")
+    if args.records is not None and args.records < 1:
+        parser.error("--records must be at least 1")
     if args.only:
         wanted = [n.strip() for n in args.only.split(",") if n.strip()]
         unknown = sorted(set(wanted) - set(names))
         if unknown:
             parser.error(f"unknown scenario(s) {unknown}; known: {names}")
         args.scenarios = [s for s in SCENARIOS if s.name in wanted]
+    elif args.scale:
+        args.scenarios = [s for s in SCENARIOS if s.name in SCALE_SCENARIOS]
     else:
         args.scenarios = list(SCENARIOS)
     if args.duration < 1 or args.warmup < 0 or args.repeat < 1:
@@ -757,22 +873,31 @@ def run_scenario(
     if args.accept_encoding:  # the load only: the preflight checks read plain bodies
         headers = {**headers, "Accept-Encoding": args.accept_encoding}
     load: dict[str, Any] = {"headers": headers, "connections": conns, "threads": args.threads}
-    # POST scenarios consume ids: each wrk run gets its own slice of them.
-    used = int(ctx.cache.get("bench", {}).get("used", 0))
-    slices = iter(range(used, 10**9, IDS_PER_RUN))
+
+    def measured(seconds: int) -> WrkResult:
+        # POST scenarios consume ids: each wrk run starts after every id an earlier run (of
+        # any scenario, warm-ups included) may have taken: the requests wrk completed, and
+        # one in flight per connection when it stopped.
+        start = fresh_ids(ctx, seconds * args.threads) if scenario.lua is not None else 0
+        result = parse_wrk(run_wrk(wrk, url, seconds=seconds, script=script(start), **load))
+        if scenario.lua is not None:
+            # Threads take interleaved ids (thread i: i, i + threads, ...), and one may have
+            # sent more than the others: the highest id taken is at most this far on.
+            taken = args.threads * (result.requests + conns + 1)
+            ctx.cache["bench"]["used"] = start + taken
+            ctx.ids.write_text(json.dumps(ctx.cache["bench"]))
+        return result
+
     if args.warmup > 0:
-        run_wrk(wrk, url, seconds=args.warmup, script=script(next(slices)), **load)
+        measured(args.warmup)
     runs = []
     for _ in range(args.repeat):
         before = CpuSample.take(server_pid)
-        output = run_wrk(wrk, url, seconds=args.duration, script=script(next(slices)), **load)
-        runs.append((parse_wrk(output), CpuSample.take(server_pid).since(before)))
+        output = measured(args.duration)
+        runs.append((output, CpuSample.take(server_pid).since(before)))
     # Report the fastest run: disturbance (other processes, other virtual machines on the
     # host) only ever slows a run down, so the best of N is the least disturbed (as timeit).
     result, cpu = max(runs, key=lambda run: run[0].rps)
-    if scenario.lua is not None and "bench" in ctx.cache:
-        ctx.cache["bench"]["used"] = next(slices)  # --reuse-db runs start after these
-        (VAR_BENCH / "bench-ids.json").write_text(json.dumps(ctx.cache["bench"]))
     failures = []
     non2xx = sum(run.non2xx for run, _ in runs)
     if non2xx:
@@ -829,39 +954,52 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    wrk = ensure_wrk()
-    signal.signal(signal.SIGTERM, _interrupt)
+def bench_programmes_needed(args: argparse.Namespace) -> int:
+    """Step-1 programmes enough for every advance run asked for (warm-ups included)."""
+    advancing = sum(1 for s in args.scenarios if s.lua is not None)
+    seconds = args.warmup + args.repeat * args.duration
+    per_second = ADVANCES_PER_SECOND * args.threads  # see `measured` in run_scenario
+    return max(1, advancing * seconds * per_second)  # 1: the large ones come too
 
-    env, database, load_demo = child_environment(reuse_db=args.reuse_db)
+
+def prepare(args: argparse.Namespace, records: int | None) -> tuple[Context, str, dict[str, Any]]:
+    """A database with the data (the demo; with `records`, the demo's people and programmes
+    and `govhub bench load` of that many organisations and programmes), the ids, tokens."""
+    env, database, fresh = child_environment(reuse_db=args.reuse_db, records=records)
     govhub = make_govhub_runner(env)
     print(f"bench: database: {database}")
     started = time.monotonic()
     govhub("migrate", "--no-input", "-v", "0")
-    ctx = Context(env=env, govhub=govhub)
-    if load_demo:
-        out = govhub(
-            "demo",
-            "--extra-organisations",
-            str(EXTRA_ORGANISATIONS),
-            "--bench-programmes",
-            str(BENCH_PROGRAMMES),
-        )
+    ctx = Context(env=env, govhub=govhub, ids=ids_file(records))
+    if fresh:
+        extra = ["--extra-organisations", str(EXTRA_ORGANISATIONS)] if records is None else []
+        out = govhub("demo", *extra, "--bench-programmes", str(bench_programmes_needed(args)))
         for line in out.splitlines():
             if line.startswith("BENCH "):
                 ctx.cache["bench"] = json.loads(line[len("BENCH ") :])
             else:
                 print(line)
-        (VAR_BENCH / "bench-ids.json").write_text(json.dumps(ctx.cache.get("bench", {})))
-    elif (VAR_BENCH / "bench-ids.json").exists():
-        ctx.cache["bench"] = json.loads((VAR_BENCH / "bench-ids.json").read_text())
+        if records:
+            began = time.monotonic()
+            size = str(records)
+            print(govhub("bench", "load", "--organisations", size, "--programmes", size).strip())
+            print(f"bench: loaded {records:,} records in {time.monotonic() - began:.1f}s")
+        ctx.ids.write_text(json.dumps(ctx.cache.get("bench", {})))
+    elif ctx.ids.exists():
+        ctx.cache["bench"] = json.loads(ctx.ids.read_text())
     if "bench" in ctx.cache:
         ctx.cache["bench"]["first_ready"] = ctx.cache["bench"]["ready"][0]
-    indices_import = import_indices(govhub, fresh=load_demo)
-    headers = {s.name: {**s.headers, **(s.setup(ctx) if s.setup else {})} for s in args.scenarios}
+    EXPECTED["organisations"] = records or DEMO_ORGANISATIONS + EXTRA_ORGANISATIONS
+    indices_import = import_indices(govhub, fresh=fresh)
     print(f"bench: prepared in {time.monotonic() - started:.1f}s")
+    return ctx, database, indices_import
 
+
+def measure(
+    args: argparse.Namespace, ctx: Context, wrk: str
+) -> tuple[list[dict[str, Any]], list[str], dict[str, Any]]:
+    """Start the server on the prepared database and run every scenario asked for."""
+    headers = {s.name: {**s.headers, **(s.setup(ctx) if s.setup else {})} for s in args.scenarios}
     rows: list[dict[str, Any]] = []
     failures: list[str] = []
     server_info: dict[str, Any] = {
@@ -869,7 +1007,7 @@ def main(argv: list[str] | None = None) -> int:
         "workers": args.workers or "serve default",
         "threads": args.server_threads or "serve default",
     }
-    with server(env, free_port(), args.workers, args.server_threads) as (base, pid):
+    with server(ctx.env, free_port(), args.workers, args.server_threads) as (base, pid):
         time.sleep(1)  # let every worker boot before counting them
         server_info["worker_processes"] = len(server_children(pid))
         print(
@@ -894,22 +1032,38 @@ def main(argv: list[str] | None = None) -> int:
             if v is not None
         }
         row["target_problems"] = target_problems(scenario, row)
+    return rows, failures, server_info
+
+
+def machine(wrk: str) -> dict[str, Any]:
+    return {
+        "cpu_count": os.cpu_count(),
+        "cpu_model": cpu_model(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "git_commit": git_commit(),
+        "wrk": wrk_version(wrk),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    wrk = ensure_wrk()
+    signal.signal(signal.SIGTERM, _interrupt)
+    if args.scale:
+        return main_scale(args, wrk)
+    ctx, database, indices_import = prepare(args, args.records)
+    rows, failures, server_info = measure(args, ctx, wrk)
 
     print()
     print(format_table(rows))
     report = {
-        "machine": {
-            "cpu_count": os.cpu_count(),
-            "cpu_model": cpu_model(),
-            "platform": platform.platform(),
-            "python": platform.python_version(),
-            "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "git_commit": git_commit(),
-            "wrk": wrk_version(wrk),
-        },
+        "machine": machine(wrk),
         "settings": {
             "database": database,
-            "organisations": 26 + EXTRA_ORGANISATIONS,
+            "organisations": EXPECTED["organisations"],
+            "records": args.records,
             "duration_s": args.duration,
             "warmup_s": args.warmup,
             "wrk_threads": args.threads,
@@ -924,11 +1078,7 @@ def main(argv: list[str] | None = None) -> int:
         ],
         "failures": failures,
     }
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"\nbench: results written to {args.output}")
-    if failures:
-        print("bench: FAILED:\n  " + "\n  ".join(failures), file=sys.stderr)
+    if not write_report(args, report):
         return 1
     missed = [
         f"{r['scenario']} ({', '.join(r['target_problems'])})" for r in rows if r["target_problems"]
@@ -939,6 +1089,56 @@ def main(argv: list[str] | None = None) -> int:
         )
     if missed:
         print("bench: targets missed: " + "; ".join(missed), file=sys.stderr)
+        if args.check_targets:
+            return 3
+    return 0
+
+
+def write_report(args: argparse.Namespace, report: dict[str, Any]) -> bool:
+    """Write the JSON; print the failures. Whether the run is free of failures."""
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"\nbench: results written to {args.output}")
+    if report["failures"]:
+        print("bench: FAILED:\n  " + "\n  ".join(report["failures"]), file=sys.stderr)
+        return False
+    return True
+
+
+def main_scale(args: argparse.Namespace, wrk: str) -> int:
+    """The scale scenarios on a database of each size; the growth table."""
+    by_size: dict[int, list[dict[str, Any]]] = {}
+    failures: list[str] = []
+    databases = {}
+    for size in args.sizes:
+        print(f"\nbench: --- {size:,} organisations and {size:,} programmes ---")
+        ctx, databases[size], _indices = prepare(args, size)
+        rows, failed, _server = measure(args, ctx, wrk)
+        by_size[size], failures = rows, failures + failed
+        print()
+        print(format_table(rows))
+    growth = scale.growth_rows(by_size, SCALE_TARGET)
+    print(f"\nbench: latency growth, {args.sizes[0]:,} -> {args.sizes[-1]:,} records")
+    print(scale.format_growth(growth, args.sizes))
+    report = {
+        "machine": machine(wrk),
+        "settings": {
+            "sizes": args.sizes,
+            "databases": databases,
+            "duration_s": args.duration,
+            "warmup_s": args.warmup,
+            "repeat": args.repeat,
+            "target_growth": SCALE_TARGET,
+        },
+        "scenarios_by_size": {str(k): v for k, v in by_size.items()},
+        "growth": growth,
+        "failures": failures,
+    }
+    if not write_report(args, report):
+        return 1
+    missed = [g["scenario"] for g in growth if not g["met"]]
+    if missed:
+        print(f"bench: growth target missed: {', '.join(missed)}", file=sys.stderr)
         if args.check_targets:
             return 3
     return 0

@@ -3,6 +3,7 @@
 from govhub.core.audit import audit_list, audit_record, audit_verify
 from govhub.core.caching import anonymous_page_cache
 from govhub.core.clientip import client_ip
+from govhub.core.db.bulk import bulk_analyze, bulk_ids_settle, bulk_insert, bulk_next_id
 from govhub.core.demo import (
     demo_audit_actors,
     demo_documents_discard,
@@ -123,6 +124,10 @@ __all__ = [
     "audit_list",
     "audit_record",
     "audit_verify",
+    "bulk_analyze",
+    "bulk_ids_settle",
+    "bulk_insert",
+    "bulk_next_id",
     "can_view_file",
     "client_ip",
     "country_name",

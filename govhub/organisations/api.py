@@ -6,6 +6,14 @@ from collections.abc import Collection
 from typing import Any
 
 from govhub.organisations.actions import demo_organisation_ensure
+from govhub.organisations.bench import (
+    ExistingOrganisations,
+    GeneratedOrganisations,
+    bench_members_add,
+    bench_organisations_existing,
+    bench_organisations_load,
+    organisation_tables_analyze,
+)
 from govhub.organisations.data import (
     ORGANISATIONS_VERSION,
     MembershipInfo,
@@ -19,6 +27,8 @@ from govhub.organisations.queries import memberships_of
 __all__ = [
     "KINDS",
     "ORGANISATIONS_VERSION",
+    "ExistingOrganisations",
+    "GeneratedOrganisations",
     "Kind",
     "KindInfo",
     "MembershipInfo",
@@ -27,12 +37,16 @@ __all__ = [
     "Role",
     "Sector",
     "Subtype",
+    "bench_members_add",
+    "bench_organisations_existing",
+    "bench_organisations_load",
     "demo_organisation_ensure",
     "member_ids_of_kinds",
     "member_ids_of_organisations",
     "memberships_for",
     "organisation_choices",
     "organisation_names",
+    "organisation_tables_analyze",
     "organisations_brief",
 ]
 

@@ -1,7 +1,11 @@
 """What other apps may import from programmes."""
 
 from govhub.programmes.actions import contribution_add
-from govhub.programmes.bench import bench_programmes_create
+from govhub.programmes.bench import (
+    bench_programmes_create,
+    bench_programmes_load,
+    programme_tables_analyze,
+)
 from govhub.programmes.demo import demo_history_spread, demo_programmes_discard
 from govhub.programmes.governance import GovernanceModel, current_model
 from govhub.programmes.queries import programme_titles
@@ -15,6 +19,7 @@ from govhub.programmes.transitions import (
 __all__ = [
     "GovernanceModel",
     "bench_programmes_create",
+    "bench_programmes_load",
     "contribution_add",
     "current_model",
     "demo_history_spread",
@@ -23,5 +28,6 @@ __all__ = [
     "programme_create",
     "programme_issue",
     "programme_return",
+    "programme_tables_analyze",
     "programme_titles",
 ]
