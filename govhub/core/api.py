@@ -60,6 +60,18 @@ from govhub.core.notifications.actions import notify
 from govhub.core.permissions import AUTHENTICATED, PUBLIC, api_access, declare, public, signed_in
 from govhub.core.responses import envelope, error_response
 from govhub.core.rest import PUBLIC_OPERATION, PageNumber
+from govhub.core.search import (
+    SearchDocument,
+    SearchHit,
+    SearchPage,
+    search,
+    search_delete,
+    search_filter,
+    search_index_bulk,
+    search_kind_register,
+    search_put,
+    search_reindex,
+)
 from govhub.core.security_cache import security_cache
 from govhub.core.workflow import (
     Unmet,
@@ -108,6 +120,9 @@ __all__ = [
     "PageNumber",
     "ReferenceSource",
     "RuleBroken",
+    "SearchDocument",
+    "SearchHit",
+    "SearchPage",
     "Unmet",
     "access_file",
     "alert_handler_register",
@@ -156,6 +171,13 @@ __all__ = [
     "public",
     "reference_source_register",
     "reject_nul",
+    "search",
+    "search_delete",
+    "search_filter",
+    "search_index_bulk",
+    "search_kind_register",
+    "search_put",
+    "search_reindex",
     "security_cache",
     "signed_in",
     "subject_register",
