@@ -24,6 +24,7 @@ from govhub.organisations import permissions
 from govhub.organisations.data import OrganisationInput
 from govhub.organisations.kinds import ALLOWED_PARENT_KINDS, KIND_INFO, sector_of
 from govhub.organisations.models import Membership, Organisation, Role
+from govhub.organisations.search import organisation_index
 
 PROFILE_FIELDS = (
     "name",
@@ -134,6 +135,7 @@ def organisation_create(*, actor: Any, data: OrganisationInput) -> Organisation:
         )
         organisation.search_names = organisation.names_for_search()
         organisation.save()
+        organisation_index(organisation)
         audit_record(
             actor=actor,
             verb="organisation.create",
@@ -187,6 +189,7 @@ def organisation_update(
         organisation.search_names = organisation.names_for_search()
         organisation.updated_at = timezone.now()
         organisation.save()
+        organisation_index(organisation)
         after = {f: getattr(organisation, f) for f in before}
         diff = {f: [before[f], after[f]] for f in before if before[f] != after[f]}
         if diff:
@@ -303,6 +306,7 @@ def demo_organisation_ensure(*, data: OrganisationInput, managers: tuple[Any, ..
             )
             organisation.search_names = organisation.names_for_search()
             organisation.save()
+            organisation_index(organisation)
             audit_record(
                 actor=None,
                 verb="organisation.create",
