@@ -16,4 +16,6 @@ class OrganisationsConfig(AppConfig):
         mfa.register()
         # Workflows decide who may take a transition by the organisations a person acts for.
         membership_source_register(memberships_for)
-        search_kind_register(KIND, label=_("Organisations"), documents=organisation_search_documents)
+        search_kind_register(
+            KIND, label=_("Organisations"), documents=organisation_search_documents
+        )

@@ -17,8 +17,7 @@ def organisation_search_document(organisation: Any) -> SearchDocument:
     The main name's language is not recorded, so it is indexed by every language's rules;
     the translations by their own. Organisations are public: anyone may find them.
     """
-    names = {"": organisation.name}
-    names.update({lang: text for lang, text in (organisation.name_translations or {}).items()})
+    names = {"": organisation.name, **(organisation.name_translations or {})}
     return SearchDocument(
         object_id=organisation.pk, title=names, body={"": organisation.description or ""}
     )

@@ -7,7 +7,13 @@ from govhub.core.search.index import (
     search_put,
     search_reindex,
 )
-from govhub.core.search.query import SearchHit, SearchPage, search, search_filter
+from govhub.core.search.query import (
+    SearchHit,
+    SearchPage,
+    search,
+    search_condition,
+    search_filter,
+)
 from govhub.core.search.registry import SearchDocument, search_kind_register
 
 __all__ = [
@@ -15,6 +21,7 @@ __all__ = [
     "SearchHit",
     "SearchPage",
     "search",
+    "search_condition",
     "search_delete",
     "search_filter",
     "search_index_bulk",

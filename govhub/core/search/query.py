@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -110,19 +110,27 @@ def _decode(cursor: str) -> tuple[float, int] | None:
         return None
 
 
-def search_filter(
-    queryset: QuerySet[M], text: str, *, kind: str, viewer: Any = None, titles_only: bool = False
-) -> QuerySet[M]:
-    """`queryset` narrowed to the objects of `kind` matching `text` (in the same words as
-    `search`), in its own order: for a list that keeps its sorting and paging. With
-    `titles_only`, only titles (an organisation's names) count."""
+def search_condition(text: str, *, kind: str, viewer: Any = None, titles_only: bool = False) -> Q:
+    """A condition on an object's primary key: it is of `kind` and matches `text` (in the
+    same words as `search`), and `viewer` may find it. With `titles_only`, only titles count
+    (an organisation's names). Text without a word matches nothing."""
     words = terms(text)
     if not words:
-        return queryset.none()
+        return Q(pk__in=[])
     source, condition, params = backend().match_sql(Query(words, titles_only=titles_only))
     visible, visible_params = _visible(viewer)
     sql = (
         f"SELECT e.object_id FROM {source} WHERE {condition} AND e.kind = %s "  # noqa: S608
         f"AND {visible}"
     )
-    return queryset.filter(pk__in=RawSQL(sql, [*params, kind, *visible_params]))
+    # Only our own SQL: the words travel as parameters.
+    return Q(pk__in=RawSQL(sql, [*params, kind, *visible_params]))  # noqa: S611
+
+
+def search_filter(
+    queryset: QuerySet[M], text: str, *, kind: str, viewer: Any = None, titles_only: bool = False
+) -> QuerySet[M]:
+    """`queryset` narrowed to the objects `search_condition` matches, in its own order: for
+    a list that keeps its sorting and paging."""
+    condition = search_condition(text, kind=kind, viewer=viewer, titles_only=titles_only)
+    return queryset.filter(condition)

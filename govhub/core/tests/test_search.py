@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
 from govhub.core.search import (
     SearchDocument,
     search,
-    search_delete,
-    search_filter,
-    search_index_bulk,
     search_put,
 )
-from govhub.core.search.models import SearchEntry
-from govhub.core.search.text import fold, terms
 
 pytestmark = pytest.mark.django_db
 KIND = "tests.thing"
