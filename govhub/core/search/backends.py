@@ -34,6 +34,17 @@ def joined(texts: Any, limit: int) -> str:
     return fold("\n".join(t for t in texts if t))[:limit].replace(MARK, "").replace(UNMARK, "")
 
 
+def script_config(word: str) -> str:
+    """How a query word is stemmed: by its script (Latin: English, Cyrillic: Russian, other
+    scripts word for word). The index holds every text under its own language's rules, and
+    text of unknown language under all of them, so each word meets its own forms."""
+    if word.isascii():
+        return "english"
+    if any("\u0400" <= char <= "\u04ff" for char in word):
+        return "russian"
+    return "simple"
+
+
 def _under(language: str, config: str) -> bool:
     """Text in `language` is indexed under `config`; text of no known language under all."""
     return not language or config_of(language) == config
@@ -98,12 +109,14 @@ class PostgresBackend(Backend):
             cursor.executemany(sql, rows)
 
     def tsquery(self, query: Query) -> tuple[str, list[str]]:
+        """One tsquery, each word stemmed by the configuration of its script: an OR over
+        every configuration repeats the same words, and PostgreSQL then misjudges how many
+        rows match and scans the table instead of the GIN index."""
         weight = "A" if query.titles_only else ""
         *whole, last = query.words
-        exact = f":{weight}" if weight else ""
-        text = " & ".join([*(f"'{w}'{exact}" for w in whole), f"'{last}':*{weight}"])
-        expression = " || ".join(f"to_tsquery('{config}', %s)" for config in QUERY_CONFIGS)
-        return f"({expression})", [text] * len(QUERY_CONFIGS)
+        parts = [(w, f":{weight}" if weight else "") for w in whole] + [(last, f":*{weight}")]
+        sql = " && ".join(f"to_tsquery('{script_config(w)}', %s)" for w, _ in parts)
+        return f"({sql})", [f"'{w}'{suffix}" for w, suffix in parts]
 
     def match_sql(self, query: Query) -> tuple[str, str, list[Any]]:
         expression, params = self.tsquery(query)

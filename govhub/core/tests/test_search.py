@@ -10,6 +10,7 @@ from django.db import connection
 
 from govhub.core.search import (
     SearchDocument,
+    query,
     search,
     search_delete,
     search_filter,
@@ -169,6 +170,23 @@ def test_hostile_input_never_fails(text):
     expected = terms(text) == ["Ministry"]
     assert [h.object_id for h in page.hits] == ([1] if expected else [])
     assert filtered == ([org] if expected else [])
+
+
+@pytest.mark.parametrize("few", [1000, 1])
+def test_a_list_filter_keeps_its_own_order_with_few_or_many_matches(monkeypatch, few):
+    # given: more matches than `few` takes the subquery path
+    monkeypatch.setattr(query, "FEW", few)
+    for name in ("Water Board", "Clean Water Union", "Water Users Association", "Roads Office"):
+        OrganisationFactory(name=name)
+    organisations = Organisation.objects.order_by("name")
+    # when
+    filtered = search_filter(organisations, "wat", kind="organisations.organisation")
+    # then
+    assert [o.name for o in filtered] == [
+        "Clean Water Union",
+        "Water Board",
+        "Water Users Association",
+    ]
 
 
 def test_a_nul_inside_a_word_is_dropped():
