@@ -116,7 +116,7 @@ def search_condition(text: str, *, kind: str, viewer: Any = None, titles_only: b
     same words as `search`), and `viewer` may find it. With `titles_only`, only titles count
     (an organisation's names). Text without a word matches nothing.
 
-    It asks the index first for up to FEW matches: when there are no more, the condition
+    It asks the index first for up to FEW (1,000) matches: when there are no more, the condition
     names them (the database then reads those rows by key); when there are more, it is a
     subquery, and the database may walk the list's own order and stop at one page. Left to
     the planner alone, PostgreSQL cannot tell a rare prefix from a common one and walked
