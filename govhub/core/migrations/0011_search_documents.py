@@ -2,21 +2,11 @@
 
 from django.db import migrations
 
-KIND = "core.document"
-
-
-def index(apps, schema_editor):
-    from govhub.core.documents.search import document_search_documents
-    from govhub.core.search import search_index_bulk
-
-    search_index_bulk(KIND, document_search_documents(apps.get_model("core", "IssuedDocument")))
-
-
-def unindex(apps, schema_editor):
-    apps.get_model("core", "SearchEntry").objects.filter(kind=KIND).delete()
+from govhub.core.documents.search import KIND, document_search_documents
+from govhub.core.search.migration import search_index_operation
 
 
 class Migration(migrations.Migration):
     dependencies = [("core", "0010_search")]
 
-    operations = [migrations.RunPython(index, unindex)]
+    operations = [search_index_operation(KIND, "core.IssuedDocument", document_search_documents)]

@@ -7,6 +7,7 @@ from govhub.core.search.index import (
     search_put,
     search_reindex,
 )
+from govhub.core.search.migration import search_index_operation
 from govhub.core.search.query import (
     SearchHit,
     SearchPage,
@@ -25,6 +26,7 @@ __all__ = [
     "search_delete",
     "search_filter",
     "search_index_bulk",
+    "search_index_operation",
     "search_kind_register",
     "search_put",
     "search_reindex",

@@ -2,19 +2,8 @@
 
 from django.db import migrations
 
-KIND = "organisations.organisation"
-
-
-def index(apps, schema_editor):
-    from govhub.core.api import search_index_bulk
-    from govhub.organisations.search import organisation_search_documents
-
-    model = apps.get_model("organisations", "Organisation")
-    search_index_bulk(KIND, organisation_search_documents(model))
-
-
-def unindex(apps, schema_editor):
-    apps.get_model("core", "SearchEntry").objects.filter(kind=KIND).delete()
+from govhub.core.api import search_index_operation
+from govhub.organisations.search import KIND, organisation_search_documents
 
 
 class Migration(migrations.Migration):
@@ -23,4 +12,6 @@ class Migration(migrations.Migration):
         ("organisations", "0003_invitation"),
     ]
 
-    operations = [migrations.RunPython(index, unindex)]
+    operations = [
+        search_index_operation(KIND, "organisations.Organisation", organisation_search_documents)
+    ]

@@ -2,19 +2,8 @@
 
 from django.db import migrations
 
-KIND = "programmes.programme"
-
-
-def index(apps, schema_editor):
-    from govhub.core.api import search_index_bulk
-    from govhub.programmes.search import programme_search_documents
-
-    model = apps.get_model("programmes", "Programme")
-    search_index_bulk(KIND, programme_search_documents(model))
-
-
-def unindex(apps, schema_editor):
-    apps.get_model("core", "SearchEntry").objects.filter(kind=KIND).delete()
+from govhub.core.api import search_index_operation
+from govhub.programmes.search import KIND, programme_search_documents
 
 
 class Migration(migrations.Migration):
@@ -23,4 +12,4 @@ class Migration(migrations.Migration):
         ("programmes", "0007_programme_workflow"),
     ]
 
-    operations = [migrations.RunPython(index, unindex)]
+    operations = [search_index_operation(KIND, "programmes.Programme", programme_search_documents)]
