@@ -60,6 +60,8 @@ class Query:
 
 class Backend:
     vendor: ClassVar[str]
+    # Ends a subquery of many matches so that it runs first, once (see `search_condition`).
+    fence: ClassVar[str] = ""
 
     def put(self, kind: str, documents: Sequence[SearchDocument]) -> None:
         raise NotImplementedError
@@ -77,6 +79,7 @@ class Backend:
 
 class PostgresBackend(Backend):
     vendor = "postgresql"
+    fence = " OFFSET 0"
 
     def put(self, kind: str, documents: Sequence[SearchDocument]) -> None:
         vectors = " || ".join(
