@@ -61,6 +61,19 @@ from govhub.core.notifications.actions import notify
 from govhub.core.permissions import AUTHENTICATED, PUBLIC, api_access, declare, public, signed_in
 from govhub.core.responses import envelope, error_response
 from govhub.core.rest import PUBLIC_OPERATION, PageNumber
+from govhub.core.search import (
+    SearchDocument,
+    SearchHit,
+    SearchPage,
+    search,
+    search_delete,
+    search_filter,
+    search_index_bulk,
+    search_index_operation,
+    search_kind_register,
+    search_put,
+    search_reindex,
+)
 from govhub.core.security_cache import security_cache
 from govhub.core.versions import version_sql, versions_bump, versions_read
 from govhub.core.workflow import (
@@ -111,6 +124,9 @@ __all__ = [
     "PageNumber",
     "ReferenceSource",
     "RuleBroken",
+    "SearchDocument",
+    "SearchHit",
+    "SearchPage",
     "TransitionTaken",
     "Unmet",
     "access_file",
@@ -164,6 +180,14 @@ __all__ = [
     "public",
     "reference_source_register",
     "reject_nul",
+    "search",
+    "search_delete",
+    "search_filter",
+    "search_index_bulk",
+    "search_index_operation",
+    "search_kind_register",
+    "search_put",
+    "search_reindex",
     "security_cache",
     "signed_in",
     "subject_register",

@@ -23,6 +23,10 @@ class CoreConfig(AppConfig):
         from govhub.core.workflow.queries import sweep_workflow_alerts
 
         sweep_register("workflow_alerts", sweep_workflow_alerts)
+        from govhub.core.documents.search import KIND, document_search_documents
+        from govhub.core.search import search_kind_register
+
+        search_kind_register(KIND, label=_("Issued documents"), documents=document_search_documents)
 
         # Dari (Afghan Persian) is not in Django's table; it falls back to Persian catalogs
         # for Django's own strings and carries its own name.

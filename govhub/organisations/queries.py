@@ -9,9 +9,10 @@ from django.db.models import QuerySet, TextField
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
 
-from govhub.core.api import versions_read
+from govhub.core.api import search_filter, versions_read
 from govhub.organisations.data import ORGANISATIONS_VERSION
 from govhub.organisations.models import Invitation, InvitationStatus, Membership, Organisation
+from govhub.organisations.search import KIND as SEARCH_KIND
 
 
 def organisation_list(
@@ -28,9 +29,11 @@ def organisation_list(
     if kind:
         qs = qs.filter(kind=kind)
     if search:
+        # Full text over every name in every language, the last word a prefix (as-you-type);
         # NUL cannot be stored in PostgreSQL text, so it can never match; drop it.
-        needle = search.replace("\x00", "").strip()[:100].casefold()
-        qs = qs.filter(search_names__contains=needle)
+        needle = search.replace("\x00", "").strip()[:100]
+        if needle:
+            qs = search_filter(qs, needle, kind=SEARCH_KIND, titles_only=True)
     if language and language != settings.LANGUAGE_CODE:
         local_name = Coalesce(
             KeyTextTransform(language, "name_translations"), "name", output_field=TextField()

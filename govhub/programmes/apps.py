@@ -12,11 +12,18 @@ class ProgrammesConfig(AppConfig):
             alert_handler_register,
             definition_register,
             document_subject_register,
+            search_kind_register,
             subject_register,
+            transition_listener_register,
         )
         from govhub.programmes import checks, guards, inputs, notices, versions  # noqa: F401
         from govhub.programmes.governance import DEFAULT_PATH, SUBJECT
         from govhub.programmes.references import forms_check, references_register
+        from govhub.programmes.search import (
+            KIND,
+            programme_reindex_after,
+            programme_search_documents,
+        )
 
         # An issued programme document's page links back to its programme.
         document_subject_register(SUBJECT, url_name="programmes:detail", label=_("The programme"))
@@ -35,3 +42,6 @@ class ProgrammesConfig(AppConfig):
         alert_handler_register(SUBJECT, notices.deadline_alert)
         # Each committed decision changes the programme's cached page (govhub.core.versions).
         versions.register()
+        # Found by title and summary; a transition may make a step-1 programme public.
+        search_kind_register(KIND, label=_("Programmes"), documents=programme_search_documents)
+        transition_listener_register(programme_reindex_after)

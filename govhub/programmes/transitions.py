@@ -55,6 +55,7 @@ from govhub.programmes.models import (
     ProgrammeStatus,
     Visibility,
 )
+from govhub.programmes.search import programme_index
 from govhub.programmes.tasks import announce_step_reached
 
 
@@ -105,6 +106,7 @@ def _new(*, actor: Any, model: GovernanceModel, organisation_id: int, **fields: 
         initiator_id=organisation_id, model_version=model.version, **fields
     )
     _start(actor, programme, organisation_id)
+    programme_index(programme)  # found by search (its initiator only, until it is public)
     return programme
 
 

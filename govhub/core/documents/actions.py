@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhub.core.audit import audit_record
+from govhub.core.documents.search import document_index
 from govhub.core.errors import InvalidInput, unsafe_text_message
 from govhub.core.files import file_store
 from govhub.core.files.uses import ISSUED_DOCUMENT
@@ -93,6 +94,7 @@ def document_issue(
             file=pdf,
             created_by_id=getattr(actor, "pk", None),
         )
+        document_index(document)
         audit_record(
             actor=actor,
             verb="document.issue",

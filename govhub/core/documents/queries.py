@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from govhub.core.documents.search import KIND as SEARCH_KIND
 from govhub.core.errors import NotFound
 from govhub.core.models import DocumentSeries, IssuedDocument
+from govhub.core.search import search_condition
 
 REGISTER_PAGE_SIZE = 25
 # What the register shows of a document (never the PDF or the text: no blob in a list row).
@@ -72,7 +74,7 @@ def document_register(*, search: str = "", series: str = "", cursor: str = "") -
     """One page of the public register of issued documents, newest first.
 
     `search` matches the start of a number ("PRG-2026-00001", by the unique index on number)
-    or any part of a title (case-insensitive for ASCII on SQLite; the rows are walked in the
+    or the words of a title (full text, the last word a prefix; the rows are walked in the
     register's index order and the walk stops at one page). `series` ("PRG-2026") keeps one
     series, again a range on the number's index. `cursor` comes from the previous page;
     a malformed cursor or series is ignored (the first page, every series).
@@ -82,7 +84,7 @@ def document_register(*, search: str = "", series: str = "", cursor: str = "") -
         documents = documents.filter(_number_prefix(series + "-"))
     search = search.strip()[:200]
     if search:
-        matches = Q(title__icontains=search)
+        matches = search_condition(search, kind=SEARCH_KIND, titles_only=True)
         if NUMBERISH.match(search.upper()):
             matches |= _number_prefix(search.upper())
         documents = documents.filter(matches)

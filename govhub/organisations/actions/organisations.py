@@ -25,6 +25,7 @@ from govhub.organisations import permissions
 from govhub.organisations.data import ORGANISATIONS_VERSION, OrganisationInput
 from govhub.organisations.kinds import ALLOWED_PARENT_KINDS, KIND_INFO, sector_of
 from govhub.organisations.models import Membership, Organisation, Role
+from govhub.organisations.search import organisation_index
 
 PROFILE_FIELDS = (
     "name",
@@ -135,6 +136,7 @@ def organisation_create(*, actor: Any, data: OrganisationInput) -> Organisation:
         )
         organisation.search_names = organisation.names_for_search()
         organisation.save()
+        organisation_index(organisation)
         audit_record(
             actor=actor,
             verb="organisation.create",
@@ -189,6 +191,7 @@ def organisation_update(
         organisation.search_names = organisation.names_for_search()
         organisation.updated_at = timezone.now()
         organisation.save()
+        organisation_index(organisation)
         after = {f: getattr(organisation, f) for f in before}
         diff = {f: [before[f], after[f]] for f in before if before[f] != after[f]}
         if diff:
@@ -307,6 +310,7 @@ def demo_organisation_ensure(*, data: OrganisationInput, managers: tuple[Any, ..
             )
             organisation.search_names = organisation.names_for_search()
             organisation.save()
+            organisation_index(organisation)
             audit_record(
                 actor=None,
                 verb="organisation.create",

@@ -3,11 +3,13 @@ import factory
 from govhub.accounts.tests.factories import UserFactory, totp_enable
 from govhub.organisations.kinds import Sector, sector_of
 from govhub.organisations.models import Membership, Organisation
+from govhub.organisations.search import organisation_index
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Organisation {n:04d}")
     kind = "ministry_agency"
@@ -18,6 +20,12 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
             n.casefold() for n in [o.name, *(getattr(o, "name_translations", None) or {}).values()]
         )
     )
+
+    @factory.post_generation
+    def indexed(obj, create, extracted, **kwargs):  # noqa: N805
+        """Indexed for search, as the actions do (unless `indexed=False`)."""
+        if create and extracted is not False:
+            organisation_index(obj)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
