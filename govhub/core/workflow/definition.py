@@ -343,14 +343,26 @@ def read(path: Path) -> Any:
 
 
 def load(path: Path) -> Definition:
-    """Read and check the shape of one definition file; errors name the file."""
+    """Read and check the shape of one definition file; errors name the file. The file's
+    bytes are read each time, but parsed again only when they changed: pages and transitions
+    ask for the definitions in force several times a request, and parsing the YAML cost
+    milliseconds each time."""
     try:
+        content = path.read_bytes()
+        seen = (str(path), hashlib.sha256(content).hexdigest())
+        known = _FILES.get(seen)
+        if known is not None:
+            return known
         raw = read(path)
     except (OSError, ValueError, yaml.YAMLError) as exc:
         raise DefinitionError(str(path), [f"cannot read it: {exc}"]) from exc
-    return _load_cached(str(path), digest(raw) if isinstance(raw, dict) else "", raw)
+    definition = _load_cached(str(path), digest(raw) if isinstance(raw, dict) else "", raw)
+    if len(_FILES) < 256:
+        _FILES[seen] = definition
+    return definition
 
 
+_FILES: dict[tuple[str, str], Definition] = {}
 _PARSED: dict[tuple[str, str], Definition] = {}
 
 
