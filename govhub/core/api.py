@@ -57,9 +57,10 @@ from govhub.core.forms.display import summary_html as answers_summary_html
 from govhub.core.forms.store import definition_file_read
 from govhub.core.i18n import LANGUAGE_NAMES
 from govhub.core.notifications.actions import notify
+from govhub.core.paging import CursorPage, InvalidCursor, cheap_count, keyset_page
 from govhub.core.permissions import AUTHENTICATED, PUBLIC, api_access, declare, public, signed_in
 from govhub.core.responses import envelope, error_response
-from govhub.core.rest import PUBLIC_OPERATION, PageNumber
+from govhub.core.rest import LIST_DESCRIPTION, PUBLIC_OPERATION, KeysetPage, PageNumber
 from govhub.core.security_cache import security_cache
 from govhub.core.workflow import (
     Unmet,
@@ -93,17 +94,21 @@ from govhub.core.workflow import (
 __all__ = [
     "AUTHENTICATED",
     "LANGUAGE_NAMES",
+    "LIST_DESCRIPTION",
     "PUBLIC",
     "PUBLIC_OPERATION",
     "AnswersForm",
     "Conflict",
+    "CursorPage",
     "Definition",
     "DocumentVerification",
     "DomainError",
     "FileUse",
     "Forbidden",
     "FormDefinitionError",
+    "InvalidCursor",
     "InvalidInput",
+    "KeysetPage",
     "NotFound",
     "PageNumber",
     "ReferenceSource",
@@ -121,6 +126,7 @@ __all__ = [
     "audit_record",
     "audit_verify",
     "can_view_file",
+    "cheap_count",
     "client_ip",
     "country_name",
     "declare",
@@ -148,6 +154,7 @@ __all__ = [
     "form_definitions_get",
     "guard_register",
     "input_type_register",
+    "keyset_page",
     "long_date",
     "long_datetime",
     "membership_source_register",
