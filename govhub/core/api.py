@@ -57,7 +57,16 @@ from govhub.core.forms.display import summary_html as answers_summary_html
 from govhub.core.forms.store import definition_file_read
 from govhub.core.i18n import LANGUAGE_NAMES
 from govhub.core.notifications.actions import notify
-from govhub.core.paging import CursorPage, InvalidCursor, cheap_count, keyset_page
+from govhub.core.paging import (
+    MAX_CURSOR_LENGTH,
+    CursorPage,
+    InvalidCursor,
+    ListPage,
+    cheap_count,
+    keyset_page,
+    list_page,
+    list_query,
+)
 from govhub.core.permissions import AUTHENTICATED, PUBLIC, api_access, declare, public, signed_in
 from govhub.core.responses import envelope, error_response
 from govhub.core.rest import LIST_DESCRIPTION, PUBLIC_OPERATION, KeysetPage, PageNumber
@@ -80,6 +89,7 @@ from govhub.core.workflow import (
     workflow_decisions,
     workflow_definition,
     workflow_definition_version,
+    workflow_definition_versions,
     workflow_extend,
     workflow_history,
     workflow_instance_for,
@@ -95,6 +105,7 @@ __all__ = [
     "AUTHENTICATED",
     "LANGUAGE_NAMES",
     "LIST_DESCRIPTION",
+    "MAX_CURSOR_LENGTH",
     "PUBLIC",
     "PUBLIC_OPERATION",
     "AnswersForm",
@@ -109,6 +120,7 @@ __all__ = [
     "InvalidCursor",
     "InvalidInput",
     "KeysetPage",
+    "ListPage",
     "NotFound",
     "PageNumber",
     "ReferenceSource",
@@ -155,6 +167,8 @@ __all__ = [
     "guard_register",
     "input_type_register",
     "keyset_page",
+    "list_page",
+    "list_query",
     "long_date",
     "long_datetime",
     "membership_source_register",
@@ -177,6 +191,7 @@ __all__ = [
     "workflow_decisions",
     "workflow_definition",
     "workflow_definition_version",
+    "workflow_definition_versions",
     "workflow_extend",
     "workflow_history",
     "workflow_instance_for",

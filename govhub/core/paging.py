@@ -4,13 +4,14 @@
 A page is read as `WHERE <after the cursor> ORDER BY <the queryset's ordering> LIMIT n + 1`:
 the cursor is the ordering key of the row a page ends (or starts) on, signed, so a client can
 neither forge one nor use one list's cursor on another. Every ordering must end on the primary
-key (unique), and every ordering a page offers needs an index that matches it.
+key or another unique field, and every ordering a page offers needs an index that matches it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import reduce
@@ -21,6 +22,7 @@ from django.core import signing
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connections
 from django.db.models import Field, Model, Q, QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from govhub.core.errors import InvalidInput
@@ -129,8 +131,9 @@ class Keyset:
             if not isinstance(item, str) or item == "?":
                 raise ValueError(f"keyset paging needs field names, not {item!r}")
             fields.append((item.lstrip("-"), item.startswith("-")))
-        if not fields or fields[-1][0] not in ("id", "pk"):
-            raise ValueError(f"keyset paging needs an ordering ending on the id, not {ordering}")
+        last = _field(queryset.model, fields[-1][0]) if fields else None
+        if last is None or not last.unique or "__" in fields[-1][0]:
+            raise ValueError(f"keyset paging needs an ordering ending on a unique field: {ordering}")
         return cls(queryset.model, tuple(fields))
 
     def _signer(self) -> signing.Signer:
@@ -204,3 +207,36 @@ def _field(model: type[Model], name: str) -> Field[Any, Any] | None:
     except FieldDoesNotExist:
         return None
     return field if isinstance(field, Field) else None
+
+
+@dataclass(frozen=True)
+class ListPage(Generic[M]):
+    """A page of a web list: its rows, the cursors of its "Previous" and "Next" links, and the
+    list's count (`count_exact` false past `COUNT_LIMIT`: "more than" that many)."""
+
+    object_list: list[M]
+    next_cursor: str
+    previous_cursor: str
+    count: int
+    count_exact: bool
+    count_limit: int = COUNT_LIMIT
+
+
+def list_page(queryset: QuerySet[M], params: Mapping[str, str], size: int) -> ListPage[M]:
+    """The page of a web list the request's `after` or `before` names: two queries (the rows
+    and a bounded count). A cursor not from this list shows the first page."""
+    after, before = params.get("after", ""), params.get("before", "")
+    try:
+        page = keyset_page(queryset, after=after, before=before, size=size)
+    except InvalidCursor:
+        page = keyset_page(queryset, size=size)
+    count = cheap_count(queryset)
+    return ListPage(page.items, page.next_cursor, page.previous_cursor, count.value, count.exact)
+
+
+def list_query(params: QueryDict) -> str:
+    """The request's query string without its place in the list: what the links keep."""
+    query = params.copy()
+    for name in ("page", "after", "before"):
+        query.pop(name, None)
+    return query.urlencode()

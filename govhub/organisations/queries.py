@@ -6,11 +6,15 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import QuerySet, TextField
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 
-from govhub.organisations.models import Invitation, InvitationStatus, Membership, Organisation
+from govhub.organisations.models import (
+    Invitation,
+    InvitationStatus,
+    Membership,
+    Organisation,
+    local_name,
+)
 
 
 def organisation_list(
@@ -31,10 +35,7 @@ def organisation_list(
         needle = search.replace("\x00", "").strip()[:100].casefold()
         qs = qs.filter(search_names__contains=needle)
     if language and language != settings.LANGUAGE_CODE:
-        local_name = Coalesce(
-            KeyTextTransform(language, "name_translations"), "name", output_field=TextField()
-        )
-        return qs.annotate(local_name=local_name).order_by("local_name", "id")
+        return qs.annotate(local_name=local_name(language)).order_by("local_name", "id")
     return qs.order_by("name", "id")
 
 
