@@ -69,10 +69,11 @@ def keyset_page(
         rows = list(
             queryset.filter(key.beyond(key.decode(before), back=True)).reverse()[: size + 1]
         )
-        if len(rows) <= size:  # nothing before these: the first page, full
+        if len(rows) < size:  # fewer than a page before: show the first page, full
             return keyset_page(queryset, size=size)
+        more = len(rows) > size
         rows = rows[:size][::-1]
-        return CursorPage(rows, key.encode(rows[-1]), key.encode(rows[0]))
+        return CursorPage(rows, key.encode(rows[-1]), key.encode(rows[0]) if more else "")
     if after:
         queryset = queryset.filter(key.beyond(key.decode(after)))
     rows = list(queryset[: size + 1])
@@ -133,7 +134,9 @@ class Keyset:
             fields.append((item.lstrip("-"), item.startswith("-")))
         last = _field(queryset.model, fields[-1][0]) if fields else None
         if last is None or not last.unique or "__" in fields[-1][0]:
-            raise ValueError(f"keyset paging needs an ordering ending on a unique field: {ordering}")
+            raise ValueError(
+                f"keyset paging needs an ordering ending on a unique field, not {fields}"
+            )
         return cls(queryset.model, tuple(fields))
 
     def _signer(self) -> signing.Signer:
