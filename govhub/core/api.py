@@ -58,9 +58,19 @@ from govhub.core.forms.display import summary_html as answers_summary_html
 from govhub.core.forms.store import definition_file_read
 from govhub.core.i18n import LANGUAGE_NAMES
 from govhub.core.notifications.actions import notify
+from govhub.core.paging import (
+    MAX_CURSOR_LENGTH,
+    CursorPage,
+    InvalidCursor,
+    ListPage,
+    cheap_count,
+    keyset_page,
+    list_page,
+    list_query,
+)
 from govhub.core.permissions import AUTHENTICATED, PUBLIC, api_access, declare, public, signed_in
 from govhub.core.responses import envelope, error_response
-from govhub.core.rest import PUBLIC_OPERATION, PageNumber
+from govhub.core.rest import LIST_DESCRIPTION, PUBLIC_OPERATION, KeysetPage, PageNumber
 from govhub.core.search import (
     SearchDocument,
     SearchHit,
@@ -95,6 +105,7 @@ from govhub.core.workflow import (
     workflow_decisions,
     workflow_definition,
     workflow_definition_version,
+    workflow_definition_versions,
     workflow_extend,
     workflow_history,
     workflow_instance_for,
@@ -109,17 +120,23 @@ from govhub.core.workflow import (
 __all__ = [
     "AUTHENTICATED",
     "LANGUAGE_NAMES",
+    "LIST_DESCRIPTION",
+    "MAX_CURSOR_LENGTH",
     "PUBLIC",
     "PUBLIC_OPERATION",
     "AnswersForm",
     "Conflict",
+    "CursorPage",
     "Definition",
     "DocumentVerification",
     "DomainError",
     "FileUse",
     "Forbidden",
     "FormDefinitionError",
+    "InvalidCursor",
     "InvalidInput",
+    "KeysetPage",
+    "ListPage",
     "NotFound",
     "PageNumber",
     "ReferenceSource",
@@ -145,6 +162,7 @@ __all__ = [
     "bulk_insert",
     "bulk_next_id",
     "can_view_file",
+    "cheap_count",
     "client_ip",
     "country_name",
     "declare",
@@ -172,6 +190,9 @@ __all__ = [
     "form_definitions_get",
     "guard_register",
     "input_type_register",
+    "keyset_page",
+    "list_page",
+    "list_query",
     "long_date",
     "long_datetime",
     "membership_source_register",
@@ -205,6 +226,7 @@ __all__ = [
     "workflow_decisions",
     "workflow_definition",
     "workflow_definition_version",
+    "workflow_definition_versions",
     "workflow_extend",
     "workflow_history",
     "workflow_instance_for",

@@ -13,9 +13,17 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.pagination import PageNumberPagination
+from ninja.pagination import PaginationBase
 
-from govhub.core.errors import DomainError, request_refusal
+from govhub.core.errors import DomainError, InvalidInput, request_refusal
+from govhub.core.paging import (
+    COUNT_LIMIT,
+    MAX_CURSOR_LENGTH,
+    MAX_PAGE_SIZE,
+    cheap_count,
+    cursor_of,
+    keyset_page,
+)
 from govhub.core.responses import envelope, is_api_request
 
 logger = logging.getLogger(__name__)
@@ -140,19 +148,68 @@ def _error_message(status: int) -> str:
     }.get(status, _("The request was not accepted."))
 
 
-class PageNumber(PageNumberPagination):
-    """`?page=N&page_size=M` (at most 200); the answer is `{"items": [...], "count": N}`."""
+# How deep `?page=N` may reach: an offset reads every row before it, so past this a client
+# pages by cursor (ADR 0018).
+MAX_OFFSET = 10_000
+LIST_DESCRIPTION = (
+    "Pages by cursor: pass `next_cursor` as `cursor` for the next page (it is empty on the "
+    "last page); a cursor from elsewhere is refused with `invalid_cursor`. `page` still works "
+    f"for the first {MAX_OFFSET:,} rows (`page_too_deep` past them). `count` is exact up to "
+    f"{COUNT_LIMIT:,} rows and an estimate past them (`count_exact` says which)."
+)
+
+
+class KeysetPage(PaginationBase):
+    """`?cursor=…&page_size=M` (at most 200), or the old `?page=N` near the start; the answer
+    is `{"items": [...], "count": N, "count_exact": bool, "next_cursor": "…"}`."""
 
     class Input(Schema):
-        page: int = Field(1, ge=1, le=1_000_000)
-        page_size: int = Field(50, ge=1, le=200)
+        cursor: str = Field(
+            "", max_length=MAX_CURSOR_LENGTH, description="`next_cursor` of the previous page"
+        )
+        page: int | None = Field(
+            None, ge=1, le=MAX_OFFSET, description="A page number (the first rows only)"
+        )
+        page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(..., description=f"Exact up to {COUNT_LIMIT:,}, estimated past it")
+        count_exact: bool
+        next_cursor: str = Field(..., description="Pass as `cursor`; empty on the last page")
 
     def paginate_queryset(
         self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
     ) -> Any:
-        size = pagination.page_size
-        offset = (pagination.page - 1) * size
-        return {"items": queryset[offset : offset + size], "count": self._items_count(queryset)}
+        size, number = pagination.page_size, pagination.page or 1
+        if pagination.cursor and pagination.page:
+            raise InvalidInput(
+                _("Give a cursor or a page number, not both."), code="cursor_and_page"
+            )
+        if number > 1:
+            offset = (number - 1) * size
+            if offset + size > MAX_OFFSET:
+                raise InvalidInput(
+                    _("Pages this deep are read by cursor: follow next_cursor."),
+                    code="page_too_deep",
+                )
+            rows = list(queryset[offset : offset + size + 1])
+            following = cursor_of(queryset, rows[size - 1]) if len(rows) > size else ""
+            items = rows[:size]
+        else:
+            page = keyset_page(queryset, after=pagination.cursor, size=size)
+            items, following = page.items, page.next_cursor
+        count = cheap_count(queryset)
+        return {
+            "items": items,
+            "count": count.value,
+            "count_exact": count.exact,
+            "next_cursor": following,
+        }
+
+
+# The old name, for code written before lists paged by cursor.
+PageNumber = KeysetPage
 
 
 # The envelope every error response carries, as one shared OpenAPI component.

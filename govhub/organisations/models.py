@@ -7,11 +7,24 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from govhub.organisations.kinds import KINDS, Kind, Sector, Subtype
+
+# The languages the directory is ordered in by an index of their names (the main name is in
+# English); a deployment adding a language adds it here and makes a migration.
+INDEXED_LANGUAGES = ("ru", "fa-af")
+
+
+def local_name(language: str) -> Coalesce:
+    """An organisation's name in `language`, or its main name: the directory's order there."""
+    return Coalesce(
+        KeyTextTransform(language, "name_translations"), "name", output_field=models.TextField()
+    )
 
 
 def _kind_sector_constraint() -> Q:
@@ -66,6 +79,14 @@ class Organisation(models.Model):
         indexes = [
             models.Index(fields=["name", "id"]),
             models.Index(fields=["sector", "kind", "name"]),
+            # The directory's filters, each with its ordering (ADR 0018).
+            models.Index(fields=["sector", "name", "id"], name="org_dir_sector"),
+            models.Index(fields=["kind", "name", "id"], name="org_dir_kind"),
+            # The directory in each translated language, in that language's order.
+            *(
+                models.Index(local_name(code), "id", name=f"org_dir_{code.replace('-', '_')}")
+                for code in INDEXED_LANGUAGES
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=_kind_sector_constraint(), name="org_kind_in_sector"),

@@ -5,13 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet, TextField
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 
 from govhub.core.api import search_filter, versions_read
 from govhub.organisations.data import ORGANISATIONS_VERSION
-from govhub.organisations.models import Invitation, InvitationStatus, Membership, Organisation
+from govhub.organisations.models import (
+    Invitation,
+    InvitationStatus,
+    Membership,
+    Organisation,
+    local_name,
+)
 from govhub.organisations.search import KIND as SEARCH_KIND
 
 
@@ -35,10 +39,7 @@ def organisation_list(
         if needle:
             qs = search_filter(qs, needle, kind=SEARCH_KIND, titles_only=True)
     if language and language != settings.LANGUAGE_CODE:
-        local_name = Coalesce(
-            KeyTextTransform(language, "name_translations"), "name", output_field=TextField()
-        )
-        return qs.annotate(local_name=local_name).order_by("local_name", "id")
+        return qs.annotate(local_name=local_name(language)).order_by("local_name", "id")
     return qs.order_by("name", "id")
 
 

@@ -11,10 +11,11 @@ from ninja.responses import Status
 
 from govhub.core.api import (
     AUTHENTICATED,
+    LIST_DESCRIPTION,
     PUBLIC_OPERATION,
     Forbidden,
+    KeysetPage,
     NotFound,
-    PageNumber,
     api_access,
 )
 from govhub.organisations import actions, permissions, queries
@@ -153,8 +154,9 @@ def me(request: HttpRequest) -> dict[str, Any]:
     auth=None,
     openapi_extra=PUBLIC_OPERATION,
     summary="List organisations",
+    description=LIST_DESCRIPTION,
 )
-@paginate(PageNumber)
+@paginate(KeysetPage)
 def organisation_list(
     request: HttpRequest,
     filters: OrganisationFilters = Query(...),  # type: ignore[type-arg]  # noqa: B008

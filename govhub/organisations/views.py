@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,7 +15,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from govhub.core.api import DomainError, anonymous_page_cache, audit_list, public, signed_in
+from govhub.core.api import (
+    MAX_CURSOR_LENGTH,
+    DomainError,
+    anonymous_page_cache,
+    audit_list,
+    list_page,
+    list_query,
+    public,
+    signed_in,
+)
 from govhub.organisations import actions, permissions, queries
 from govhub.organisations.data import OrganisationInput
 from govhub.organisations.forms import (
@@ -61,11 +69,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         search=filters.get("q", ""),
         language=get_language() or "",
     )
-    page = Paginator(organisations.only(*DIRECTORY_FIELDS), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = list_page(organisations.only(*DIRECTORY_FIELDS), request.GET, PAGE_SIZE)
     return render(
         request,
         "organisations/directory.html",
@@ -73,27 +77,28 @@ def directory(request: HttpRequest) -> HttpResponse:
             "form": form,
             "filters": _filter_fields(form, filters),
             "page": page,
-            "rows": _rows(page),
-            "query": query.urlencode(),
+            "rows": _rows(page.object_list),
+            "query": list_query(request.GET),
         },
     )
 
 
 def _directory_key(request: HttpRequest) -> str:
-    """The page's identity: its valid filters and page number, nothing else from the URL.
+    """The page's identity: its valid filters and place in the list, nothing else from the URL.
 
     (Checked by hand, not by building the form: this runs on every anonymous view.)
     """
     sector = request.GET.get("sector", "")
     kind = request.GET.get("kind", "")
-    page = request.GET.get("page", "1")
+    after, before = request.GET.get("after", ""), request.GET.get("before", "")
     return "|".join(
         [
             request.path,
             request.GET.get("q", "").strip()[:100],
             sector if sector in Sector.values else "",
             kind if kind in Kind.values else "",
-            page if page.isdigit() and len(page) < 7 else "1",
+            after if len(after) <= MAX_CURSOR_LENGTH else "",
+            before if len(before) <= MAX_CURSOR_LENGTH else "",
         ]
     )
 
@@ -123,7 +128,7 @@ class DirectoryRow:
     parent: str
 
 
-def _rows(page: Page[Organisation]) -> list[DirectoryRow]:
+def _rows(organisations: list[Organisation]) -> list[DirectoryRow]:
     """Plain rows for the directory table: labels resolved once per page, not once per cell.
 
     (Django's `get_FOO_display` and `{% url %}` per row made up most of the page's time.)
@@ -142,7 +147,7 @@ def _rows(page: Page[Organisation]) -> list[DirectoryRow]:
             subtype=subtypes.get(org.subtype, ""),
             parent=org.parent.display_name(language) if org.parent else "",
         )
-        for org in page.object_list
+        for org in organisations
     ]
 
 
@@ -451,5 +456,9 @@ def member_remove(request: HttpRequest, organisation_id: int, membership_id: int
 def audit(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = _managed(request, organisation_id)
     entries = audit_list(organisation_id=organisation.pk, about=organisation)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "organisations/audit.html", {"organisation": organisation, "page": page})
+    page = list_page(entries, request.GET, 50)
+    return render(
+        request,
+        "organisations/audit.html",
+        {"organisation": organisation, "page": page, "query": list_query(request.GET)},
+    )

@@ -73,6 +73,12 @@ class Programme(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(current_step__gte=1), name="prog_step_from_1")
         ]
+        # The list's ordering, alone and after each filter that narrows it (ADR 0018).
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="prog_list"),
+            models.Index(fields=["status", "-created_at", "-id"], name="prog_list_status"),
+            models.Index(fields=["current_step", "-created_at", "-id"], name="prog_list_step"),
+        ]
 
     def __str__(self) -> str:
         return self.title

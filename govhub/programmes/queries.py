@@ -20,12 +20,20 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhub.core.api import InvalidInput, NotFound, version_sql, workflow_decisions
+from govhub.core.api import (
+    DomainError,
+    InvalidInput,
+    NotFound,
+    version_sql,
+    workflow_decisions,
+    workflow_definition_versions,
+)
 from govhub.organisations.api import ORGANISATIONS_VERSION, memberships_for
 from govhub.programmes import outcomes
 from govhub.programmes.governance import (
     SUBJECT,
     GovernanceModel,
+    GovernanceModelError,
     current_model,
     model_of_version,
     programme_model,
@@ -117,19 +125,24 @@ def programme_titles() -> set[str]:
 
 
 def models_by_version() -> dict[str, GovernanceModel]:
-    """The governance model of every version programmes run on: the deployment's own, and one
-    stored snapshot of each older version (a single query, whatever the number of programmes).
-    """
+    """The governance model of every version programmes may run on: the deployment's own, and
+    each stored version of a definition (a small table read in one query; programmes are not
+    scanned). A stored definition that is no governance model is left out."""
     current = current_model()
     models = {current.version: current}
-    for version in (
-        Programme.objects.exclude(model_version=current.version)
-        .order_by()
-        .values_list("model_version", flat=True)
-        .distinct()
-    ):
-        models[version] = model_of_version(version)
+    for key, number in workflow_definition_versions():
+        version = f"{key}:{number}"
+        if version in models or version in _NOT_MODELS:
+            continue
+        try:
+            models[version] = model_of_version(version)
+        except (GovernanceModelError, DomainError):
+            _NOT_MODELS.add(version)  # a stored version never changes: never read it again
     return models
+
+
+# Stored definitions of other workflows (service cases, say), found not to be governance models.
+_NOT_MODELS: set[str] = set()
 
 
 def _at_steps(

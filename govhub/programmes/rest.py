@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from govhub.accounts.api import optional_viewer
-from govhub.core.api import PUBLIC_OPERATION, PageNumber, api_access
+from govhub.core.api import LIST_DESCRIPTION, PUBLIC_OPERATION, KeysetPage, api_access
 from govhub.programmes import actions, permissions, queries, transitions
 from govhub.programmes.governance import current_model, programme_model
 from govhub.programmes.models import (
@@ -209,8 +209,9 @@ def governance_model(request: HttpRequest) -> dict[str, Any]:
     auth=None,
     openapi_extra=PUBLIC_OPERATION,
     summary="List programmes",
+    description=LIST_DESCRIPTION,
 )
-@paginate(PageNumber)
+@paginate(KeysetPage)
 def programme_list(
     request: HttpRequest,
     filters: ProgrammeFilters = Query(...),  # type: ignore[type-arg]  # noqa: B008

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,7 +16,14 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from govhub.core.api import DomainError, anonymous_page_cache, public, signed_in
+from govhub.core.api import (
+    DomainError,
+    anonymous_page_cache,
+    list_page,
+    list_query,
+    public,
+    signed_in,
+)
 from govhub.organisations.api import MembershipInfo, memberships_for
 from govhub.programmes import permissions, queries, transitions
 from govhub.programmes.forms import (
@@ -148,10 +154,8 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     """Programmes the visitor may see, filtered by phase, step, sector, deadline and status."""
     form = ProgrammeFilterForm(request.GET or None, model=current_model())
     filters = form.filters()
-    programmes = queries.programme_browse(viewer=request.user, **filters)
-    page = Paginator(programmes, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    programmes = queries.programme_browse(viewer=request.user, **filters).defer("summary")
+    page = list_page(programmes, request.GET, PAGE_SIZE)
     return render(
         request,
         "programmes/list.html",
@@ -159,7 +163,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
             "filters": _filter_fields(form, filters),
             "page": page,
             "rows": _rows(page.object_list, queries.models_by_version()),
-            "query": query.urlencode(),
+            "query": list_query(request.GET),
         },
     )
 
@@ -169,8 +173,8 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     """Programmes of the person's organisations, and those they can act on now."""
     memberships = memberships_for(request.user)
-    programmes = queries.programme_mine(viewer=request.user)
-    page = Paginator(programmes, PAGE_SIZE).get_page(request.GET.get("page"))
+    programmes = queries.programme_mine(viewer=request.user).defer("summary")
+    page = list_page(programmes, request.GET, PAGE_SIZE)
     return render(
         request,
         "programmes/mine.html",

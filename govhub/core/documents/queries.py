@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from govhub.core.documents.search import KIND as SEARCH_KIND
 from govhub.core.errors import NotFound
 from govhub.core.models import DocumentSeries, IssuedDocument
+from govhub.core.paging import InvalidCursor, keyset_page
 from govhub.core.search import search_condition
 
 REGISTER_PAGE_SIZE = 25
@@ -19,7 +19,6 @@ REGISTER_PAGE_SIZE = 25
 REGISTER_FIELDS = ("public_id", "number", "title", "legal_status", "issued_at", "issuer_label")
 SERIES = re.compile(r"^([A-Z][A-Z0-9]{0,15})-(\d{4})$")
 NUMBERISH = re.compile(r"^[A-Z0-9][A-Z0-9-]*$")
-CURSOR = re.compile(r"^(\d{1,20})\.(\d{1,19})$")
 # Above every character a number may hold: `number < prefix + TOP` closes a prefix range.
 TOP = "\U0010ffff"
 
@@ -76,8 +75,8 @@ def document_register(*, search: str = "", series: str = "", cursor: str = "") -
     `search` matches the start of a number ("PRG-2026-00001", by the unique index on number)
     or the words of a title (full text, the last word a prefix; the rows are walked in the
     register's index order and the walk stops at one page). `series` ("PRG-2026") keeps one
-    series, again a range on the number's index. `cursor` comes from the previous page;
-    a malformed cursor or series is ignored (the first page, every series).
+    series, again a range on the number's index. `cursor` comes from the previous page
+    (core.paging); a malformed cursor or series is ignored (the first page, every series).
     """
     documents = IssuedDocument.objects.only(*REGISTER_FIELDS).order_by("-issued_at", "-id")
     if SERIES.match(series):
@@ -88,40 +87,15 @@ def document_register(*, search: str = "", series: str = "", cursor: str = "") -
         if NUMBERISH.match(search.upper()):
             matches |= _number_prefix(search.upper())
         documents = documents.filter(matches)
-    if after := _decode(cursor):
-        issued_at, pk = after
-        documents = documents.filter(Q(issued_at__lt=issued_at) | Q(issued_at=issued_at, id__lt=pk))
-    rows = list(documents[: REGISTER_PAGE_SIZE + 1])
-    if len(rows) <= REGISTER_PAGE_SIZE:
-        return RegisterPage(rows, "")
-    rows = rows[:REGISTER_PAGE_SIZE]
-    return RegisterPage(rows, _encode(rows[-1]))
+    try:
+        page = keyset_page(documents, after=cursor, size=REGISTER_PAGE_SIZE)
+    except InvalidCursor:
+        page = keyset_page(documents, size=REGISTER_PAGE_SIZE)
+    return RegisterPage(page.items, page.next_cursor)
 
 
 def _number_prefix(prefix: str) -> Q:
     return Q(number__gte=prefix, number__lt=prefix + TOP)
-
-
-def _encode(document: IssuedDocument) -> str:
-    stamp = document.issued_at
-    micros = int(stamp.timestamp()) * 1_000_000 + stamp.microsecond
-    return f"{micros}.{document.pk}"
-
-
-def _decode(cursor: str) -> tuple[dt.datetime, int] | None:
-    match = CURSOR.match(cursor or "")
-    if not match:
-        return None
-    micros, pk = int(match[1]), int(match[2])
-    try:
-        stamp = dt.datetime.fromtimestamp(micros // 1_000_000, tz=dt.UTC).replace(
-            microsecond=micros % 1_000_000
-        )
-    except (OverflowError, OSError, ValueError):
-        return None
-    if pk >= 2**63:
-        return None
-    return stamp, pk
 
 
 def document_text(public_id: str) -> tuple[str, str, str]:

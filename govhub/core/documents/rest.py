@@ -14,6 +14,7 @@ from govhub.core.documents.data import DocumentVerification
 from govhub.core.documents.queries import document_get, document_register
 from govhub.core.documents.verify import verify_document
 from govhub.core.errors import InvalidInput
+from govhub.core.paging import MAX_CURSOR_LENGTH
 from govhub.core.rest import PUBLIC_OPERATION
 
 router = Router(tags=["documents"])
@@ -127,7 +128,9 @@ class RegisterOut(Schema):
 class RegisterQuery(Schema):
     q: str = Field("", max_length=200, description="The start of a number, or words of a title")
     series: str = Field("", max_length=30, description="One series, e.g. PRG-2026")
-    after: str = Field("", max_length=50, description="`next_cursor` of the previous page")
+    after: str = Field(
+        "", max_length=MAX_CURSOR_LENGTH, description="`next_cursor` of the previous page"
+    )
 
 
 @router.get(

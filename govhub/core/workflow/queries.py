@@ -119,6 +119,14 @@ def workflow_definition_version(key: str, version: int) -> Definition:
     return definition
 
 
+def workflow_definition_versions() -> list[tuple[str, int]]:
+    """Every stored (key, version) of every definition: a small table, one row per version
+    any instance started on (lists read it instead of grouping their instances)."""
+    return list(
+        WorkflowDefinitionVersion.objects.order_by("key", "version").values_list("key", "version")
+    )
+
+
 def workflow_allows(
     definition: Definition,
     state: str,

@@ -9,7 +9,7 @@ from govhub.organisations.search import KIND, organisation_search_documents
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0011_search"),
-        ("organisations", "0003_invitation"),
+        ("organisations", "0004_list_indexes"),
     ]
 
     operations = [

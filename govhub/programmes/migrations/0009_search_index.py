@@ -9,7 +9,7 @@ from govhub.programmes.search import KIND, programme_search_documents
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0011_search"),
-        ("programmes", "0007_programme_workflow"),
+        ("programmes", "0008_list_indexes"),
     ]
 
     operations = [search_index_operation(KIND, "programmes.Programme", programme_search_documents)]
