@@ -79,12 +79,12 @@ MIDDLEWARE = [
     "govhub.core.rest.ApiErrorEnvelopeMiddleware",
     "govhub.core.middleware.UploadLimitMiddleware",
     "govhub.core.rest_parser.JsonGuardMiddleware",
-    # Django's session, CSRF, authentication and messages middleware, skipped for API calls
-    # with a token (govhub/core/browser_middleware.py): those need none of them.
+    # Django's session, authentication and messages middleware, skipped for API calls with a
+    # token (govhub/core/browser_middleware.py): those need none of them.
     "govhub.core.browser_middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "govhub.core.browser_middleware.CsrfViewMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "govhub.core.browser_middleware.AuthenticationMiddleware",
     "govhub.core.browser_middleware.MessageMiddleware",
     # Debug mode shows the friendly error pages too (GOVHUB_DEBUG_ERROR_PAGES=1: Django's).

@@ -1,12 +1,15 @@
-"""Django's session, CSRF, authentication and messages middleware, skipped for API calls
-that carry a token.
+"""Django's session, authentication and messages middleware, skipped for API calls that
+carry a token.
 
 A call to `/api/` with `Authorization: Bearer …` is authenticated by its token alone
 (accounts/rest.py): it has no session, no CSRF cookie to check (a token is not sent by the
 browser on its own, so there is nothing to forge) and no messages. Everything else in
 settings.MIDDLEWARE (request id, security and privacy headers, body limits, the JSON guard,
 the error envelope, language, CSP, allauth and the privileged-session check, which lets token
-calls through) still runs for it, and for every other request these four run as Django's own.
+calls through) still runs for it, and for every other request these three run as Django's own.
+Django's own CSRF middleware stays as it is, under its own name, which Django's deployment
+check looks for (the API's operations are exempt from it already; it costs a token call
+next to nothing).
 
 They are subclasses in Django's places in settings.MIDDLEWARE, so the order of the stack and
 Django's checks (admin's need for sessions, authentication and messages) are unchanged.
@@ -22,7 +25,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.middleware import MessageMiddleware as _Messages
 from django.contrib.sessions.middleware import SessionMiddleware as _Session
 from django.http import HttpRequest
-from django.middleware.csrf import CsrfViewMiddleware as _Csrf
 
 API_PREFIX = "/api/"
 
@@ -52,15 +54,6 @@ class _SkippedForTokens:
 
 class SessionMiddleware(_SkippedForTokens, _Session):
     pass
-
-
-class CsrfViewMiddleware(_SkippedForTokens, _Csrf):
-    def process_view(
-        self, request: HttpRequest, callback: Any, callback_args: Any, callback_kwargs: Any
-    ) -> Any:
-        if carries_api_token(request):
-            return None
-        return super().process_view(request, callback, callback_args, callback_kwargs)
 
 
 class AuthenticationMiddleware(_SkippedForTokens, _Authentication):
