@@ -83,6 +83,7 @@ from govhub.core.search import (
     search_kind_register,
     search_put,
     search_reindex,
+    search_visibility,
 )
 from govhub.core.security_cache import security_cache
 from govhub.core.versions import version_sql, versions_bump, versions_read
@@ -209,6 +210,7 @@ __all__ = [
     "search_kind_register",
     "search_put",
     "search_reindex",
+    "search_visibility",
     "security_cache",
     "signed_in",
     "subject_register",

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from govhub.core.api import SearchDocument, search_put, workflow_definition
+from govhub.core.api import SearchDocument, search_put, search_visibility, workflow_definition
 from govhub.programmes.models import Programme, ProgrammeStatus
 
 KIND = "programmes.programme"
@@ -41,14 +41,14 @@ def programme_index(programme: Any) -> None:
 
 
 def programme_reindex_after(taken: Any) -> None:
-    """After a programme's transition from its first step commits: it may have become public."""
+    """After a programme first leaves its first step: it is public from now on (its texts
+    are as indexed; only who may find it changes, in one update)."""
     if (
         taken.subject_type == KIND
+        and taken.kind == "transition"
         and taken.from_state == workflow_definition(taken.definition_key).initial
     ):
-        programme = Programme.objects.only(*FIELDS).filter(pk=int(taken.subject_id)).first()
-        if programme is not None:
-            programme_index(programme)
+        search_visibility(KIND, int(taken.subject_id), None)
 
 
 def programme_search_documents(model: Any = None) -> Iterator[SearchDocument]:

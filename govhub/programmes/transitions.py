@@ -57,6 +57,7 @@ from govhub.programmes.models import (
 )
 from govhub.programmes.search import programme_index
 from govhub.programmes.tasks import announce_step_reached
+from govhub.programmes.versions import programme_changed
 
 
 def _start(actor: Any, programme: Programme, organisation_id: int) -> None:
@@ -225,6 +226,8 @@ def _take(
         if error.code == "conditions_unmet":
             raise _gate_refused(error) from error
         raise
+    if programme.previous_cycle_id:  # its page shows this cycle's step
+        programme_changed(programme.previous_cycle_id)
     return programme
 
 

@@ -20,9 +20,11 @@ def programme_changed(*programme_ids: int) -> None:
 
 
 def _transition_taken(taken: TransitionTaken) -> None:
-    """After a decision on a programme (start, advance, return, close) commits: its page
-    changes, and so does its previous cycle's, which shows its next cycle's step."""
-    if taken.subject_type != SUBJECT:
+    """After a suspension, resumption or extension of a programme's workflow commits: its
+    page changes. A start or a move needs nothing here: it writes the programme's own step,
+    deadline and status, which the page's version reads, and the move tells the previous
+    cycle itself (`programmes.transitions`), so a gate decision costs no extra query."""
+    if taken.subject_type != SUBJECT or taken.kind in ("start", "transition"):
         return
     programme_id = int(taken.subject_id)
     previous = (

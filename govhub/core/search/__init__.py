@@ -6,6 +6,7 @@ from govhub.core.search.index import (
     search_index_bulk,
     search_put,
     search_reindex,
+    search_visibility,
 )
 from govhub.core.search.migration import search_index_operation
 from govhub.core.search.query import (
@@ -30,4 +31,5 @@ __all__ = [
     "search_kind_register",
     "search_put",
     "search_reindex",
+    "search_visibility",
 ]

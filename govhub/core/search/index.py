@@ -19,6 +19,14 @@ def search_put(kind: str, document: SearchDocument) -> None:
     backend().put(kind, [document])
 
 
+def search_visibility(kind: str, object_id: int, organisation_id: int | None) -> None:
+    """Change only who may find an indexed object (None: everyone), without indexing its
+    texts again: one update, for a write that makes an object public."""
+    SearchEntry.objects.filter(kind=kind, object_id=object_id).update(
+        organisation_id=organisation_id
+    )
+
+
 def search_delete(kind: str, object_id: int) -> None:
     """Take one object out of the index (in the action that deletes or hides it)."""
     SearchEntry.objects.filter(kind=kind, object_id=object_id).delete()
