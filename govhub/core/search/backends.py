@@ -172,7 +172,10 @@ class SqliteBackend(Backend):
 
     def match_sql(self, query: Query) -> tuple[str, str, list[Any]]:
         return (
-            f"{FTS} JOIN {TABLE} e ON e.id = {FTS}.rowid",
+            # CROSS JOIN keeps the full-text match as SQLite's outer loop: left to choose, the
+            # planner walked the entries and ran the match once per entry (66 s for a common
+            # word at 100,000 organisations).
+            f"{FTS} CROSS JOIN {TABLE} e ON e.id = {FTS}.rowid",
             f"{FTS} MATCH %s",
             [self.fts_query(query)],
         )
