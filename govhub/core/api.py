@@ -1,7 +1,7 @@
 """What other apps may import from core."""
 
 from govhub.core.audit import audit_list, audit_record, audit_verify
-from govhub.core.caching import anonymous_page_cache
+from govhub.core.caching import anonymous_page_cache, page_cache_serve
 from govhub.core.clientip import client_ip
 from govhub.core.db.bulk import bulk_analyze, bulk_ids_settle, bulk_insert, bulk_next_id
 from govhub.core.demo import (
@@ -150,6 +150,7 @@ __all__ = [
     "access_file",
     "alert_handler_register",
     "anonymous_page_cache",
+    "page_cache_serve",
     "answers_check",
     "answers_display_many",
     "answers_summary_html",

@@ -15,7 +15,7 @@ docs/adr/0020-compressed-page-cache-and-versions.md.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any
 
@@ -71,24 +71,49 @@ def anonymous_page_cache(
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not _cacheable_request(request):
                 return view(request, *args, **kwargs)
-            parts = [get_language() or "", key(request) if key else request.path]
+            parts = [key(request) if key else request.path]
             if version is not None:
                 parts.append(version(request))
-            cache_key = KEY_PREFIX + hashlib.sha256("|".join(parts).encode()).hexdigest()
-            cached = cache.get(cache_key)
-            if cached is not None:
-                content_type, bodies = cached
-                return _encoded(request, HttpResponse(content_type=content_type), bodies)
-            response = view(request, *args, **kwargs)
-            if not _cacheable_response(request, response):
-                return response
-            bodies = encodings_of(response.content)
-            cache.set(cache_key, (response["Content-Type"], bodies), seconds)
-            return _encoded(request, response, bodies)
+            return page_cache_serve(
+                request,
+                parts=parts,
+                seconds=seconds,
+                produce=lambda: view(request, *args, **kwargs),
+            )
 
         return wrapped
 
     return decorator
+
+
+def page_cache_serve(
+    request: HttpRequest,
+    *,
+    parts: Sequence[str],
+    seconds: int,
+    produce: Callable[[], HttpResponse],
+) -> HttpResponse:
+    """Serve anonymous visitors the page stored under `parts` (and the language), or
+    `produce()` it and store it; everyone else gets `produce()`.
+
+    For a view that reads what it shows more cheaply than it renders it (a list's rows by an
+    index): its `parts` can be those rows themselves, so the copy is never stale and a hit
+    costs the reads but no rendering and no compression.
+    """
+    if not _cacheable_request(request):
+        return produce()
+    identity = "|".join([get_language() or "", *parts])
+    cache_key = KEY_PREFIX + hashlib.sha256(identity.encode()).hexdigest()
+    cached = cache.get(cache_key)
+    if cached is not None:
+        content_type, bodies = cached
+        return _encoded(request, HttpResponse(content_type=content_type), bodies)
+    response = produce()
+    if not _cacheable_response(request, response):
+        return response
+    bodies = encodings_of(response.content)
+    cache.set(cache_key, (response["Content-Type"], bodies), seconds)
+    return _encoded(request, response, bodies)
 
 
 def _encoded(

@@ -18,13 +18,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from govhub.core.api import (
     DomainError,
+    ListPage,
     anonymous_page_cache,
     list_page,
     list_query,
+    page_cache_serve,
     public,
     signed_in,
+    versions_read,
 )
-from govhub.organisations.api import MembershipInfo, memberships_for
+from govhub.organisations.api import ORGANISATIONS_VERSION, MembershipInfo, memberships_for
 from govhub.programmes import permissions, queries, transitions
 from govhub.programmes.forms import (
     ProgrammeFilterForm,
@@ -151,21 +154,69 @@ def _filter_fields(form: ProgrammeFilterForm, chosen: dict[str, Any]) -> list[di
 @public
 @require_GET
 def programme_list(request: HttpRequest) -> HttpResponse:
-    """Programmes the visitor may see, filtered by phase, step, sector, deadline and status."""
+    """Programmes the visitor may see, filtered by phase, step, sector, deadline and status.
+
+    Rendering the page costs far more than reading its rows (by an index), so an anonymous
+    visitor gets a copy cached under the rows themselves: never stale, and the same cost at
+    any number of programmes."""
     form = ProgrammeFilterForm(request.GET or None, model=current_model())
     filters = form.filters()
     programmes = queries.programme_browse(viewer=request.user, **filters).defer("summary")
     page = list_page(programmes, request.GET, PAGE_SIZE)
-    return render(
-        request,
-        "programmes/list.html",
-        {
-            "filters": _filter_fields(form, filters),
-            "page": page,
-            "rows": _rows(page.object_list, queries.models_by_version()),
-            "query": list_query(request.GET),
-        },
+    models = queries.models_by_version()
+    query = list_query(request.GET)
+
+    def produce() -> HttpResponse:
+        return render(
+            request,
+            "programmes/list.html",
+            {
+                "filters": _filter_fields(form, filters),
+                "page": page,
+                "rows": _rows(page.object_list, models),
+                "query": query,
+            },
+        )
+
+    if set(request.GET) - LIST_PARAMETERS:
+        return produce()  # unknown parameters: shown, never stored (they cannot fill the cache)
+    return page_cache_serve(
+        request, parts=_list_identity(request, page, models, query), seconds=600, produce=produce
     )
+
+
+LIST_PARAMETERS = frozenset({"phase", "step", "sector", "overdue", "status", "after", "before"})
+
+
+def _list_identity(
+    request: HttpRequest, page: ListPage[Programme], models: dict[str, GovernanceModel], query: str
+) -> list[str]:
+    """Everything the list page shows: its filters and place, the count, the cursors, each
+    row as read (an overdue flag included: it changes with the clock), the organisations'
+    names (their data version) and the governance models' versions."""
+    rows = [
+        repr(
+            (
+                p.pk,
+                p.title,
+                p.current_step,
+                p.status,
+                p.model_version,
+                p.initiator_id,
+                p.deadline,
+                queries.is_overdue(p),
+            )
+        )
+        for p in page.object_list
+    ]
+    return [
+        request.path,
+        query,
+        repr((page.count, page.count_exact, page.next_cursor, page.previous_cursor)),
+        repr(sorted(models)),
+        versions_read(ORGANISATIONS_VERSION),
+        *rows,
+    ]
 
 
 @signed_in()  # their own organisations' programmes (none: an empty list)
