@@ -1,4 +1,4 @@
-"""`python -m bench.cluster up|throughput|faults`: see bench/cluster/README.md."""
+"""`python -m bench.cluster up|throughput|faults|soak`: see bench/cluster/README.md."""
 
 from __future__ import annotations
 
@@ -45,6 +45,12 @@ def main() -> None:
     survive = commands.add_parser("faults", help="kill a node and a worker, restart PostgreSQL")
     fault_arguments(survive)
     survive.set_defaults(run=faults)
+    from bench.cluster.soak import add_arguments as soak_arguments
+    from bench.cluster.soak import soak
+
+    steady = commands.add_parser("soak", help="steady load for a long time: errors, memory, p99")
+    soak_arguments(steady)
+    steady.set_defaults(run=soak)
     args = parser.parse_args()
     args.run(args)
 

@@ -5,6 +5,7 @@ backend) and prints their ids; each task appends "<task id> <worker pid>" to FIL
 worker runs it, so the caller can check that each ran exactly once, on one worker.
 `python -m bench.cluster.probe store-file` stores a small PDF the way GovHub stores files
 (core.files, on MEDIA_ROOT or S3) and prints its public id, for `/files/<id>/` on every node.
+`python -m bench.cluster.probe token EMAIL` prints a new API token of that person.
 `python -m bench.cluster.probe setup EMAIL N FILE` does both and makes an API token for
 EMAIL, in one process, and prints them as JSON.
 """
@@ -72,6 +73,8 @@ def main(argv: list[str]) -> None:
     if argv[0] == "enqueue":
         seconds = float(argv[3] if len(argv) > 3 else 0.05)
         print("\n".join(enqueue(int(argv[1]), argv[2], seconds)))
+    elif argv[0] == "token":
+        print(token(argv[1]))
     elif argv[0] == "store-file":
         print(store_file())
     elif argv[0] == "setup":
