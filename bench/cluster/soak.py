@@ -115,7 +115,9 @@ def _workers(cluster: Cluster) -> dict[str, int]:
     return found
 
 
-def _targets(minutes: list[dict[str, Any]], memory: dict[str, list[float | None]]) -> dict:
+def _targets(
+    minutes: list[dict[str, Any]], memory: dict[str, list[float | None]]
+) -> dict[str, Any]:
     head, tail = minutes[:5], minutes[-5:]
     p99_first = statistics.median(m["p99_ms"] for m in head)
     p99_last = statistics.median(m["p99_ms"] for m in tail)
