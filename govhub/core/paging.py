@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import reduce
@@ -235,6 +235,74 @@ def list_page(queryset: QuerySet[M], params: Mapping[str, str], size: int) -> Li
         page = keyset_page(queryset, size=size)
     count = cheap_count(queryset)
     return ListPage(page.items, page.next_cursor, page.previous_cursor, count.value, count.exact)
+
+
+def chained_list_page(
+    parts: Sequence[QuerySet[M]], params: Mapping[str, str], size: int
+) -> ListPage[M]:
+    """A web list read as several querysets one after the other, all in the same ordering and
+    each on its own index (e.g. what a person can act on now, then the rest of their work):
+    a page costs the same however long the earlier parts are, where one ordering on a
+    computed "part" would sort every row. The parts must not overlap. A cursor names its part
+    (`<part>.<cursor>`); one not from this list shows the first page."""
+    after, before = params.get("after", ""), params.get("before", "")
+    try:
+        page = _chained_page(parts, after=after, before=before, size=size)
+    except InvalidCursor:
+        page = _chained_page(parts, size=size)
+    counts = [cheap_count(part) for part in parts]
+    return ListPage(
+        page.items,
+        page.next_cursor,
+        page.previous_cursor,
+        sum(c.value for c in counts),
+        all(c.exact for c in counts),
+    )
+
+
+def _chained_page(
+    parts: Sequence[QuerySet[M]], *, after: str = "", before: str = "", size: int
+) -> CursorPage[M]:
+    size = max(1, min(size, MAX_PAGE_SIZE))
+    keys = [Keyset.of(part) for part in parts]
+    if after and before:
+        raise InvalidCursor(_("Give one cursor, not two."))
+
+    def encode(found: tuple[int, M]) -> str:
+        return f"{found[0]}.{keys[found[0]].encode(found[1])}"
+
+    def decode(cursor: str) -> tuple[int, list[Any]]:
+        index, _dot, inner = cursor.partition(".")
+        if not index.isdigit() or int(index) >= len(parts):
+            raise InvalidCursor(_("This cursor is not one this list gave."))
+        return int(index), keys[int(index)].decode(inner)
+
+    rows: list[tuple[int, M]] = []
+    if before:
+        start, values = decode(before)
+        for i in range(start, -1, -1):
+            part = parts[i].filter(keys[i].beyond(values, back=True)) if i == start else parts[i]
+            rows += [(i, row) for row in part.reverse()[: size + 1 - len(rows)]]
+            if len(rows) > size:
+                break
+        if len(rows) < size:  # fewer than a page before: show the first page, full
+            return _chained_page(parts, size=size)
+        more = len(rows) > size
+        rows = rows[:size][::-1]
+        return CursorPage([r for _i, r in rows], encode(rows[-1]), encode(rows[0]) if more else "")
+    start, values = decode(after) if after else (0, [])
+    for i in range(start, len(parts)):
+        part = parts[i].filter(keys[i].beyond(values)) if after and i == start else parts[i]
+        rows += [(i, row) for row in part[: size + 1 - len(rows)]]
+        if len(rows) > size:
+            break
+    more = len(rows) > size
+    rows = rows[:size]
+    return CursorPage(
+        [r for _i, r in rows],
+        encode(rows[-1]) if more else "",
+        encode(rows[0]) if after and rows else "",
+    )
 
 
 def list_query(params: QueryDict) -> str:

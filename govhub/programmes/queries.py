@@ -9,13 +9,11 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import (
-    Case,
     Exists,
     OuterRef,
     Q,
     QuerySet,
     Value,
-    When,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -189,30 +187,36 @@ def programme_browse(
     return qs
 
 
-def programme_mine(*, viewer: Any) -> QuerySet[Programme]:
-    """Programmes the viewer's organisations initiated, lead or contributed to, and active ones
-    whose current step their kinds take part in; annotated `contributed` and `can_act`, the
-    ones to act on first."""
+def programme_mine(*, viewer: Any) -> list[QuerySet[Programme]]:
+    """ "My organisation's work" in two parts, newest first in each, to be read one after the
+    other (`chained_list_page`): the active programmes at a step the viewer's kinds take part
+    in (`can_act`), then the rest of those their organisations initiated, lead or contributed
+    to. Each part reads in the order of an index, so a page costs the same at any number of
+    programmes; both are annotated `contributed` and `can_act`."""
     memberships = memberships_for(viewer)
     if not memberships:
-        return Programme.objects.none()
+        return [Programme.objects.none().order_by("-created_at", "-id")]
     ids = [m.organisation_id for m in memberships]
     kinds = {m.kind for m in memberships}
     act_now = Q(status=ProgrammeStatus.ACTIVE) & _at_steps(
         models_by_version(),
         lambda m: [s.number for s in m.steps if any(m.may_take_part(k, s.number) for k in kinds)],
     )
-    return (
-        programme_list(viewer=viewer)
-        .annotate(
-            contributed=Exists(
-                Contribution.objects.filter(programme=OuterRef("pk"), organisation_id__in=ids)
-            ),
-            can_act=Case(When(act_now, then=Value(True)), default=Value(False)),
+    # Their own: through the initiator, lead agency and contribution indexes, not a scan.
+    contributed = Contribution.objects.filter(organisation_id__in=ids).values("programme_id")
+    own = Q(initiator_id__in=ids) | Q(lead_agency_id__in=ids) | Q(pk__in=contributed)
+    visible = programme_list(viewer=viewer).annotate(
+        contributed=Exists(
+            Contribution.objects.filter(programme=OuterRef("pk"), organisation_id__in=ids)
         )
-        .filter(Q(initiator_id__in=ids) | Q(lead_agency_id__in=ids) | Q(contributed=True) | act_now)
-        .order_by("-can_act", "-created_at", "-id")
     )
+    return [
+        visible.filter(act_now).annotate(can_act=Value(True)).order_by("-created_at", "-id"),
+        visible.filter(own)
+        .exclude(act_now)
+        .annotate(can_act=Value(False))
+        .order_by("-created_at", "-id"),
+    ]
 
 
 @dataclass(frozen=True)

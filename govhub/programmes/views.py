@@ -20,6 +20,7 @@ from govhub.core.api import (
     DomainError,
     ListPage,
     anonymous_page_cache,
+    chained_list_page,
     list_page,
     list_query,
     page_cache_serve,
@@ -224,8 +225,8 @@ def _list_identity(
 def mine(request: HttpRequest) -> HttpResponse:
     """Programmes of the person's organisations, and those they can act on now."""
     memberships = memberships_for(request.user)
-    programmes = queries.programme_mine(viewer=request.user).defer("summary")
-    page = list_page(programmes, request.GET, PAGE_SIZE)
+    parts = [part.defer("summary") for part in queries.programme_mine(viewer=request.user)]
+    page = chained_list_page(parts, request.GET, PAGE_SIZE)
     return render(
         request,
         "programmes/mine.html",

@@ -11,6 +11,7 @@ from django.utils import timezone
 from govhub.core.models import AuditEntry
 from govhub.core.paging import (
     InvalidCursor,
+    chained_list_page,
     cheap_count,
     keyset_page,
     list_page,
@@ -131,3 +132,44 @@ def test_a_web_list_shows_the_first_page_for_a_bad_cursor_and_keeps_its_filters(
     assert not page.previous_cursor
     assert (page.count, page.count_exact) == (3, True)
     assert list_query(params) == "sector=business"
+
+
+def test_a_chained_list_walks_its_parts_in_turn_both_ways_whatever_the_page_size():
+    # given: two parts of one list (names A* then B*), 7 and 4 rows
+    for n in range(7):
+        OrganisationFactory(name=f"A{n}")
+    for n in range(4):
+        OrganisationFactory(name=f"B{n}")
+    ordered = Organisation.objects.order_by("name", "id")
+    parts = [ordered.filter(name__startswith="A"), ordered.filter(name__startswith="B")]
+    for size in (1, 3, 7, 11, 20):
+        # when: forwards to the end, then back to the start
+        pages, params = [], {}
+        while True:
+            page = chained_list_page(parts, params, size)
+            pages.append([o.name for o in page.object_list])
+            if not page.next_cursor:
+                break
+            params = {"after": page.next_cursor}
+        back, params = [], {"before": page.previous_cursor} if page.previous_cursor else None
+        while params:
+            page = chained_list_page(parts, params, size)
+            back.append([o.name for o in page.object_list])
+            params = {"before": page.previous_cursor} if page.previous_cursor else None
+        # then: every row once, in order; back retraces the same pages (the first full)
+        assert [name for page in pages for name in page] == [
+            *(f"A{n}" for n in range(7)),
+            *(f"B{n}" for n in range(4)),
+        ]
+        assert back == pages[:-1][::-1]
+        assert page.count == 11
+        assert page.count_exact
+
+
+@pytest.mark.parametrize("cursor", ["2.x", "x.y", "1", "-1.abc"])
+def test_a_chained_list_shows_its_first_page_for_a_cursor_it_did_not_give(cursor):
+    OrganisationFactory(name="A1")
+    ordered = Organisation.objects.order_by("name", "id")
+    page = chained_list_page([ordered, ordered.none()], {"after": cursor}, 5)
+    assert [o.name for o in page.object_list] == ["A1"]
+    assert page.previous_cursor == ""

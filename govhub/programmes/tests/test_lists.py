@@ -181,3 +181,35 @@ def test_each_list_filter_reads_its_index_in_order_on_postgresql(filters, index)
     assert "Sort" not in deeper
     assert "Index Cond: " in deeper
     assert "created_at <=" in deeper
+
+
+def test_my_organisations_work_pages_across_its_two_parts_both_ways():
+    # given: 20 programmes the business can act on now, and 20 of its own it cannot (closed)
+    org = OrganisationFactory(kind="business", subtype="small")
+    person = MembershipFactory(organisation=org).user
+    act = [ProgrammeFactory(current_step=3).pk for _ in range(20)]
+    own = [ProgrammeFactory(current_step=4, status="closed", initiator=org).pk for _ in range(20)]
+    client = signed_in_client(person)
+    # when: forward over the boundary between the parts, then back
+    _cost, first = _get(client, "/programmes/mine/")
+    _cost, second = _get(client, "/programmes/mine/?" + _link(NEXT, first))
+    _cost, back = _get(client, "/programmes/mine/?" + _link(PREVIOUS, second))
+    # then: the ones to act on first (newest first), then its own, each once; back is page 1
+    assert _ids(first) == act[::-1] + own[::-1][:5]
+    assert _ids(second) == own[::-1][5:]
+    assert NEXT.search(second) is None
+    assert _ids(back) == _ids(first)
+    assert PREVIOUS.search(back) is None
+    assert ">40 programmes<" in first
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plans")
+def test_each_part_of_my_organisations_work_reads_in_index_order_on_postgresql():
+    # given
+    org = OrganisationFactory(kind="business", subtype="small")
+    person = MembershipFactory(organisation=org).user
+    ProgrammeFactory.create_batch(3, current_step=3, initiator=org)
+    # when
+    plans = [_plan(part[:26]) for part in queries.programme_mine(viewer=person)]
+    # then: neither part sorts its rows (the ones to act on first used to sort them all)
+    assert all("Sort" not in plan for plan in plans)
