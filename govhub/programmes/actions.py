@@ -289,20 +289,25 @@ def _retire(
     """Mark a contribution withdrawn or set aside (it stays in the record and no longer
     counts), with the audit entry `verb` if given; a designation's lead agency goes back to
     the previous designation's."""
-    contribution.status = status
-    contribution.status_reason = reason
-    contribution.status_changed_at = timezone.now()
-    contribution.status_changed_by = actor
-    contribution.status_organisation_id = organisation_id
-    contribution.save(
-        update_fields=[
-            "status",
-            "status_reason",
-            "status_changed_at",
-            "status_changed_by",
-            "status_organisation",
-        ]
-    )
+    changes = {
+        "status": status,
+        "status_reason": reason,
+        "status_changed_at": timezone.now(),
+        "status_changed_by": actor,
+        "status_organisation_id": organisation_id,
+    }
+    # Read and checked before the transaction: the update applies only if the contribution is
+    # still active and its step still open, else a concurrent change is refused (409).
+    moved = Contribution.objects.filter(
+        pk=contribution.pk,
+        status=ContributionStatus.ACTIVE,
+        programme__status=ProgrammeStatus.ACTIVE,
+        programme__current_step=contribution.step,
+    ).update(**changes)
+    if not moved:
+        _changed_meanwhile(contribution)
+    for name, value in changes.items():
+        setattr(contribution, name, value)
     if contribution.type == "designation":
         latest = (
             programme.contributions.filter(type="designation", status=ContributionStatus.ACTIVE)
@@ -310,7 +315,7 @@ def _retire(
             .first()
         )
         programme.lead_agency_id = latest.data["lead_organisation_id"] if latest else None
-        programme.save(update_fields=["lead_agency"])
+        Programme.objects.filter(pk=programme.pk).update(lead_agency_id=programme.lead_agency_id)
     if verb:
         audit_record(
             actor=actor,
@@ -325,6 +330,14 @@ def _retire(
                 "reason": reason,
             },
         )
+
+
+def _changed_meanwhile(contribution: Contribution) -> None:
+    """Raise the conflict a concurrent change caused: the step closed, or the contribution was
+    withdrawn or set aside, since it was read."""
+    fresh = Contribution.objects.select_related("programme").get(pk=contribution.pk)
+    _open(fresh.programme, fresh)
+    raise Conflict(_("The programme changed meanwhile: reload and try again."), code="conflict")
 
 
 def _reason(value: Any, *, required: bool) -> str:
@@ -344,21 +357,20 @@ def contribution_withdraw(
 ) -> Contribution:
     """The author withdraws their own contribution before its step closes: it stays in the
     record, marked withdrawn, and no longer counts for the step's gate."""
-    with transaction.atomic():
-        locked = programme_locked(actor, programme_id)
-        contribution = _own_contribution(
-            locked.programme, contribution_id, actor, locked.memberships
-        )
+    read = programme_locked(actor, programme_id, lock=False)  # read and checked first
+    contribution = _own_contribution(read.programme, contribution_id, actor, read.memberships)
+    why = _reason(reason, required=False)
+    with transaction.atomic():  # then one conditional update, and the audit entry
         _retire(
-            locked.programme,
+            read.programme,
             contribution,
             status=ContributionStatus.WITHDRAWN,
             actor=actor,
             organisation_id=contribution.organisation_id,
-            reason=_reason(reason, required=False),
+            reason=why,
             verb="contribution.withdraw",
         )
-        programme_changed(locked.programme.pk)
+        programme_changed(read.programme.pk)
     return contribution
 
 
@@ -372,21 +384,22 @@ def contribution_set_aside(
 ) -> Contribution:
     """A gatekeeper of the open step (who may advance it) sets a contribution aside, saying
     why: it stays in the record, marked set aside, and no longer counts for the gate."""
-    with transaction.atomic():
-        locked = programme_locked(actor, programme_id)
-        membership = gate_decider(locked, organisation_id)
-        contribution = _visible_contribution(locked.programme, contribution_id, actor)
-        _open(locked.programme, contribution)
+    read = programme_locked(actor, programme_id, lock=False)  # read and checked first
+    membership = gate_decider(read, organisation_id)
+    contribution = _visible_contribution(read.programme, contribution_id, actor)
+    _open(read.programme, contribution)
+    why = _reason(reason, required=True)
+    with transaction.atomic():  # then one conditional update, and the audit entry
         _retire(
-            locked.programme,
+            read.programme,
             contribution,
             status=ContributionStatus.SET_ASIDE,
             actor=actor,
             organisation_id=membership.organisation_id,
-            reason=_reason(reason, required=True),
+            reason=why,
             verb="contribution.set_aside",
         )
-        programme_changed(locked.programme.pk)
+        programme_changed(read.programme.pk)
     return contribution
 
 

@@ -251,6 +251,47 @@ def test_contribution_withdraw_by_its_author_marks_it_withdrawn():
     assert AuditEntry.objects.get().verb == "contribution.withdraw"
 
 
+@pytest.mark.parametrize(
+    ("meanwhile", "code"),
+    [
+        ({"status": ContributionStatus.SET_ASIDE}, "contribution_not_active"),
+        ({"step": 6}, "step_closed"),
+    ],
+)
+def test_a_withdrawal_that_a_concurrent_change_overtook_is_refused_and_writes_nothing(
+    monkeypatch, meanwhile, code
+):
+    # given: the author's contribution, read and checked as open before the transaction...
+    programme = ProgrammeFactory(current_step=5)
+    author, org = _member("business")
+    contribution = _evidence(programme, author, org)
+    read = actions._own_contribution
+
+    def overtaken(*args: Any, **kwargs: Any) -> Contribution:
+        found = read(*args, **kwargs)
+        # ...then changed by someone else before the write: set aside, or the step closed
+        if "status" in meanwhile:
+            Contribution.objects.filter(pk=found.pk).update(status=meanwhile["status"])
+        else:
+            Programme.objects.filter(pk=programme.pk).update(current_step=meanwhile["step"])
+        return found
+
+    monkeypatch.setattr(actions, "_own_contribution", overtaken)
+    audited = AuditEntry.objects.count()
+    # when
+    with pytest.raises(Conflict) as refused:
+        actions.contribution_withdraw(
+            actor=author, programme_id=programme.pk, contribution_id=contribution.pk
+        )
+    # then: the refusal says why; the conditional update moved nothing, nothing was audited
+    assert refused.value.code == code
+    assert refused.value.status == 409
+    stored = Contribution.objects.get(pk=contribution.pk)
+    assert stored.status == meanwhile.get("status", ContributionStatus.ACTIVE)
+    assert (stored.status_changed_by_id, stored.status_reason) == (None, "")
+    assert AuditEntry.objects.count() == audited
+
+
 def test_contribution_set_aside_by_a_non_government_participant_is_refused():
     # given
     programme = ProgrammeFactory(current_step=5)
