@@ -4,11 +4,13 @@ and gets the same answer; another request with the key is refused."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -114,7 +116,9 @@ def test_the_same_key_on_another_path_is_refused_and_writes_nothing(token):
 
 def test_keys_are_each_callers_own(token):
     # given: another person of another organisation, with the same key
-    other = token_for(MembershipFactory(organisation=OrganisationFactory(kind="cso", subtype="ngo")).user)
+    other = token_for(
+        MembershipFactory(organisation=OrganisationFactory(kind="cso", subtype="ngo")).user
+    )
     _post(Client(), token, "/programmes", {"title": "Clean water"}, "shared")
     # when
     theirs = _post(Client(), other, "/programmes", {"title": "Clean water"}, "shared")
@@ -169,6 +173,7 @@ def test_a_refused_write_keeps_no_key_so_the_retry_runs():
     assert retried.status_code == 201
     assert retried.has_header("Idempotent-Replayed") is False
     assert Programme.objects.count() == 1
+    assert list(IdempotencyKey.objects.values_list("key", "status")) == [("k-1", 201)]
 
 
 def test_a_write_without_a_key_stores_none_and_costs_no_query_more(token):
@@ -296,3 +301,93 @@ def test_every_write_behind_a_token_takes_a_key_and_documents_it():
     ]
     verify = schema["paths"]["/api/v1/documents/{public_id}/verify"]["post"]
     assert "Idempotency-Key" not in [p["name"] for p in verify.get("parameters", [])]
+
+
+def _at_once(count: int, send: Any) -> list[Any]:
+    """`send()` from `count` threads released together; their responses."""
+    barrier = threading.Barrier(count)
+    responses: list[Any] = []
+
+    def one() -> None:
+        try:
+            barrier.wait()
+            responses.append(send())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=one) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return responses
+
+
+def _slow_create(monkeypatch: Any) -> None:
+    """The write holds its transaction a while, so the others arrive while it runs."""
+    from govhub.programmes import transitions
+
+    create = transitions.programme_create
+
+    def slow(**kwargs: Any) -> Any:
+        programme = create(**kwargs)
+        time.sleep(0.3)
+        return programme
+
+    monkeypatch.setattr(transitions, "programme_create", slow)
+
+
+def _same_answer_once(responses: list[Any]) -> None:
+    assert [r.status_code for r in responses] == [201] * 4
+    assert len({r.content for r in responses}) == 1
+    assert sorted(r.get("Idempotent-Replayed", "") for r in responses) == ["", *["true"] * 3]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_with_one_key_write_once_on_postgresql(monkeypatch):
+    # given: four copies of one request, sent at the same moment
+    if connection.vendor != "postgresql":
+        pytest.skip("the SQLite version of this test follows (a file database of its own)")
+    member = MembershipFactory(organisation=OrganisationFactory(kind="cso", subtype="ngo")).user
+    token = token_for(member)
+    _slow_create(monkeypatch)
+    # when
+    responses = _at_once(
+        4, lambda: _post(Client(), token, "/programmes", {"title": "Clean water"}, "k-1")
+    )
+    # then: one ran; the others waited on the key's unique index and replayed its answer
+    _same_answer_once(responses)
+    assert Programme.objects.count() == 1
+    assert AuditEntry.objects.filter(verb="programme.create").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_with_one_key_write_once_on_sqlite(monkeypatch, tmp_path):
+    # given: the test database copied to a file (the in-memory one cannot take writers side
+    # by side), served to four threads through GovHub's backend with its writers' lock
+    if connection.vendor != "sqlite":
+        pytest.skip("the PostgreSQL version of this test is above")
+    member = MembershipFactory(organisation=OrganisationFactory(kind="cso", subtype="ngo")).user
+    token = token_for(member)
+    path = tmp_path / "copy.sqlite3"
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM INTO %s", [str(path)])
+    settings = {**connection.settings_dict, "NAME": str(path), "CONN_MAX_AGE": 0}
+    wrapper = type(connections["default"])
+
+    def on_the_file() -> Any:
+        connections["default"] = wrapper(settings, alias="default")
+        return _post(Client(), token, "/programmes", {"title": "Clean water"}, "k-1")
+
+    _slow_create(monkeypatch)
+    # when
+    responses = _at_once(4, on_the_file)
+    # then: one ran; the others queued on the writers' lock and replayed its answer
+    _same_answer_once(responses)
+    check = wrapper(settings, alias="check")
+    with check.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM programmes_programme")
+        assert cursor.fetchone() == (1,)
+        cursor.execute("SELECT COUNT(*) FROM core_auditentry WHERE verb = 'programme.create'")
+        assert cursor.fetchone() == (1,)
+    check.close()
