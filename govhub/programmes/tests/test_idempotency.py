@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from govhub.core.models import AuditEntry, IdempotencyKey, WorkflowDecision
+from govhub.core.models import AuditEntry, IdempotencyKey
 from govhub.core.testing import assert_nothing_written
+from govhub.core.workflow.models import WorkflowDecision
 from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
 from govhub.programmes.models import Contribution, Programme
 from govhub.programmes.tests.factories import ProgrammeFactory
