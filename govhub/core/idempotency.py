@@ -138,29 +138,31 @@ def _claim(user: Any, claim: _Claim) -> HttpResponse | None:
             code="invalid_idempotency_key",
         )
     now = timezone.now()
-    claim.row_id = _insert(user.pk, claim, now)
-    if claim.row_id is not None:
-        return None
-    stored = IdempotencyKey.objects.filter(user_id=user.pk, key=claim.key).first()
-    if stored is None or stored.expires_at <= now:  # swept meanwhile, or due to be
-        IdempotencyKey.objects.filter(user_id=user.pk, key=claim.key).delete()
+    mine = IdempotencyKey.objects.filter(user_id=user.pk, key=claim.key)
+    for _attempt in range(3):
         claim.row_id = _insert(user.pk, claim, now)
-        return None
-    if (stored.method, stored.path, stored.request_sha256) != (
-        claim.method,
-        claim.path,
-        claim.request_sha256,
-    ):
-        raise RuleBroken(
-            _("This Idempotency-Key was used for another request: send a new key."),
-            code="idempotency_key_reused",
-        )
-    if stored.status is None:  # not seen in practice: another transaction's row is unseen
-        raise Conflict(
-            _("A request with this Idempotency-Key is still running: retry in a moment."),
-            code="idempotency_key_in_progress",
-        )
-    return _replay(stored)
+        if claim.row_id is not None:
+            return None
+        stored = mine.first()
+        if stored is None or stored.expires_at <= now:  # swept meanwhile, or due to be
+            mine.filter(expires_at__lte=now).delete()
+            continue  # insert again (a concurrent request may have got there first)
+        if (stored.method, stored.path, stored.request_sha256) != (
+            claim.method,
+            claim.path,
+            claim.request_sha256,
+        ):
+            raise RuleBroken(
+                _("This Idempotency-Key was used for another request: send a new key."),
+                code="idempotency_key_reused",
+            )
+        if stored.status is not None:
+            return _replay(stored)
+        break  # not seen in practice: another transaction's row is not visible
+    raise Conflict(
+        _("A request with this Idempotency-Key is still running: retry in a moment."),
+        code="idempotency_key_in_progress",
+    )
 
 
 def _replay(stored: IdempotencyKey) -> HttpResponse:

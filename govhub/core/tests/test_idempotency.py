@@ -3,6 +3,7 @@ and gets the same answer; another request with the key is refused."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -391,3 +392,26 @@ def test_concurrent_requests_with_one_key_write_once_on_sqlite(monkeypatch, tmp_
         cursor.execute("SELECT COUNT(*) FROM core_auditentry WHERE verb = 'programme.create'")
         assert cursor.fetchone() == (1,)
     check.close()
+
+
+def test_a_key_row_without_an_answer_is_409_in_progress_and_nothing_is_written(token, member):
+    # given: a key row as another transaction would hold it before its commit
+    body = json.dumps({"title": "Clean water"}, separators=(",", ":")).encode()
+    now = timezone.now()
+    IdempotencyKey.objects.create(
+        user=member,
+        key="k-1",
+        method="POST",
+        path="/api/v1/programmes",
+        request_sha256=hashlib.sha256(body).hexdigest(),
+        status=None,
+        created_at=now,
+        expires_at=now + timedelta(hours=24),
+    )
+    # when
+    with assert_nothing_written():
+        busy = _post(Client(), token, "/programmes", {"title": "Clean water"}, "k-1")
+    # then
+    assert busy.status_code == 409
+    assert busy.json()["error"]["code"] == "idempotency_key_in_progress"
+    assert Programme.objects.count() == 0
