@@ -87,7 +87,9 @@ def api_client() -> Any:
         def get(self, path: str, **params: Any) -> Any:
             return self.client.get(f"/api/v1{path}", params, headers=self._headers())
 
-        def send(self, method: str, path: str, body: Any = None) -> Any:
+        def send(
+            self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+        ) -> Any:
             import json
 
             return self.client.generic(
@@ -95,7 +97,7 @@ def api_client() -> Any:
                 f"/api/v1{path}",
                 json.dumps(body) if body is not None else "",
                 content_type="application/json",
-                headers=self._headers(),
+                headers={**self._headers(), **(headers or {})},
             )
 
     return ApiClient()

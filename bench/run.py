@@ -135,6 +135,14 @@ def advance_script(ctx: Context, start: int) -> str:
     )
 
 
+def advance_keyed_script(ctx: Context, start: int) -> str:
+    """As `advance_script`, each request with an Idempotency-Key of its own (ADR 0024)."""
+    return advance_script(ctx, start).replace(
+        "  n = n + 1\n",
+        "  n = n + 1\n  wrk.headers['Idempotency-Key'] = 'bench-' .. id\n",
+    )
+
+
 def fresh_ids(ctx: Context, seconds: int) -> int:
     """Where the next advance run starts in the step-1 programmes; refuses when fewer are
     left than it may take (a run that reused an id would measure 409s)."""
@@ -309,6 +317,17 @@ SCENARIOS: list[Scenario] = [
         check=expect_json_key("current_step"),
         target_p99_ms=100,
         description="POST advance: a gate decision (1 -> 2) on a new programme each time",
+    ),
+    Scenario(
+        "advance_key",
+        "/api/v1/programmes/{first_ready}/advance",
+        check_path="/api/v1/programmes/{first_ready}",
+        setup=token_of("local_body@demo.example"),
+        lua=advance_keyed_script,
+        connections=16,
+        check=expect_json_key("current_step"),
+        target_p99_ms=100,
+        description="the same gate decisions, each with an Idempotency-Key (ADR 0024)",
     ),
     Scenario(
         "advance_4",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from govhub.accounts.api import ApiTokenAuth
+from govhub.core.api import idempotency_install
 from govhub.core.documents.rest import router as documents_router
 from govhub.core.rest import (
     document_error_responses,
@@ -34,6 +35,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 install_malformed_body_handler(api)
 document_error_responses(api)
+idempotency_install(api)  # every write behind a token takes an Idempotency-Key
 api.add_router("", organisations_router)
 api.add_router("", "govhub.programmes.rest_analytics.router")  # before: /programmes/{id}
 api.add_router("", programmes_router)

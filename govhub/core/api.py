@@ -57,6 +57,7 @@ from govhub.core.forms import (
 from govhub.core.forms.display import summary_html as answers_summary_html
 from govhub.core.forms.store import definition_file_read
 from govhub.core.i18n import LANGUAGE_NAMES
+from govhub.core.idempotency import idempotency_install
 from govhub.core.notifications.actions import notify
 from govhub.core.paging import (
     MAX_CURSOR_LENGTH,
@@ -192,6 +193,7 @@ __all__ = [
     "form_definition_get",
     "form_definitions_get",
     "guard_register",
+    "idempotency_install",
     "input_type_register",
     "keyset_page",
     "list_page",

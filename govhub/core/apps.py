@@ -23,6 +23,9 @@ class CoreConfig(AppConfig):
         from govhub.core.workflow.queries import sweep_workflow_alerts
 
         sweep_register("workflow_alerts", sweep_workflow_alerts)
+        from govhub.core.idempotency import sweep_idempotency_keys
+
+        sweep_register("idempotency_keys", sweep_idempotency_keys)
         from govhub.core.documents.search import KIND, document_search_documents
         from govhub.core.search import search_kind_register
 

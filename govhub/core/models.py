@@ -3,6 +3,7 @@ stored files."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,7 @@ __all__ = [
     "DocumentSeries",
     "FormDefinition",
     "FormStatus",
+    "IdempotencyKey",
     "IssuedDocument",
 ]
 
@@ -177,6 +179,39 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class IdempotencyKey(models.Model):
+    """A REST write's `Idempotency-Key` and the answer it got (docs/adr/0024): a retry with
+    the same key gets the same answer back instead of a second write.
+
+    Written in the write's own transaction, so a key is stored exactly when its write is;
+    `status` is null only inside that transaction (a key being used). Swept after
+    `expires_at` (24 hours)."""
+
+    # No index of its own: the unique (user, key) index starts with it.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=8)
+    path = models.TextField(help_text="The path and its sorted query string")
+    request_sha256 = models.CharField(max_length=64, help_text="Of the canonical request body")
+    status = models.PositiveSmallIntegerField(null=True)
+    response_body = models.BinaryField(default=b"")
+    response_headers = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="core_idempotency_user_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.key})"
 
 
 # Defined in their own package; imported last, as that package reads the models above.
