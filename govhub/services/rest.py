@@ -1,6 +1,5 @@
 """REST: the catalogue (`GET /services`, `GET /services/{identifier}`), public."""
 
-from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
