@@ -119,7 +119,9 @@ def organisation_names(ids: Collection[int], language: str | None = None) -> dic
     return {o.pk: o.display_name(language) for o in rows}
 
 
-def organisation_relatives(organisation_id: int) -> tuple[OrganisationBrief | None, list[OrganisationBrief]]:
+def organisation_relatives(
+    organisation_id: int,
+) -> tuple[OrganisationBrief | None, list[OrganisationBrief]]:
     """An active organisation's parent and its active units (a ministry and its agencies), as
     plain data: (None, []) for an unknown one."""
     row = Organisation.objects.filter(pk=organisation_id, is_active=True).values_list(
@@ -132,4 +134,6 @@ def organisation_relatives(organisation_id: int) -> tuple[OrganisationBrief | No
     children = Organisation.objects.filter(parent_id=organisation_id, is_active=True).order_by(
         "name", "id"
     )
-    return parent, [OrganisationBrief(*r) for r in children.values_list("id", "name", "kind", "sector")]
+    return parent, [
+        OrganisationBrief(*r) for r in children.values_list("id", "name", "kind", "sector")
+    ]

@@ -26,6 +26,8 @@ PREFIXES = {
 EU = "http://publications.europa.eu/resource/authority/"
 # Our interface languages in the EU's language authority table (ISO 639-3 for Dari).
 LANGUAGE_CODES = {"en": "ENG", "ru": "RUS", "fa-af": "PRS"}
+
+
 def _main() -> str:
     return str(settings.LANGUAGE_CODE)
 
@@ -114,7 +116,9 @@ def service_graph(graph: Graph, service: Service, base: str) -> None:
         graph.add(iri, "dct:audience", _concept(graph, concept, str(Audience(key).label)))
     for event in service.events.all():
         node = f"{base}/services/events/{event.code}"
-        graph.add_type(node, "cv:Event", "cv:LifeEvent" if event.kind == "life" else "cv:BusinessEvent")
+        graph.add_type(
+            node, "cv:Event", "cv:LifeEvent" if event.kind == "life" else "cv:BusinessEvent"
+        )
         graph.add(node, "dct:identifier", Literal(event.code))
         for text in texts(event.name, event.name_translations, _main()):
             graph.add(node, "dct:title", text)

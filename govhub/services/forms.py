@@ -65,7 +65,9 @@ class ServiceForm(forms.Form):
     event_codes = forms.MultipleChoiceField(
         label=_("Life and business events"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    output_type = forms.ChoiceField(label=_("What the applicant receives"), choices=OutputType.choices)
+    output_type = forms.ChoiceField(
+        label=_("What the applicant receives"), choices=OutputType.choices
+    )
     processing_days = forms.IntegerField(
         label=_("Legal processing time (working days)"), required=False, min_value=0, max_value=3650
     )
@@ -82,7 +84,9 @@ class ServiceForm(forms.Form):
     )
     cost_description = forms.CharField(label=_("About the cost"), required=False, max_length=500)
     channels = forms.MultipleChoiceField(
-        label=_("Channels"), required=False, choices=Channel.choices,
+        label=_("Channels"),
+        required=False,
+        choices=Channel.choices,
         widget=forms.CheckboxSelectMultiple,
     )
     languages = forms.MultipleChoiceField(
@@ -135,7 +139,9 @@ class ServiceForm(forms.Form):
 class LegalBasisForm(forms.Form):
     title = forms.CharField(label=_("Law or regulation"), max_length=300)
     article = forms.CharField(label=_("Article"), required=False, max_length=100)
-    url = forms.URLField(label=_("Web address"), required=False, max_length=500, assume_scheme="https")
+    url = forms.URLField(
+        label=_("Web address"), required=False, max_length=500, assume_scheme="https"
+    )
 
 
 class EvidenceForm(forms.Form):
@@ -191,9 +197,17 @@ def service_initial(service: Any) -> dict[str, Any]:
     initial: dict[str, Any] = {
         f: getattr(service, f)
         for f in (
-            "authority_id", "identifier", "name", "description", "output_type",
-            "processing_days", "cost_amount", "cost_currency", "cost_description",
-            "channels", "languages",
+            "authority_id",
+            "identifier",
+            "name",
+            "description",
+            "output_type",
+            "processing_days",
+            "cost_amount",
+            "cost_currency",
+            "cost_description",
+            "channels",
+            "languages",
         )
     }
     initial["audiences"] = service.audiences
@@ -205,10 +219,13 @@ def service_initial(service: Any) -> dict[str, Any]:
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("Why is the service withdrawn?"), max_length=1000,
-                             widget=forms.Textarea)
+    reason = forms.CharField(
+        label=_("Why is the service withdrawn?"), max_length=1000, widget=forms.Textarea
+    )
 
 
 class NewsForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    text = forms.CharField(label=_("What changes or is new"), max_length=2000, widget=forms.Textarea)
+    text = forms.CharField(
+        label=_("What changes or is new"), max_length=2000, widget=forms.Textarea
+    )

@@ -6,9 +6,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 def translated(main: str, translations: dict[str, str] | None, language: str | None = None) -> str:
@@ -107,9 +106,9 @@ class Service(models.Model):
     events = models.ManyToManyField(
         Event, verbose_name=_("life and business events"), blank=True, related_name="services"
     )
-    # [{"title": ..., "article": ..., "url": ...}], edited through a form's rows.
+    # Laws as rows of title, article and web address, edited through a form's rows.
     legal_basis = models.JSONField(_("legal basis"), default=list, blank=True)
-    # [{"name": ..., "description": ...}]
+    # Evidence as rows of name and description.
     evidence = models.JSONField(_("required evidence"), default=list, blank=True)
     cost_amount = models.DecimalField(
         _("cost"), max_digits=12, decimal_places=2, null=True, blank=True
@@ -155,9 +154,7 @@ class Service(models.Model):
             models.Index(fields=["status", "stage", "name", "id"], name="svc_cat_stage"),
             models.Index(fields=["status", "output_type", "name", "id"], name="svc_cat_output"),
             models.Index(fields=["authority", "-updated_at", "-id"], name="svc_agency"),
-            models.Index(
-                fields=["status", "-first_published_at", "-id"], name="svc_new"
-            ),
+            models.Index(fields=["status", "-first_published_at", "-id"], name="svc_new"),
         ]
         constraints = [
             models.CheckConstraint(

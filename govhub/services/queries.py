@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import QuerySet
 
@@ -112,5 +111,3 @@ def published_with_events() -> QuerySet[Service]:
         .prefetch_related("events")
         .order_by("name", "id")
     )
-
-

@@ -1,6 +1,5 @@
 """REST: the catalogue (`GET /services`, `GET /services/{identifier}`), public."""
 
-
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -82,8 +81,6 @@ class ServiceDetailOut(ServiceOut):
     @staticmethod
     def resolve_news(obj: Service) -> list[Any]:
         return list(queries.news_list(obj)[:50])
-
-
 
 
 class ServiceFilters(Schema):

@@ -139,14 +139,19 @@ def clean_service(data: ServiceInput) -> tuple[dict[str, Any], list[Event]]:
             _("The identifier has lower-case letters, digits and single hyphens (up to 80)."),
             code="invalid_identifier",
         )
-    name = _text(data.name, 200, "invalid_name", _("The name must have 1 to 200 characters."),
-                 required=True)
+    name = _text(
+        data.name, 200, "invalid_name", _("The name must have 1 to 200 characters."), required=True
+    )
     description = _text(
-        data.description, 10_000, "invalid_description",
+        data.description,
+        10_000,
+        "invalid_description",
         _("The description may have up to 10,000 characters."),
     )
     audiences = _choices(
-        data.audiences, list(Audience.values), "invalid_audience",
+        data.audiences,
+        list(Audience.values),
+        "invalid_audience",
         _("Choose who the service is for: citizens, businesses, government bodies."),
     )
     if not audiences:
@@ -183,17 +188,23 @@ def clean_service(data: ServiceInput) -> tuple[dict[str, Any], list[Event]]:
         "cost_amount": amount,
         "cost_currency": currency,
         "cost_description": _text(
-            data.cost_description, 500, "invalid_cost",
+            data.cost_description,
+            500,
+            "invalid_cost",
             _("The note on the cost may have up to 500 characters."),
         ),
         "processing_days": data.processing_days,
         "output_type": data.output_type,
         "channels": _choices(
-            data.channels, list(Channel.values), "invalid_channel",
+            data.channels,
+            list(Channel.values),
+            "invalid_channel",
             _("Choose channels from the list."),
         ),
         "languages": _choices(
-            data.languages, [c for c, _l in settings.LANGUAGES], "invalid_language",
+            data.languages,
+            [c for c, _l in settings.LANGUAGES],
+            "invalid_language",
             _("Choose languages from the list."),
         ),
     }
@@ -203,6 +214,11 @@ def clean_service(data: ServiceInput) -> tuple[dict[str, Any], list[Event]]:
 def clean_news(text: str, translations: dict[str, str]) -> tuple[str, dict[str, str]]:
     """A news entry's text (1 to 2,000 characters) and its translations."""
     reject_nul(text)
-    text = _text(text, 2000, "invalid_news", _("The news needs a text of 1 to 2,000 characters."),
-                 required=True)
+    text = _text(
+        text,
+        2000,
+        "invalid_news",
+        _("The news needs a text of 1 to 2,000 characters."),
+        required=True,
+    )
     return text, _translations(translations, 2000, "invalid_translations")

@@ -33,7 +33,9 @@ def _filters(request: HttpRequest, form: CatalogueFilterForm, **fixed: Any) -> A
     )
 
 
-def _listing(request: HttpRequest, template: str, extra: dict[str, Any], **fixed: Any) -> Any:
+def _listing(
+    request: HttpRequest, template: str, extra: dict[str, Any], **fixed: Any
+) -> HttpResponse:
     form = CatalogueFilterForm(request.GET or None, events=queries.event_list())
     services = queries.service_list(_filters(request, form, **fixed))
     page = list_page(services, request.GET, PAGE_SIZE)

@@ -53,7 +53,9 @@ def _edit_page(request: HttpRequest, service: Service | None) -> HttpResponse:
         editing=service is not None,
     )
     laws = LegalBasisFormSet(post, prefix="laws", initial=service.legal_basis if service else None)
-    evidence = EvidenceFormSet(post, prefix="evidence", initial=service.evidence if service else None)
+    evidence = EvidenceFormSet(
+        post, prefix="evidence", initial=service.evidence if service else None
+    )
     if post is not None and form.is_valid() and laws.is_valid() and evidence.is_valid():
         data = service_input(form, laws, evidence)
         try:

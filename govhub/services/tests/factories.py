@@ -13,9 +13,9 @@ def service_input(authority_id: int, **overrides: Any) -> ServiceInput:
     fields: dict[str, Any] = {
         "identifier": "birth-certificate",
         "name": "Birth certificate",
-        "name_translations": {"ru": "Свидетельство о рождении", "fa-af": "تصدیق تولد"},
+        "name_translations": {"ru": "Свидетельство о рождении", "fa-af": "تصدیق تولد"},  # noqa: RUF001
         "description": "A certified copy of the birth record.",
-        "description_translations": {"ru": "Заверенная копия записи о рождении."},
+        "description_translations": {"ru": "Заверенная копия записи о рождении."},  # noqa: RUF001
         "authority_id": authority_id,
         "audiences": ("citizens",),
         "event_codes": ("having-a-baby",),

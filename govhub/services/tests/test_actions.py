@@ -33,8 +33,11 @@ def test_an_official_creates_a_draft_with_every_field(agency: Any, official: Any
     assert service.audiences == ["citizens"]
     assert list(service.events.values_list("code", flat=True)) == ["having-a-baby"]
     assert service.legal_basis == [
-        {"title": "Civil Registration Act", "article": "Art. 12",
-         "url": "https://laws.arden.example/cra"}
+        {
+            "title": "Civil Registration Act",
+            "article": "Art. 12",
+            "url": "https://laws.arden.example/cra",
+        }
     ]
     assert service.cost_amount == Decimal("0.00")
     assert service.stage == 1
@@ -89,8 +92,11 @@ def test_news_is_added_with_its_date(published: Any, official: Any) -> None:
         actor=official, service_id=published.pk, date=dt.date(2026, 3, 1), text="Fee waived"
     )
     # then it is stored and audited
-    assert (entry.date, entry.text, entry.service_id) == (dt.date(2026, 3, 1), "Fee waived",
-                                                          published.pk)
+    assert (entry.date, entry.text, entry.service_id) == (
+        dt.date(2026, 3, 1),
+        "Fee waived",
+        published.pk,
+    )
     assert _verbs(published)[-1] == "service.news_add"
 
 
@@ -140,8 +146,10 @@ def test_the_authority_must_be_a_government_body(db: Any) -> None:
         ({"languages": ("xx",)}, "invalid_language"),
         ({"name_translations": {"de": "Geburtsurkunde"}}, "invalid_translations"),
         ({"legal_basis": (LegalBasisItem("", "1"),)}, "invalid_legal_basis"),
-        ({"legal_basis": (LegalBasisItem("Act", "", "javascript:alert(1)"),)},
-         "invalid_legal_basis"),
+        (
+            {"legal_basis": (LegalBasisItem("Act", "", "javascript:alert(1)"),)},
+            "invalid_legal_basis",
+        ),
         ({"name": "Birth\x00certificate"}, "invalid_text"),
     ],
 )

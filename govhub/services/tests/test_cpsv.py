@@ -113,9 +113,7 @@ def test_the_catalogue_conforms_to_cpsv_ap(
     assert any(str(s).endswith("/services/shop-licence/") for s in services)
 
 
-def test_one_service_conforms_with_its_titles_in_each_language(
-    agency: Any, official: Any
-) -> None:
+def test_one_service_conforms_with_its_titles_in_each_language(agency: Any, official: Any) -> None:
     _publish_two(agency, official)
     response = Client().get("/services/birth-certificate.jsonld")
     assert response["Content-Type"] == "application/ld+json; charset=utf-8"
@@ -132,6 +130,6 @@ def test_one_service_conforms_with_its_titles_in_each_language(
     }
     assert titles == {
         ("Birth certificate", "en"),
-        ("Свидетельство о рождении", "ru"),
+        ("Свидетельство о рождении", "ru"),  # noqa: RUF001
         ("تصدیق تولد", "fa-AF"),
     }

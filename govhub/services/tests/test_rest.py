@@ -24,10 +24,18 @@ def test_the_list_gives_published_services_with_their_fields(
     assert item["identifier"] == "birth-certificate"
     assert item["audiences"] == ["citizens"]
     assert item["events"] == ["having-a-baby"]
-    assert item["cost"] == {"amount": "0.00", "currency": "EUR",
-                            "description": "Free for the first copy"}
-    assert item["legal_basis"] == [{"title": "Civil Registration Act", "article": "Art. 12",
-                                    "url": "https://laws.arden.example/cra"}]
+    assert item["cost"] == {
+        "amount": "0.00",
+        "currency": "EUR",
+        "description": "Free for the first copy",
+    }
+    assert item["legal_basis"] == [
+        {
+            "title": "Civil Registration Act",
+            "article": "Art. 12",
+            "url": "https://laws.arden.example/cra",
+        }
+    ]
     assert (item["stage"], item["status"], item["version"]) == (1, "published", 1)
 
 
@@ -49,9 +57,16 @@ def test_the_list_filters(
 ) -> None:
     # given two published services
     _publish(official, agency.pk)
-    _publish(official, agency.pk, identifier="shop-licence", name="Shop licence",
-             audiences=("businesses",), event_codes=("starting-a-business",),
-             output_type="licence", name_translations={})
+    _publish(
+        official,
+        agency.pk,
+        identifier="shop-licence",
+        name="Shop licence",
+        audiences=("businesses",),
+        event_codes=("starting-a-business",),
+        output_type="licence",
+        name_translations={},
+    )
     # when the list is filtered
     response = api_client.get("/services", **query)
     # then only the matching ones come, by name
@@ -96,8 +111,10 @@ def test_drafts_are_not_listed(draft: Any, api_client: Any, official: Any) -> No
     assert response.json()["items"] == []
 
 
-@pytest.mark.parametrize(("who", "status"), [("anonymous", 404), ("official", 200),
-                                             ("member", 200), ("other_official", 404)])
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("anonymous", 404), ("official", 200), ("member", 200), ("other_official", 404)],
+)
 def test_a_draft_is_read_only_by_its_agency(
     draft: Any, api_client: Any, request: Any, who: str, status: int
 ) -> None:
@@ -117,8 +134,9 @@ def test_a_draft_is_read_only_by_its_agency(
 def test_one_service_with_its_news(published: Any, official: Any, api_client: Any) -> None:
     import datetime as dt
 
-    actions.service_news_add(actor=official, service_id=published.pk,
-                             date=dt.date(2026, 2, 1), text="Online now")
+    actions.service_news_add(
+        actor=official, service_id=published.pk, date=dt.date(2026, 2, 1), text="Online now"
+    )
     body = api_client.get("/services/birth-certificate").json()
     assert body["news"] == [{"date": "2026-02-01", "text": "Online now", "text_translations": {}}]
     assert body["name_translations"]["fa-af"] == "تصدیق تولد"

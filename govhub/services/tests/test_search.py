@@ -9,8 +9,9 @@ def _found(text: str, viewer: Any = None) -> list[int]:
     return [hit.object_id for hit in search(text, kinds=[KIND], viewer=viewer).hits]
 
 
-def test_a_draft_is_found_only_by_its_agency(draft: Any, official: Any,
-                                              other_official: Any) -> None:
+def test_a_draft_is_found_only_by_its_agency(
+    draft: Any, official: Any, other_official: Any
+) -> None:
     # given a draft
     # when people search for it / then only its agency's people find it
     assert _found("birth", official) == [draft.pk]

@@ -21,18 +21,30 @@ def _client(who: str, request: Any) -> Client:
 
 # (who, expected status) for each page of a draft
 DRAFT_PAGES = [
-    ("/services/birth-certificate/", {"anonymous": 404, "official": 200,
-                                      "other_official": 404, "member": 200}),
-    ("/services/birth-certificate/archive/", {"anonymous": 404, "official": 200,
-                                              "other_official": 404, "member": 200}),
-    ("/services/birth-certificate.jsonld", {"anonymous": 404, "official": 404,
-                                            "other_official": 404, "member": 404}),
-    ("/services/birth-certificate/edit/", {"anonymous": 302, "official": 200,
-                                           "other_official": 404, "member": 403}),
-    ("/services/birth-certificate/withdraw/", {"anonymous": 302, "official": 200,
-                                               "other_official": 404, "member": 403}),
-    ("/services/birth-certificate/news/", {"anonymous": 302, "official": 200,
-                                           "other_official": 404, "member": 403}),
+    (
+        "/services/birth-certificate/",
+        {"anonymous": 404, "official": 200, "other_official": 404, "member": 200},
+    ),
+    (
+        "/services/birth-certificate/archive/",
+        {"anonymous": 404, "official": 200, "other_official": 404, "member": 200},
+    ),
+    (
+        "/services/birth-certificate.jsonld",
+        {"anonymous": 404, "official": 404, "other_official": 404, "member": 404},
+    ),
+    (
+        "/services/birth-certificate/edit/",
+        {"anonymous": 302, "official": 200, "other_official": 404, "member": 403},
+    ),
+    (
+        "/services/birth-certificate/withdraw/",
+        {"anonymous": 302, "official": 200, "other_official": 404, "member": 403},
+    ),
+    (
+        "/services/birth-certificate/news/",
+        {"anonymous": 302, "official": 200, "other_official": 404, "member": 403},
+    ),
 ]
 
 
@@ -51,20 +63,31 @@ def test_who_sees_a_draft_s_pages(
 
 PUBLISHED_PAGES = [
     ("/services/", {"anonymous": 200, "official": 200, "other_official": 200, "member": 200}),
-    ("/services/whats-new/", {"anonymous": 200, "official": 200, "other_official": 200,
-                              "member": 200}),
-    ("/services/catalogue.ttl", {"anonymous": 200, "official": 200, "other_official": 200,
-                                 "member": 200}),
-    ("/services/birth-certificate/", {"anonymous": 200, "official": 200,
-                                      "other_official": 200, "member": 200}),
-    ("/services/birth-certificate.ttl", {"anonymous": 200, "official": 200,
-                                         "other_official": 200, "member": 200}),
-    ("/services/birth-certificate/archive/1/", {"anonymous": 200, "official": 200,
-                                                "other_official": 200, "member": 200}),
-    ("/services/new/", {"anonymous": 302, "official": 200, "other_official": 200,
-                        "member": 403}),
-    ("/services/birth-certificate/edit/", {"anonymous": 302, "official": 200,
-                                           "other_official": 403, "member": 403}),
+    (
+        "/services/whats-new/",
+        {"anonymous": 200, "official": 200, "other_official": 200, "member": 200},
+    ),
+    (
+        "/services/catalogue.ttl",
+        {"anonymous": 200, "official": 200, "other_official": 200, "member": 200},
+    ),
+    (
+        "/services/birth-certificate/",
+        {"anonymous": 200, "official": 200, "other_official": 200, "member": 200},
+    ),
+    (
+        "/services/birth-certificate.ttl",
+        {"anonymous": 200, "official": 200, "other_official": 200, "member": 200},
+    ),
+    (
+        "/services/birth-certificate/archive/1/",
+        {"anonymous": 200, "official": 200, "other_official": 200, "member": 200},
+    ),
+    ("/services/new/", {"anonymous": 302, "official": 200, "other_official": 200, "member": 403}),
+    (
+        "/services/birth-certificate/edit/",
+        {"anonymous": 302, "official": 200, "other_official": 403, "member": 403},
+    ),
 ]
 
 
@@ -78,16 +101,20 @@ def test_who_sees_a_published_service_s_pages(
     assert response.status_code == expected[who]
 
 
-@pytest.mark.parametrize(("who", "status"), [("anonymous", 200), ("official", 200),
-                                             ("other_official", 200), ("member", 200)])
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("anonymous", 200), ("official", 200), ("other_official", 200), ("member", 200)],
+)
 def test_the_authority_page_is_public(published: Any, request: Any, who: str, status: int) -> None:
     response = _client(who, request).get(f"/services/authority/{published.authority_id}/")
     assert response.status_code == status
     assert "Birth certificate" in response.content.decode()
 
 
-@pytest.mark.parametrize(("who", "status"), [("anonymous", 302), ("official", 200),
-                                             ("other_official", 404), ("member", 200)])
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("anonymous", 302), ("official", 200), ("other_official", 404), ("member", 200)],
+)
 def test_the_agency_list_with_drafts_is_for_its_members(
     draft: Any, request: Any, who: str, status: int
 ) -> None:
@@ -97,13 +124,15 @@ def test_the_agency_list_with_drafts_is_for_its_members(
         assert "Birth certificate" in response.content.decode()
 
 
-def test_the_catalogue_lists_only_published_services(published: Any, official: Any,
-                                                     agency: Any) -> None:
+def test_the_catalogue_lists_only_published_services(
+    published: Any, official: Any, agency: Any
+) -> None:
     # given a published service and a draft
     from govhub.services.tests.factories import service_input
 
     actions.service_create(
-        actor=official, data=service_input(agency.pk, identifier="death-record", name="Death record")
+        actor=official,
+        data=service_input(agency.pk, identifier="death-record", name="Death record"),
     )
     # when anyone opens the catalogue
     body = Client().get("/services/").content.decode()
@@ -114,9 +143,9 @@ def test_the_catalogue_lists_only_published_services(published: Any, official: A
 
 def test_the_catalogue_filters_by_audience_and_searches(published: Any) -> None:
     assert "Birth certificate" in Client().get("/services/?audience=citizens").content.decode()
-    assert "Birth certificate" not in Client().get(
-        "/services/?audience=businesses"
-    ).content.decode()
+    assert (
+        "Birth certificate" not in Client().get("/services/?audience=businesses").content.decode()
+    )
     assert "Birth certificate" in Client().get("/services/?q=birth").content.decode()
     assert "Birth certificate" not in Client().get("/services/?q=licence").content.decode()
 
@@ -139,9 +168,13 @@ def test_an_official_creates_a_service_through_the_form(agency: Any, official: A
         "cost_currency": "EUR",
         "channels": ["online"],
         "languages": ["en"],
-        "laws-TOTAL_FORMS": "2", "laws-INITIAL_FORMS": "0",
-        "laws-0-title": "Residence Act", "laws-0-article": "Art. 4", "laws-0-url": "",
-        "evidence-TOTAL_FORMS": "2", "evidence-INITIAL_FORMS": "0",
+        "laws-TOTAL_FORMS": "2",
+        "laws-INITIAL_FORMS": "0",
+        "laws-0-title": "Residence Act",
+        "laws-0-article": "Art. 4",
+        "laws-0-url": "",
+        "evidence-TOTAL_FORMS": "2",
+        "evidence-INITIAL_FORMS": "0",
         "evidence-0-name": "Rental contract",
     }
     response = client.post("/services/new/", form)
@@ -158,11 +191,20 @@ def test_an_official_creates_a_service_through_the_form(agency: Any, official: A
 def test_a_bad_form_is_shown_again_and_nothing_written(agency: Any, official: Any) -> None:
     client = signed_in_client(official)
     before = AuditEntry.objects.count()
-    response = client.post("/services/new/", {
-        "authority_id": agency.pk, "identifier": "x", "name": "X", "audiences": [],
-        "output_type": "none", "laws-TOTAL_FORMS": "0", "laws-INITIAL_FORMS": "0",
-        "evidence-TOTAL_FORMS": "0", "evidence-INITIAL_FORMS": "0",
-    })
+    response = client.post(
+        "/services/new/",
+        {
+            "authority_id": agency.pk,
+            "identifier": "x",
+            "name": "X",
+            "audiences": [],
+            "output_type": "none",
+            "laws-TOTAL_FORMS": "0",
+            "laws-INITIAL_FORMS": "0",
+            "evidence-TOTAL_FORMS": "0",
+            "evidence-INITIAL_FORMS": "0",
+        },
+    )
     assert response.status_code == 400
     assert Service.objects.count() == 0
     assert AuditEntry.objects.count() == before
@@ -214,8 +256,9 @@ def test_an_agency_page_links_to_its_ministry_and_units(
 
 def test_news_dates_are_listed_newest_first(published: Any, official: Any) -> None:
     for day in (1, 3, 2):
-        actions.service_news_add(actor=official, service_id=published.pk,
-                                 date=dt.date(2026, 1, day), text=f"News {day}")
+        actions.service_news_add(
+            actor=official, service_id=published.pk, date=dt.date(2026, 1, day), text=f"News {day}"
+        )
     body = Client().get("/services/whats-new/").content.decode()
     assert body.index("News 3") < body.index("News 2") < body.index("News 1")
 
