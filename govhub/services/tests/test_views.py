@@ -269,3 +269,48 @@ def test_a_member_of_two_agencies_edits_only_where_official(
     MembershipFactory(organisation=other_agency, user=member, role="manager")
     client = signed_in_client(member)
     assert client.get("/services/birth-certificate/edit/").status_code == 403
+
+
+def _queries(path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.get(path)  # warm: the first request reads the session and the language
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "path", ["/services/", "/services/?audience=citizens&q=service", "/services/whats-new/",
+             "/services/catalogue.ttl"]
+)
+def test_the_public_lists_cost_the_same_queries_for_2_or_8_services(
+    agency: Any, official: Any, path: str
+) -> None:
+    # given two published services with news
+    from govhub.services.tests.factories import service_input
+
+    def add(n: int) -> None:
+        service = actions.service_create(
+            actor=official,
+            data=service_input(agency.pk, identifier=f"service-{n}", name=f"Service {n}"),
+        )
+        actions.service_publish(actor=official, service_id=service.pk)
+        actions.service_news_add(actor=official, service_id=service.pk,
+                                 date=dt.date(2026, 1, 1), text=f"News {n}")
+
+    for n in range(2):
+        add(n)
+    few = _queries(path)
+    # when six more are published
+    for n in range(2, 8):
+        add(n)
+    # then the page costs the same number of queries
+    assert _queries(path) == few
+
+
+def test_the_organisation_page_links_to_its_services(agency: Any) -> None:
+    body = Client().get(f"/organisations/{agency.pk}/").content.decode()
+    assert f"/services/authority/{agency.pk}/" in body
