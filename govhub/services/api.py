@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from govhub.services.bench import bench_services_load, service_tables_analyze
 from govhub.services.data import (
     SERVICES_VERSION,
     EvidenceItem,
@@ -15,5 +16,7 @@ __all__ = [
     "EvidenceItem",
     "LegalBasisItem",
     "ServiceInput",
+    "bench_services_load",
     "demo_services_load",
+    "service_tables_analyze",
 ]

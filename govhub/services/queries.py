@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from govhub.core.api import search_filter, versions_read
+from govhub.organisations.api import ORGANISATIONS_VERSION
 from govhub.services.data import SERVICES_VERSION
 from govhub.services.models import (
     Audience,
@@ -95,8 +96,9 @@ def events_by_code(codes: list[str]) -> dict[str, Event]:
 
 
 def catalogue_version() -> str:
-    """Changes with every publication, withdrawal and news entry (one key lookup)."""
-    return versions_read(SERVICES_VERSION)
+    """Changes with every publication, withdrawal and news entry, and with every change of an
+    organisation (the pages name the authorities): one query."""
+    return versions_read(SERVICES_VERSION, ORGANISATIONS_VERSION)
 
 
 def service_events(service: Service) -> list[Event]:

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from govhub.core.api import list_page, list_query, public, signed_in
+from govhub.core.api import (
+    MAX_CURSOR_LENGTH,
+    anonymous_page_cache,
+    list_page,
+    list_query,
+    public,
+    signed_in,
+)
 from govhub.organisations.api import organisation_names, organisation_relatives
 from govhub.services import permissions, queries
 from govhub.services.cpsv import catalogue_graph
 from govhub.services.forms import CatalogueFilterForm
-from govhub.services.models import Channel, OutputType, Service, ServiceStatus, Stage
+from govhub.services.models import Audience, Channel, OutputType, Service, ServiceStatus, Stage
 
 PAGE_SIZE = 30
 TURTLE = "text/turtle; charset=utf-8"
@@ -33,6 +42,52 @@ def _filters(request: HttpRequest, form: CatalogueFilterForm, **fixed: Any) -> A
     )
 
 
+@dataclass(frozen=True)
+class Row:
+    url: str
+    name: str
+    authority: str
+    output: str
+    stage: int
+    stage_label: str
+
+
+def _rows(services: list[Service]) -> list[Row]:
+    """Plain rows: labels and the address resolved once a page, not once a cell (Django's
+    `get_FOO_display` and `{% url %}` per row were most of the page's time)."""
+    language = get_language() or ""
+    outputs = {k: str(v) for k, v in OutputType.choices}
+    stages = {k: str(v) for k, v in Stage.choices}
+    base = reverse("services:catalogue")
+    return [
+        Row(
+            url=f"{base}{s.identifier}/",
+            name=s.display_name(language),
+            authority=s.authority.display_name(language),
+            output=outputs[s.output_type],
+            stage=s.stage,
+            stage_label=stages[s.stage],
+        )
+        for s in services
+    ]
+
+
+def _filter_fields(form: CatalogueFilterForm) -> list[dict[str, Any]]:
+    """The select filters as plain data (Django's widget templates cost most of a page)."""
+    chosen = form.data if form.is_bound else {}
+    return [
+        {
+            "name": name,
+            "label": form.fields[name].label,
+            "options": [
+                (value, str(label), str(value) == chosen.get(name, ""))
+                for value, label in form.fields[name].choices  # type: ignore[attr-defined]
+            ],
+        }
+        for name in ("audience", "event", "stage", "output")
+    ]
+
+
 def _listing(
     request: HttpRequest, template: str, extra: dict[str, Any], **fixed: Any
 ) -> HttpResponse:
@@ -44,8 +99,9 @@ def _listing(
         template,
         {
             "form": form,
+            "filters": _filter_fields(form),
             "page": page,
-            "rows": page.object_list,
+            "rows": _rows(page.object_list),
             "query": list_query(request.GET),
             "can_create": permissions.can_create_service(request.user),
             **extra,
@@ -53,14 +109,39 @@ def _listing(
     )
 
 
+def _catalogue_key(request: HttpRequest) -> str:
+    """The page's identity: its valid filters and place in the list, nothing else from the
+    URL (checked by hand, not by the form: this runs on every anonymous view)."""
+    get = request.GET.get
+    after, before, event = get("after", ""), get("before", ""), get("event", "")
+    return "|".join(
+        [
+            request.path,
+            get("q", "").strip()[:100],
+            get("audience", "") if get("audience", "") in Audience.values else "",
+            event if len(event) <= 64 else "",
+            get("stage", "") if get("stage", "") in ("1", "2", "3") else "",
+            get("output", "") if get("output", "") in OutputType.values else "",
+            after if len(after) <= MAX_CURSOR_LENGTH else "",
+            before if len(before) <= MAX_CURSOR_LENGTH else "",
+        ]
+    )
+
+
+def _catalogue_version(request: HttpRequest) -> str:
+    return queries.catalogue_version()
+
+
 @public
 @require_GET
+@anonymous_page_cache(seconds=600, key=_catalogue_key, version=_catalogue_version)
 def catalogue(request: HttpRequest) -> HttpResponse:
     return _listing(request, "services/catalogue.html", {})
 
 
 @public
 @require_GET
+@anonymous_page_cache(seconds=600, key=_catalogue_key, version=_catalogue_version)
 def authority(request: HttpRequest, authority_id: int) -> HttpResponse:
     """An authority's published services, with links to its ministry and its units."""
     names = organisation_names([authority_id], get_language())
@@ -102,6 +183,7 @@ def agency(request: HttpRequest, authority_id: int) -> HttpResponse:
 
 @public
 @require_GET
+@anonymous_page_cache(seconds=600, key=_catalogue_key, version=_catalogue_version)
 def whats_new(request: HttpRequest) -> HttpResponse:
     page = list_page(queries.news_list(), request.GET, PAGE_SIZE)
     return render(
