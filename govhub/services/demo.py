@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from govhub.core.api import audit_record, versions_bump
 from govhub.services.data import SERVICES_VERSION, EvidenceItem, LegalBasisItem, ServiceInput
+from govhub.services.events import events_ensure
 from govhub.services.models import Service, ServiceNews, ServiceStatus, ServiceVersion
 from govhub.services.search import service_index
 from govhub.services.snapshot import service_snapshot
@@ -284,6 +285,7 @@ def demo_services_load(authority_ids: dict[str, int]) -> int:
     """Load Arden's services once (by identifier: idempotent); returns how many were added."""
     added = 0
     with transaction.atomic():
+        events_ensure()
         for row in SERVICES:
             if Service.objects.filter(identifier=row[0]).exists():
                 continue

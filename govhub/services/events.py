@@ -4,6 +4,8 @@ deployment may add its own events as data."""
 
 from __future__ import annotations
 
+from typing import Any
+
 # Each event: its code, kind, and name in English, Russian and Dari.
 EVENTS: tuple[tuple[str, str, str, str, str], ...] = (
     ("having-a-baby", "life", "Having a baby", "Рождение ребёнка", "تولد طفل"),
@@ -76,3 +78,23 @@ EVENTS: tuple[tuple[str, str, str, str, str], ...] = (
         "تبادل معلومات میان ادارات",
     ),
 )
+
+
+def events_ensure(model: Any = None) -> None:
+    """Write the shipped events (by code: idempotent); migration 0002 passes its historical
+    model, the demo the current one (a test database emptied by a transactional test lost
+    them)."""
+    if model is None:
+        from govhub.services.models import Event
+
+        model = Event
+    for position, (code, kind, en, ru, prs) in enumerate(EVENTS, start=1):
+        model.objects.update_or_create(
+            code=code,
+            defaults={
+                "kind": kind,
+                "name": en,
+                "name_translations": {"ru": ru, "fa-af": prs},
+                "position": position,
+            },
+        )

@@ -4,21 +4,11 @@ from typing import Any
 
 from django.db import migrations
 
-from govhub.services.events import EVENTS
+from govhub.services.events import events_ensure
 
 
 def forwards(apps: Any, schema_editor: Any) -> None:
-    Event = apps.get_model("services", "Event")
-    for position, (code, kind, en, ru, prs) in enumerate(EVENTS, start=1):
-        Event.objects.update_or_create(
-            code=code,
-            defaults={
-                "kind": kind,
-                "name": en,
-                "name_translations": {"ru": ru, "fa-af": prs},
-                "position": position,
-            },
-        )
+    events_ensure(apps.get_model("services", "Event"))
 
 
 class Migration(migrations.Migration):

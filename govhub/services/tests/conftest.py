@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from govhub.core.tests.browser import browser, browser_context, live_url, page
 from govhub.organisations.tests.factories import MembershipFactory, OrganisationFactory
 from govhub.services import actions
 from govhub.services.tests.factories import service_input
@@ -45,3 +46,6 @@ def draft(agency: Any, official: Any) -> Any:
 @pytest.fixture
 def published(draft: Any, official: Any) -> Any:
     return actions.service_publish(actor=official, service_id=draft.pk)
+
+
+__all__ = ["browser", "browser_context", "live_url", "page"]
