@@ -2,10 +2,10 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
 from govhub.accounts.api import optional_viewer
@@ -14,6 +14,15 @@ from govhub.services import permissions, queries
 from govhub.services.models import Audience, OutputType, Service, ServiceStatus
 
 router = Router(tags=["services"])
+Identifier = Annotated[
+    str,
+    Path(
+        ...,
+        pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        max_length=80,
+        description="The service's identifier, e.g. birth-certificate",
+    ),
+]
 
 
 class LegalBasisOut(Schema):
@@ -124,5 +133,5 @@ def service_list(
     openapi_extra=PUBLIC_OPERATION,
     summary="One service (a draft only for its authority's members)",
 )
-def service_get(request: HttpRequest, identifier: str) -> Service:
+def service_get(request: HttpRequest, identifier: Identifier) -> Service:
     return permissions.access_service(optional_viewer(request), identifier)
