@@ -338,3 +338,35 @@ def test_anonymous_catalogue_pages_are_cached_until_a_publication(
         actions.service_publish(actor=official, service_id=service.pk)
     # then the next anonymous visitor sees it
     assert "Death record" in Client().get("/services/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("anonymous", 302), ("other_official", 404), ("member", 403)],
+)
+@pytest.mark.parametrize(
+    ("path", "form"),
+    [
+        ("/services/birth-certificate/publish/", {}),
+        ("/services/birth-certificate/news/", {"date": "2026-01-01", "text": "Hello"}),
+        ("/services/birth-certificate/withdraw/", {"reason": "Because"}),
+        ("/services/birth-certificate/edit/", {"name": "Renamed"}),
+    ],
+)
+def test_no_one_but_its_officials_changes_a_draft(
+    draft: Any, request: Any, who: str, status: int, path: str, form: dict[str, str]
+) -> None:
+    # given a draft and someone who is not its official
+    client = _client(who, request)
+    before = AuditEntry.objects.count()
+    # when they post to one of its forms
+    response = client.post(path, form)
+    # then they are refused (or it does not exist for them) and nothing is written
+    assert response.status_code == status
+    draft.refresh_from_db()
+    assert (draft.status, draft.name, AuditEntry.objects.count()) == (
+        "draft",
+        "Birth certificate",
+        before,
+    )
+    assert not ServiceNews.objects.exists()
