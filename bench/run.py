@@ -43,6 +43,8 @@ SQLITE_FILE = VAR_BENCH / "govhub-bench.sqlite3"
 SERVER_LOG = VAR_BENCH / "server.log"
 
 EXTRA_ORGANISATIONS = 974  # + 26 demo organisations = 1,000
+# Generated published services beside the demo's 15: a catalogue of 5,000 (issue 11's target).
+EXTRA_SERVICES = 4985
 DEMO_ORGANISATIONS = 26
 # Step-1 programmes for the advance scenarios: this many per second of wrk run (warm-ups
 # included) of each advance scenario and wrk thread, a generous bound on the rate (about 350
@@ -363,6 +365,13 @@ SCENARIOS: list[Scenario] = [
         check=expect_json_rows(5, '"group": "Africa"', '"change_pct"'),
         target_p99_ms=50,
         description="REST: change of each region's mean EGDI, 2012 to 2024",
+    ),
+    Scenario(
+        "services_search",
+        "/services/?q=licence&audience=businesses",
+        check=expect_text("services found"),
+        target_p99_ms=100,
+        description="service catalogue search and filter, 5,000 services (issue 11)",
     ),
 ]
 
@@ -1001,6 +1010,8 @@ def prepare(args: argparse.Namespace, records: int | None) -> tuple[Context, str
                 ctx.cache["bench"] = json.loads(line[len("BENCH ") :])
             else:
                 print(line)
+        if records is None:
+            print(govhub("bench", "load", "--services", str(EXTRA_SERVICES)).strip())
         if records:
             began = time.monotonic()
             size = str(records)

@@ -16,6 +16,7 @@ from govhub.core.rest_parser import SafeJsonParser
 from govhub.indices.rest import router as indices_router
 from govhub.organisations.rest import router as organisations_router
 from govhub.programmes.rest import router as programmes_router
+from govhub.services.rest import router as services_router
 
 api = NinjaAPI(
     title="GovHub API",
@@ -39,6 +40,7 @@ idempotency_install(api)  # every write behind a token takes an Idempotency-Key
 api.add_router("", organisations_router)
 api.add_router("", "govhub.programmes.rest_analytics.router")  # before: /programmes/{id}
 api.add_router("", programmes_router)
+api.add_router("", services_router)
 api.add_router("", documents_router)
 api.add_router("", "govhub.core.forms.rest.router")
 api.add_router("", indices_router)

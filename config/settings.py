@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "govhub.core",
     "govhub.organisations",
     "govhub.programmes",
+    "govhub.services",
     "govhub.indices",
     "govhub.demo",
 ]

@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include(("govhub.core.urls", "core"))),
     path("organisations/", include("govhub.organisations.urls")),
     path("programmes/", include("govhub.programmes.urls")),
+    path("services/", include("govhub.services.urls")),
     path("indices/", include("govhub.indices.urls")),
     path("account/", include("govhub.accounts.urls")),
     path("accounts/", include("allauth.urls")),

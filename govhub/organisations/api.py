@@ -46,6 +46,7 @@ __all__ = [
     "memberships_for",
     "organisation_choices",
     "organisation_names",
+    "organisation_relatives",
     "organisation_tables_analyze",
     "organisations_brief",
 ]
@@ -116,3 +117,23 @@ def organisation_names(ids: Collection[int], language: str | None = None) -> dic
     answer given when it was active still names it); one query."""
     rows = Organisation.objects.filter(pk__in=list(ids)).only("id", "name", "name_translations")
     return {o.pk: o.display_name(language) for o in rows}
+
+
+def organisation_relatives(
+    organisation_id: int,
+) -> tuple[OrganisationBrief | None, list[OrganisationBrief]]:
+    """An active organisation's parent and its active units (a ministry and its agencies), as
+    plain data: (None, []) for an unknown one."""
+    row = Organisation.objects.filter(pk=organisation_id, is_active=True).values_list(
+        "parent_id", flat=True
+    )
+    if not row.exists():
+        return None, []
+    parent_id = row.first()
+    parent = organisations_brief([parent_id]).get(parent_id) if parent_id else None
+    children = Organisation.objects.filter(parent_id=organisation_id, is_active=True).order_by(
+        "name", "id"
+    )
+    return parent, [
+        OrganisationBrief(*r) for r in children.values_list("id", "name", "kind", "sector")
+    ]

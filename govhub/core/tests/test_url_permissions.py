@@ -149,6 +149,8 @@ def test_every_api_operation_requires_auth_or_is_declared_public():
         ("/programmes/{programme_id}/decisions", "GET"),
         ("/programmes/{programme_id}/drafts", "GET"),
         ("/programmes/{programme_id}/drafts/diff", "GET"),
+        ("/services", "GET"),
+        ("/services/{identifier}", "GET"),
         ("/workflows", "GET"),
         ("/workflows/{key}", "GET"),
     ]

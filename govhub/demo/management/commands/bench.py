@@ -27,6 +27,7 @@ from govhub.core import api as core_api
 from govhub.demo.data import DEMO_PASSWORD
 from govhub.organisations import api as organisations_api
 from govhub.programmes import api as programmes_api
+from govhub.services import api as services_api
 
 AUTHOR = "bench.author@bench.example"
 # The search index's bulk rebuild, once core offers one (another part of issue 10).
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         load = verbs.add_parser("load", help="Add generated organisations and programmes.")
         load.add_argument("--organisations", type=int, default=0, metavar="N")
         load.add_argument("--programmes", type=int, default=0, metavar="N")
+        load.add_argument("--services", type=int, default=0, metavar="N")
         load.add_argument("--seed", type=int, default=0, help="random seed (0)")
         load.add_argument("--batch", type=int, default=5000, help="rows per transaction")
 
@@ -53,7 +55,11 @@ class Command(BaseCommand):
         count_o, count_p = options["organisations"], options["programmes"]
         if count_o < 0 or count_p < 0 or options["batch"] < 1:
             raise CommandError("--organisations and --programmes must be 0 or more.")
+        if options["services"] < 0:
+            raise CommandError("--services must be 0 or more.")
         self._load(count_o, count_p, options["seed"], options["batch"])
+        if options["services"]:
+            self._services(options["services"], options["seed"], options["batch"])
 
     def _load(self, count_o: int, count_p: int, seed: int, batch: int) -> None:
         started = time.monotonic()
@@ -83,6 +89,15 @@ class Command(BaseCommand):
         # directory (e.g. in Redis) would not show the new organisations otherwise.
         core_api.versions_bump("organisations")
         self.stdout.write(f"bench load done in {time.monotonic() - started:.1f} s")
+
+    def _services(self, count: int, seed: int, batch: int) -> None:
+        """Published services of the government bodies (indexed as they are written)."""
+        began = time.monotonic()
+        pool = organisations_api.bench_organisations_existing()
+        services_api.bench_services_load(count=count, organisations=pool, seed=seed, batch=batch)
+        services_api.service_tables_analyze()
+        core_api.versions_bump(services_api.SERVICES_VERSION)
+        self._report("services", count, began)
 
     def _reindex(self) -> None:
         reindex = getattr(core_api, SEARCH_REINDEX, None)

@@ -33,6 +33,7 @@ from govhub.organisations.api import (
     organisation_tables_analyze,
 )
 from govhub.programmes import api as programmes_api
+from govhub.services import api as services_api
 
 # Refresh the planner's statistics this often while generating organisations one by one:
 # without them each "does it exist?" lookup by name and kind walks every organisation of the
@@ -111,6 +112,7 @@ class Command(BaseCommand):
         if options["reset"]:
             self._discard(users, ids)
         self._programmes(users, ids)
+        services_api.demo_services_load(ids)
         extra = options["extra_organisations"]
         kinds = [(k, s) for _key, k, s, _p, *_names in ORGANISATIONS]
         for n in range(1, extra + 1):
