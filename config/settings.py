@@ -50,7 +50,6 @@ INSTALLED_APPS = [
     "ninja",
     "csp",
     "django_tasks",
-    "django_tasks_db",
     # Before allauth, so that its templates override allauth's (allauth/layouts/base.html puts
     # the sign-in and account pages inside the site's own layout).
     "govhub.accounts",
@@ -64,6 +63,8 @@ INSTALLED_APPS = [
     "govhub.programmes",
     "govhub.indices",
     "govhub.demo",
+    # After govhub.core, whose `db_worker` (the library's, with a lease: ADR 0025) must win.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -376,6 +377,21 @@ TASKS = {
         )
     }
 }
+
+# Leases on running tasks (docs/adr/0025-task-leases-and-cache-outages.md): each worker beats
+# every GOVHUB_TASK_HEARTBEAT_SECONDS; a RUNNING task whose worker has not been seen for
+# GOVHUB_TASK_LEASE_SECONDS is queued again, or failed once it was claimed
+# GOVHUB_TASK_MAX_ATTEMPTS times.
+GOVHUB_TASK_HEARTBEAT_SECONDS = env.float("GOVHUB_TASK_HEARTBEAT_SECONDS", default=10.0)
+GOVHUB_TASK_LEASE_SECONDS = env.float("GOVHUB_TASK_LEASE_SECONDS", default=60.0)
+GOVHUB_TASK_MAX_ATTEMPTS = env.int("GOVHUB_TASK_MAX_ATTEMPTS", default=3)
+if not 0 < GOVHUB_TASK_HEARTBEAT_SECONDS * 3 <= GOVHUB_TASK_LEASE_SECONDS:
+    raise ImproperlyConfigured(
+        "GOVHUB_TASK_LEASE_SECONDS must be at least three heartbeats "
+        "(GOVHUB_TASK_HEARTBEAT_SECONDS), or a slow beat would release a live worker's task."
+    )
+if GOVHUB_TASK_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("GOVHUB_TASK_MAX_ATTEMPTS must be at least 1.")
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
