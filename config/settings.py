@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -162,17 +163,18 @@ _PER_PROCESS_CACHES = (
     "django.core.cache.backends.dummy.DummyCache",
 )
 _page_cache = env.cache_url("CACHE_URL", default="locmemcache://govhub")
+_SECURITY_DATABASE = {
+    # Django's database cache, except that past MAX_ENTRIES rows it sweeps only expired
+    # ones: a flood of keys must not be able to evict counters or used-code marks.
+    "BACKEND": "govhub.core.security_cache.SecurityDatabaseCache",
+    "LOCATION": "govhub_cache",
+    "OPTIONS": {"MAX_ENTRIES": env.int("GOVHUB_SECURITY_CACHE_MAX_ENTRIES", default=10_000)},
+}
 _security_cache_url = env.str("GOVHUB_SECURITY_CACHE_URL", default="")
 if _security_cache_url:
     _security_cache = env.cache_url_config(_security_cache_url)
 elif _page_cache["BACKEND"] in _PER_PROCESS_CACHES:
-    _security_cache = {
-        # Django's database cache, except that past MAX_ENTRIES rows it sweeps only expired
-        # ones: a flood of keys must not be able to evict counters or used-code marks.
-        "BACKEND": "govhub.core.security_cache.SecurityDatabaseCache",
-        "LOCATION": "govhub_cache",
-        "OPTIONS": {"MAX_ENTRIES": env.int("GOVHUB_SECURITY_CACHE_MAX_ENTRIES", default=10_000)},
-    }
+    _security_cache = _SECURITY_DATABASE
 else:
     _security_cache = dict(_page_cache)
 if _security_cache["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
@@ -182,6 +184,29 @@ if _security_cache["BACKEND"] in _PER_PROCESS_CACHES:
         "GOVHUB_SECURITY_CACHE_URL must name a store all workers share (dbcache://govhub_cache "
         "or redis://...): rate limits kept per process let each worker grant its own allowance."
     )
+# Redis may go away (docs/adr/0025-task-leases-and-cache-outages.md): pages then miss (fail
+# open), while the security counters and used-code marks go to the database table (the same
+# table the embedded default uses), so sign-in limits still hold.
+_REDIS = "django.core.cache.backends.redis.RedisCache"
+_RESILIENT_REDIS = "govhub.core.cache_outage.ResilientRedisCache"
+_CACHE_RETRY_SECONDS = env.float("GOVHUB_CACHE_RETRY_SECONDS", default=5.0)
+
+
+def _outlives_redis(cache: dict[str, Any], **options: Any) -> dict[str, Any]:
+    if cache["BACKEND"] != _REDIS:
+        return cache
+    retry = {"RETRY_SECONDS": _CACHE_RETRY_SECONDS}
+    return {
+        **cache,
+        "BACKEND": _RESILIENT_REDIS,
+        "OPTIONS": {**retry, **cache.get("OPTIONS", {}), **options},
+    }
+
+
+_security_extra = (
+    {"security_fallback": _SECURITY_DATABASE} if _security_cache["BACKEND"] == _REDIS else {}
+)
+_security_cache = _outlives_redis(_security_cache, FALLBACK="security_fallback")
 if _page_cache["BACKEND"] in _PER_PROCESS_CACHES:
     CACHES = {
         "default": {
@@ -190,9 +215,16 @@ if _page_cache["BACKEND"] in _PER_PROCESS_CACHES:
         },
         "pages": _page_cache,
         "security": _security_cache,
+        **_security_extra,
     }
 else:
-    CACHES = {"default": _page_cache, "security": _security_cache}
+    CACHES = {
+        # allauth's keys (sign-in limits, used codes) go to the security store while Redis is
+        # away; page keys miss.
+        "default": _outlives_redis(_page_cache, FALLBACK="security", FALLBACK_PREFIXES=["allauth"]),
+        "security": _security_cache,
+        **_security_extra,
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
