@@ -35,6 +35,7 @@ logger = logging.getLogger("govhub.cache")
 
 WARN_EVERY_SECONDS = 60.0
 _UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+_clock = time.monotonic  # replaced in tests
 
 
 class _Down:
@@ -86,7 +87,7 @@ class ResilientRedisCache(RedisCache):
 
     def _redis(self, operation: Callable[..., Any], *args: Any) -> Any:
         state = _outage(self._where)
-        now = time.monotonic()
+        now = _clock()
         if now < state.retry_at:
             self._missed(state, now, None)
             return DOWN
@@ -94,7 +95,7 @@ class ResilientRedisCache(RedisCache):
             result = operation(self, *args)
         except _UNREACHABLE as error:
             with state.lock:
-                state.retry_at = time.monotonic() + self._retry_seconds
+                state.retry_at = _clock() + self._retry_seconds
                 state.since = state.since or now
             self._missed(state, now, error)
             return DOWN

@@ -17,6 +17,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.test import Client
 
@@ -156,7 +157,7 @@ def test_page_keys_miss_and_are_not_stored_while_redis_is_down(redis_down):
 def test_an_outage_is_logged_once_a_minute_not_per_request(redis_down, caplog, monkeypatch):
     # given: a clock
     now = [1000.0]
-    monkeypatch.setattr(cache_outage.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(cache_outage, "_clock", lambda: now[0])
     with caplog.at_level(logging.WARNING, logger="govhub.cache"):
         # when: 100 reads in the first minute, then one more a minute later
         for _ in range(100):
@@ -182,17 +183,17 @@ def test_redis_is_tried_again_after_the_retry_interval_and_used_when_back(
         pytest.skip("no Redis server at 127.0.0.1:6379")
     settings.CACHES = _caches_for(monkeypatch, LIVE_URL)
     now = [1000.0]
-    monkeypatch.setattr(cache_outage.time, "monotonic", lambda: now[0])
-    real_get = cache_outage.RedisCache.get
+    monkeypatch.setattr(cache_outage, "_clock", lambda: now[0])
+    real_get = RedisCache.get
 
     def broken(*args: Any) -> Any:
         raise redis.exceptions.ConnectionError("gone")
 
-    monkeypatch.setattr(cache_outage.RedisCache, "get", broken)
+    monkeypatch.setattr(RedisCache, "get", broken)
     with caplog.at_level(logging.WARNING, logger="govhub.cache"):
         assert cache.get("govhub:page:x", "missed") == "missed"
         # when: it answers again, and the retry interval has passed
-        monkeypatch.setattr(cache_outage.RedisCache, "get", real_get)
+        monkeypatch.setattr(RedisCache, "get", real_get)
         cache.set("govhub:page:x", "within the interval")  # not tried yet: dropped
         now[0] += 5
         cache.set("govhub:page:x", "page")

@@ -44,7 +44,7 @@ def _run_worker(worker_id: str = "live") -> None:
     ).run()
 
 
-def _claimed(path: Path, *workers: str, started_ago: float) -> DBTaskResult:
+def _claimed(path: Path, *workers: str, started_ago: float) -> DBTaskResult[..., object]:
     """A queued task claimed by each of `workers` in turn, the last claim `started_ago` s ago."""
     row = DBTaskResult.objects.get(pk=record_run.enqueue(str(path)).id)
     for worker in workers:

@@ -32,6 +32,8 @@ from govhub.core.workers.models import WorkerHeartbeat
 
 logger = logging.getLogger("govhub.workers")
 
+TaskRow = DBTaskResult[..., object]  # one row of django-tasks-db's queue
+
 # A worker not seen for this long is forgotten (its tasks were released long before).
 FORGET_AFTER = timedelta(days=1)
 
@@ -90,14 +92,14 @@ def tasks_release_lost(now: datetime) -> int:
     return released
 
 
-def _running() -> QuerySet[DBTaskResult]:
+def _running() -> QuerySet[TaskRow]:
     # Served by the index `govhub_task_running` (status, started_at), made by core's migration.
     return DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only(
         "id", "worker_ids", "started_at", "task_path"
     )
 
 
-def _why(row: DBTaskResult, *, seen: datetime | None, restarted: bool) -> str:
+def _why(row: TaskRow, *, seen: datetime | None, restarted: bool) -> str:
     worker = row.worker_ids[-1] if row.worker_ids else "?"
     if restarted:
         return f"worker {worker} was restarted while it ran this task"
@@ -106,7 +108,7 @@ def _why(row: DBTaskResult, *, seen: datetime | None, restarted: bool) -> str:
     return f"worker {worker} was last seen at {seen.isoformat(timespec='seconds')}"
 
 
-def _release(row: DBTaskResult, *, now: datetime, seen: datetime | None, restarted: bool) -> int:
+def _release(row: TaskRow, *, now: datetime, seen: datetime | None, restarted: bool) -> int:
     attempts = len(row.worker_ids)
     why = _why(row, seen=seen, restarted=restarted)
     claimed = DBTaskResult.objects.filter(
