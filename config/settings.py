@@ -417,10 +417,18 @@ TASKS = {
 GOVHUB_TASK_HEARTBEAT_SECONDS = env.float("GOVHUB_TASK_HEARTBEAT_SECONDS", default=10.0)
 GOVHUB_TASK_LEASE_SECONDS = env.float("GOVHUB_TASK_LEASE_SECONDS", default=60.0)
 GOVHUB_TASK_MAX_ATTEMPTS = env.int("GOVHUB_TASK_MAX_ATTEMPTS", default=3)
+# How long a worker waits for the database to record a finished task's result (a restart).
+GOVHUB_TASK_RESULT_PATIENCE_SECONDS = env.float(
+    "GOVHUB_TASK_RESULT_PATIENCE_SECONDS", default=min(30.0, GOVHUB_TASK_LEASE_SECONDS / 2)
+)
 if not 0 < GOVHUB_TASK_HEARTBEAT_SECONDS * 3 <= GOVHUB_TASK_LEASE_SECONDS:
     raise ImproperlyConfigured(
         "GOVHUB_TASK_LEASE_SECONDS must be at least three heartbeats "
         "(GOVHUB_TASK_HEARTBEAT_SECONDS), or a slow beat would release a live worker's task."
+    )
+if GOVHUB_TASK_RESULT_PATIENCE_SECONDS >= GOVHUB_TASK_LEASE_SECONDS:
+    raise ImproperlyConfigured(
+        "GOVHUB_TASK_RESULT_PATIENCE_SECONDS must be shorter than GOVHUB_TASK_LEASE_SECONDS."
     )
 if GOVHUB_TASK_MAX_ATTEMPTS < 1:
     raise ImproperlyConfigured("GOVHUB_TASK_MAX_ATTEMPTS must be at least 1.")

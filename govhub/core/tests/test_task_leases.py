@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import get_commands
+from django.core.management import call_command, get_commands
 from django.utils import timezone
 from django_tasks import TaskContext, task
 from django_tasks_db.management.commands.db_worker import Worker
@@ -179,3 +179,58 @@ def test_old_heartbeats_are_forgotten(settings: Any) -> None:
 def test_govhub_db_worker_is_the_leased_one() -> None:
     # then: `govhub db_worker` is core's command (heartbeat and lease), not the library's
     assert get_commands()["db_worker"] == "govhub.core"
+
+
+@pytest.fixture
+def signals_kept() -> Any:
+    """The worker installs its own SIGINT/SIGTERM handlers; give pytest its own back."""
+    import signal
+
+    kept = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    yield
+    for sig, handler in kept.items():
+        signal.signal(sig, handler)
+
+
+def test_govhub_db_worker_runs_the_queue_and_forgets_itself(
+    settings: Any, tmp_path: Path, signals_kept: None
+) -> None:
+    # given
+    settings.TASKS = DATABASE_QUEUE
+    runs = tmp_path / "runs.txt"
+    queued = record_run.enqueue(str(runs))
+    # when
+    call_command("db_worker", "--batch", "--no-startup-delay", "--worker-id", "w", verbosity=0)
+    # then
+    row = DBTaskResult.objects.get(pk=queued.id)
+    assert (row.status, row.worker_ids) == ("SUCCESSFUL", ["w"])
+    assert runs.read_text() == "w\n"
+    assert WorkerHeartbeat.objects.count() == 0
+
+
+def test_a_result_is_recorded_once_the_database_is_back(
+    settings: Any, tmp_path: Path, signals_kept: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: the database refuses the first two tries to record the result (a restart)
+    from django.db import OperationalError
+
+    settings.TASKS = DATABASE_QUEUE
+    settings.GOVHUB_TASK_RESULT_PATIENCE_SECONDS = 5
+    runs = tmp_path / "runs.txt"
+    queued = record_run.enqueue(str(runs))
+    record = DBTaskResult.set_successful
+    tries: list[int] = []
+
+    def restarting(self: Any, value: Any) -> None:
+        tries.append(value)
+        if len(tries) <= 2:
+            raise OperationalError("the database system is shutting down")
+        record(self, value)
+
+    monkeypatch.setattr(DBTaskResult, "set_successful", restarting)
+    # when
+    call_command("db_worker", "--batch", "--no-startup-delay", "--worker-id", "w", verbosity=0)
+    # then: run once, recorded on the third try
+    row = DBTaskResult.objects.get(pk=queued.id)
+    assert (row.status, row.return_value, tries) == ("SUCCESSFUL", 1, [1, 1, 1])
+    assert runs.read_text() == "w\n"

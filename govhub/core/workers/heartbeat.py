@@ -1,15 +1,21 @@
 """The thread in each worker process that keeps its heartbeat fresh and, every half lease,
-releases the tasks of workers that are gone (so no task waits for the sweep to be running)."""
+releases the tasks of workers that are gone (so no task waits for the sweep to be running);
+and the worker itself, patient with a database that is restarting."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
-from django.db import connections
+from django.db import InterfaceError, OperationalError, close_old_connections, connections
 from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from govhub.core.workers.lease import tasks_release_lost, worker_beat
 
@@ -46,3 +52,34 @@ class Heartbeat(threading.Thread):
         """Stop beating (the worker is stopping) and wait for the thread."""
         self._stopping.set()
         self.join(timeout=10)
+
+
+class PatientWorker(Worker):
+    """django-tasks-db's worker, waiting up to GOVHUB_TASK_RESULT_PATIENCE_SECONDS for the
+    database when recording a result (the library tries three times in 0.2 s, then the worker
+    dies with the task RUNNING, and the task is run a second time after the lease)."""
+
+    def run_task(self, db_task_result: DBTaskResult[..., object]) -> None:
+        for name in ("set_successful", "set_failed"):
+            setattr(db_task_result, name, _patient(getattr(db_task_result, name)))
+        super().run_task(db_task_result)
+
+
+def _patient(record: Callable[..., None]) -> Callable[..., None]:
+    @functools.wraps(record)
+    def patiently(*args: Any, **kwargs: Any) -> None:
+        deadline = time.monotonic() + settings.GOVHUB_TASK_RESULT_PATIENCE_SECONDS
+        wait = 0.25
+        while True:
+            try:
+                record(*args, **kwargs)
+                return
+            except (OperationalError, InterfaceError):
+                if time.monotonic() + wait > deadline:
+                    raise
+                logger.warning("Database away while recording a task's result; retrying")
+                time.sleep(wait)
+                wait = min(wait * 2, 5.0)
+                close_old_connections()  # drops the broken connection; the next reconnects
+
+    return patiently
