@@ -234,3 +234,31 @@ def test_a_result_is_recorded_once_the_database_is_back(
     row = DBTaskResult.objects.get(pk=queued.id)
     assert (row.status, row.return_value, tries) == ("SUCCESSFUL", 1, [1, 1, 1])
     assert runs.read_text() == "w\n"
+
+
+def test_a_worker_waits_for_the_database_between_tasks_instead_of_dying(
+    settings: Any, tmp_path: Path, signals_kept: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: the database is away when the worker first looks for a task
+    from django.db import OperationalError
+    from django_tasks_db.models import DBTaskResultQuerySet
+
+    settings.TASKS = DATABASE_QUEUE
+    runs = tmp_path / "runs.txt"
+    queued = record_run.enqueue(str(runs))
+    get_locked = DBTaskResultQuerySet.get_locked
+    looks: list[int] = []
+
+    def restarting(self: Any) -> Any:
+        looks.append(1)
+        if len(looks) == 1:
+            raise OperationalError("terminating connection due to administrator command")
+        return get_locked(self)
+
+    monkeypatch.setattr(DBTaskResultQuerySet, "get_locked", restarting)
+    # when
+    call_command("db_worker", "--batch", "--no-startup-delay", "--worker-id", "w", verbosity=0)
+    # then: it waited, looked again and ran the task
+    row = DBTaskResult.objects.get(pk=queued.id)
+    assert (row.status, row.worker_ids, len(looks)) == ("SUCCESSFUL", ["w"], 3)
+    assert runs.read_text() == "w\n"

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from govhub.core.workers.lease import tasks_release_lost, worker_beat
+from govhub.core.workers.lease import tasks_release_lost, worker_beat, worker_start
 
 logger = logging.getLogger("govhub.workers")
 
@@ -55,9 +55,39 @@ class Heartbeat(threading.Thread):
 
 
 class PatientWorker(Worker):
-    """django-tasks-db's worker, waiting up to GOVHUB_TASK_RESULT_PATIENCE_SECONDS for the
-    database when recording a result (the library tries three times in 0.2 s, then the worker
-    dies with the task RUNNING, and the task is run a second time after the lease)."""
+    """django-tasks-db's worker, patient with a database that restarts: it waits up to
+    GOVHUB_TASK_RESULT_PATIENCE_SECONDS to record a result (the library tries three times in
+    0.2 s, then the worker dies with the task RUNNING, and the task runs again after the
+    lease), and when the database goes away between tasks it waits for it instead of dying."""
+
+    def run(self) -> None:
+        while True:
+            try:
+                super().run()
+                return
+            except (OperationalError, InterfaceError) as error:
+                if not self.running:
+                    raise
+                self._wait_for_database(error)
+
+    def _wait_for_database(self, error: Exception) -> None:
+        waited = 0
+        while self.running:
+            if waited % 60 == 0:
+                logger.warning(
+                    "Worker %s lost the database (%s); waiting for it", self.worker_id, error
+                )
+            time.sleep(1)
+            waited += 1
+            close_old_connections()  # drops the broken connection; the next reconnects
+            try:
+                # Back: anything this worker still held (a result it could not record) is
+                # released, as at a restart; it runs no task now.
+                worker_start(self.worker_id)
+            except (OperationalError, InterfaceError):
+                continue
+            logger.warning("Worker %s has the database again", self.worker_id)
+            return
 
     def run_task(self, db_task_result: DBTaskResult[..., object]) -> None:
         for name in ("set_successful", "set_failed"):
