@@ -11,10 +11,10 @@ import pytest
 from django.core.management import call_command, get_commands
 from django.utils import timezone
 from django_tasks import TaskContext, task
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from govhub.core.sweep import sweep_run
+from govhub.core.testing import task_queue_run
 from govhub.core.workers import WorkerLost, tasks_release_lost, worker_beat, worker_start
 from govhub.core.workers.models import WorkerHeartbeat
 
@@ -29,19 +29,6 @@ def record_run(context: TaskContext, path: str) -> int:
     with open(path, "a", encoding="ascii") as out:
         out.write(" ".join(context.task_result.worker_ids) + "\n")
     return len(context.task_result.worker_ids)
-
-
-def _run_worker(worker_id: str = "live") -> None:
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id=worker_id,
-        excluded_queue_names=[],
-    ).run()
 
 
 def _claimed(path: Path, *workers: str, started_ago: float) -> DBTaskResult[..., object]:
@@ -74,7 +61,7 @@ def test_a_task_whose_worker_is_gone_is_queued_again_by_the_sweep_and_runs_once(
     assert done["task_leases"] == 1
     row.refresh_from_db()
     assert (row.status, row.worker_ids) == ("READY", ["dead"])
-    _run_worker("live")
+    task_queue_run("live")
     row.refresh_from_db()
     assert (row.status, row.worker_ids, row.return_value) == ("SUCCESSFUL", ["dead", "live"], 2)
     assert runs.read_text() == "dead live\n"
@@ -117,7 +104,7 @@ def test_after_the_last_attempt_the_task_fails_and_says_why(settings: Any, tmp_p
     worker_beat("w3", now=seen_at, starting=True)
     # when
     released = tasks_release_lost(timezone.now())
-    _run_worker("live")
+    task_queue_run("live")
     # then: failed, with the reason, and never run again
     assert released == 1
     row.refresh_from_db()

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from django_tasks import TaskContext, task
 
+from govhub.core.tests.test_workers import _env as _server_env
+
 ROOT = Path(__file__).resolve().parents[3]
 
 ENQUEUE = (
@@ -34,15 +36,10 @@ def slow_the_first_time(context: TaskContext, path: str) -> int:
 
 
 def _env(db: Path) -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GOVHUB_"))}
     return {
-        **clean,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_DEBUG": "1",
-        "DATABASE_URL": f"sqlite:///{db}",
+        **_server_env(db),
         "GOVHUB_TASK_LEASE_SECONDS": "3",
         "GOVHUB_TASK_HEARTBEAT_SECONDS": "1",
-        "PYTHONPATH": str(ROOT),
     }
 
 

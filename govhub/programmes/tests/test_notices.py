@@ -178,9 +178,9 @@ def test_a_step_announcement_run_again_after_its_worker_died_tells_nobody_twice(
     smtp_server, settings, django_capture_on_commit_callbacks
 ):
     # given: the database queue; the announcement of step 2 was run once by a worker
-    from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
 
+    from govhub.core.testing import task_queue_run
     from govhub.programmes.tasks import announce_step_reached
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
@@ -191,16 +191,7 @@ def test_a_step_announcement_run_again_after_its_worker_died_tells_nobody_twice(
 
     def worker_runs() -> None:
         with django_capture_on_commit_callbacks(execute=True):
-            Worker(
-                queue_names=["default"],
-                interval=0,
-                batch=True,
-                backend_name="default",
-                startup_delay=False,
-                max_tasks=None,
-                worker_id="w",
-                excluded_queue_names=[],
-            ).run()
+            task_queue_run("w")
 
     worker_runs()
     # when: the worker died before recording the result, so the task is queued again and run
