@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -50,7 +51,6 @@ INSTALLED_APPS = [
     "ninja",
     "csp",
     "django_tasks",
-    "django_tasks_db",
     # Before allauth, so that its templates override allauth's (allauth/layouts/base.html puts
     # the sign-in and account pages inside the site's own layout).
     "govhub.accounts",
@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "govhub.services",
     "govhub.indices",
     "govhub.demo",
+    # After govhub.core, whose `db_worker` (the library's, with a lease: ADR 0025) must win.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -162,17 +164,18 @@ _PER_PROCESS_CACHES = (
     "django.core.cache.backends.dummy.DummyCache",
 )
 _page_cache = env.cache_url("CACHE_URL", default="locmemcache://govhub")
+_SECURITY_DATABASE = {
+    # Django's database cache, except that past MAX_ENTRIES rows it sweeps only expired
+    # ones: a flood of keys must not be able to evict counters or used-code marks.
+    "BACKEND": "govhub.core.security_cache.SecurityDatabaseCache",
+    "LOCATION": "govhub_cache",
+    "OPTIONS": {"MAX_ENTRIES": env.int("GOVHUB_SECURITY_CACHE_MAX_ENTRIES", default=10_000)},
+}
 _security_cache_url = env.str("GOVHUB_SECURITY_CACHE_URL", default="")
 if _security_cache_url:
     _security_cache = env.cache_url_config(_security_cache_url)
 elif _page_cache["BACKEND"] in _PER_PROCESS_CACHES:
-    _security_cache = {
-        # Django's database cache, except that past MAX_ENTRIES rows it sweeps only expired
-        # ones: a flood of keys must not be able to evict counters or used-code marks.
-        "BACKEND": "govhub.core.security_cache.SecurityDatabaseCache",
-        "LOCATION": "govhub_cache",
-        "OPTIONS": {"MAX_ENTRIES": env.int("GOVHUB_SECURITY_CACHE_MAX_ENTRIES", default=10_000)},
-    }
+    _security_cache = _SECURITY_DATABASE
 else:
     _security_cache = dict(_page_cache)
 if _security_cache["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
@@ -182,6 +185,29 @@ if _security_cache["BACKEND"] in _PER_PROCESS_CACHES:
         "GOVHUB_SECURITY_CACHE_URL must name a store all workers share (dbcache://govhub_cache "
         "or redis://...): rate limits kept per process let each worker grant its own allowance."
     )
+# Redis may go away (docs/adr/0025-task-leases-and-cache-outages.md): pages then miss (fail
+# open), while the security counters and used-code marks go to the database table (the same
+# table the embedded default uses), so sign-in limits still hold.
+_REDIS = "django.core.cache.backends.redis.RedisCache"
+_RESILIENT_REDIS = "govhub.core.cache_outage.ResilientRedisCache"
+_CACHE_RETRY_SECONDS = env.float("GOVHUB_CACHE_RETRY_SECONDS", default=5.0)
+
+
+def _outlives_redis(cache: dict[str, Any], **options: Any) -> dict[str, Any]:
+    if cache["BACKEND"] != _REDIS:
+        return cache
+    retry = {"RETRY_SECONDS": _CACHE_RETRY_SECONDS}
+    return {
+        **cache,
+        "BACKEND": _RESILIENT_REDIS,
+        "OPTIONS": {**retry, **cache.get("OPTIONS", {}), **options},
+    }
+
+
+_security_extra = (
+    {"security_fallback": _SECURITY_DATABASE} if _security_cache["BACKEND"] == _REDIS else {}
+)
+_security_cache = _outlives_redis(_security_cache, FALLBACK="security_fallback")
 if _page_cache["BACKEND"] in _PER_PROCESS_CACHES:
     CACHES = {
         "default": {
@@ -190,9 +216,16 @@ if _page_cache["BACKEND"] in _PER_PROCESS_CACHES:
         },
         "pages": _page_cache,
         "security": _security_cache,
+        **_security_extra,
     }
 else:
-    CACHES = {"default": _page_cache, "security": _security_cache}
+    CACHES = {
+        # allauth's keys (sign-in limits, used codes) go to the security store while Redis is
+        # away; page keys miss.
+        "default": _outlives_redis(_page_cache, FALLBACK="security", FALLBACK_PREFIXES=["allauth"]),
+        "security": _security_cache,
+        **_security_extra,
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -377,6 +410,29 @@ TASKS = {
         )
     }
 }
+
+# Leases on running tasks (docs/adr/0025-task-leases-and-cache-outages.md): each worker beats
+# every GOVHUB_TASK_HEARTBEAT_SECONDS; a RUNNING task whose worker has not been seen for
+# GOVHUB_TASK_LEASE_SECONDS is queued again, or failed once it was claimed
+# GOVHUB_TASK_MAX_ATTEMPTS times.
+GOVHUB_TASK_HEARTBEAT_SECONDS = env.float("GOVHUB_TASK_HEARTBEAT_SECONDS", default=10.0)
+GOVHUB_TASK_LEASE_SECONDS = env.float("GOVHUB_TASK_LEASE_SECONDS", default=60.0)
+GOVHUB_TASK_MAX_ATTEMPTS = env.int("GOVHUB_TASK_MAX_ATTEMPTS", default=3)
+# How long a worker waits for the database to record a finished task's result (a restart).
+GOVHUB_TASK_RESULT_PATIENCE_SECONDS = env.float(
+    "GOVHUB_TASK_RESULT_PATIENCE_SECONDS", default=min(30.0, GOVHUB_TASK_LEASE_SECONDS / 2)
+)
+if not 0 < GOVHUB_TASK_HEARTBEAT_SECONDS * 3 <= GOVHUB_TASK_LEASE_SECONDS:
+    raise ImproperlyConfigured(
+        "GOVHUB_TASK_LEASE_SECONDS must be at least three heartbeats "
+        "(GOVHUB_TASK_HEARTBEAT_SECONDS), or a slow beat would release a live worker's task."
+    )
+if GOVHUB_TASK_RESULT_PATIENCE_SECONDS >= GOVHUB_TASK_LEASE_SECONDS:
+    raise ImproperlyConfigured(
+        "GOVHUB_TASK_RESULT_PATIENCE_SECONDS must be shorter than GOVHUB_TASK_LEASE_SECONDS."
+    )
+if GOVHUB_TASK_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("GOVHUB_TASK_MAX_ATTEMPTS must be at least 1.")
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -1,19 +1,24 @@
-"""`python -m bench.cluster faults`: under steady writes, kill -9 a web node, kill -9 a task
-worker and restart PostgreSQL; then count what was acknowledged, stored, run and refused.
+"""`python -m bench.cluster faults`: under steady writes and reads, kill -9 a web node, kill -9
+a task worker mid-task (for good: its host is lost), restart PostgreSQL and kill Redis for a
+while; then count what was acknowledged, stored, run, lost and refused.
 
-PostgreSQL here is a private server (`initdb` and `pg_ctl` as the `postgres` user, on a spare
-port, under the cluster's directory), never the shared one. The load: `--clients` threads
-that each create programmes through nginx (`POST /api/v1/programmes`, one unique title per
-request, never retried), plus probe tasks queued before the faults.
+PostgreSQL and Redis here are private servers (`initdb` and `pg_ctl` as the `postgres` user,
+and `redis-server`, each on a spare port under the cluster's directory), never the shared ones.
+The load: `--clients` threads that each create programmes through nginx (`POST
+/api/v1/programmes`, one unique title per request, never retried), one thread reading a cached
+anonymous page (`/organisations/`), plus probe tasks queued before the faults. Task leases are
+short here (`GOVHUB_TASK_LEASE_SECONDS=10`, beats every 2 s) so the run stays short.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import threading
@@ -27,6 +32,8 @@ from bench.cluster.cluster import Cluster, free_port
 from bench.cluster.visitor import Visitor
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+LEASE = {"GOVHUB_TASK_LEASE_SECONDS": "10", "GOVHUB_TASK_HEARTBEAT_SECONDS": "2"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -80,6 +87,65 @@ class PrivatePostgres:
     def stop(self) -> None:
         if self.data.exists():
             self._ctl("stop", "-m", "immediate")
+
+
+class PrivateRedis:
+    """A throw-away Redis server on a spare port, without persistence; killed and started
+    again on the same port to play an outage."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        command = [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+        command += ["--appendonly", "no", "--dir", str(self.directory)]
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        for _ in range(100):
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2),
+            ):
+                return
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+@dataclass
+class ReadLoad:
+    """One thread reading a cached anonymous page through the load balancer until `stop`."""
+
+    url: str
+    path: str = "/organisations/"
+    stop: threading.Event = field(default_factory=threading.Event)
+    results: list[dict[str, Any]] = field(default_factory=list)
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            started = time.monotonic()
+            try:
+                status = Visitor().get(self.url, self.path).status
+            except OSError:
+                status = 0
+            self.results.append({"status": status, "at": started, "node": ""})
+            time.sleep(0.05)
+
+    def start(self) -> threading.Thread:
+        thread = threading.Thread(target=self.run)
+        thread.start()
+        return thread
 
 
 @dataclass
@@ -136,61 +202,105 @@ def faults(args: argparse.Namespace) -> None:
     workdir.chmod(0o755)  # the postgres user reaches its directory inside
     postgres = PrivatePostgres(workdir / "postgres")
     postgres.start()
+    redis = PrivateRedis(workdir / "redis")
+    redis.start()
     report: dict[str, Any] = {}
     try:
-        with Cluster(web_nodes=2, task_workers=2, pg_server=postgres.url) as cluster:
-            report = _scenario(cluster, postgres, args)
+        extra_env = {"CACHE_URL": redis.url, **LEASE}
+        with Cluster(
+            web_nodes=2, task_workers=2, pg_server=postgres.url, extra_env=extra_env
+        ) as cluster:
+            report = _scenario(cluster, postgres, redis, args)
     finally:
+        redis.kill()
         postgres.stop()
         shutil.rmtree(workdir, ignore_errors=True)
     args.json.write_text(json.dumps(report, indent=2))
     print(json.dumps(report, indent=2))
 
 
-def _scenario(cluster: Cluster, postgres: PrivatePostgres, args: argparse.Namespace) -> Any:
+def _scenario(
+    cluster: Cluster, postgres: PrivatePostgres, redis: PrivateRedis, args: argparse.Namespace
+) -> Any:
     token = cluster.govhub("token", "create", "--user", "business@demo.example").strip()
     found = Visitor().get(cluster.lb_url, "/api/v1/organisations?q=BrightPath").json()
     organisation = found["items"][0]["id"]
     probe_log = cluster.workdir / "probe.log"
     queued = set(cluster.probe("enqueue", str(args.tasks), str(probe_log), "0.1").split())
     load = WriteLoad(cluster.lb_url, token, organisation, args.clients)
-    threads = load.start()
+    reads = ReadLoad(cluster.lb_url)
+    threads = [*load.start(), reads.start()]
     events: dict[str, float] = {"start": time.monotonic()}
     time.sleep(5)
     events["node1 killed"] = time.monotonic()
     cluster.kill("node1")
     time.sleep(5)
+    # Mid-task (the queue holds 300 tasks of 0.1 s), and for good: its host is lost, so the
+    # task it held is taken back by the other worker once the lease (10 s here) has passed.
     events["worker0 killed"] = time.monotonic()
     cluster.kill("worker0")
     time.sleep(3)
     events["postgres restart"] = time.monotonic()
     postgres.restart()
     events["postgres back"] = time.monotonic()
-    # What a supervisor (systemd, Compose's restart policy) does: start again every task
-    # worker that is not running, the killed one included. Node 1 stays dead.
+    time.sleep(3)
+    events["redis killed"] = time.monotonic()
+    redis.kill()
+    time.sleep(8)
+    events["redis started"] = time.monotonic()
+    redis.start()
+    # What a supervisor does: start again a task worker that died (not worker 0, whose host
+    # is gone). With the patient worker none should have.
     restarted = []
-    for i in range(cluster.task_workers):
+    for i in range(1, cluster.task_workers):
         if cluster.processes[f"worker{i}"].poll() is not None:
             cluster.start_worker(i)
             restarted.append(f"worker{i}")
-    events["workers restarted"] = time.monotonic()
-    time.sleep(8)
+    time.sleep(6)
     load.stop.set()
+    reads.stop.set()
     for thread in threads:
         thread.join()
     events["end"] = time.monotonic()
-    # after the faults: queue more tasks, let the surviving worker drain the queue
+    # after the faults: queue more tasks, let the surviving worker drain the queue and take
+    # back the killed worker's task after the lease
     queued |= set(cluster.probe("enqueue", "20", str(probe_log), "0.01").split())
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         left = cluster.sql(
-            "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'READY'",
+            "SELECT count(*) FROM django_tasks_database_dbtaskresult "
+            "WHERE status IN ('READY', 'RUNNING')",
             cluster.database,
         )[0][0]
         if not left:
             break
         time.sleep(1)
-    return {**_count(cluster, load, queued, probe_log, events), "workers_restarted": restarted}
+    events["queue drained"] = time.monotonic()
+    report = _count(cluster, load, queued, probe_log, events)
+    report["reads"] = {
+        f"{a} -> {b}": _window(reads.results, ta, tb)
+        for (a, ta), (b, tb) in itertools.pairwise(sorted(events.items(), key=lambda e: e[1]))
+        if a != "queue drained"
+    }
+    report["tasks"]["taken_back"] = cluster.sql(
+        "SELECT count(*) FROM django_tasks_database_dbtaskresult "
+        "WHERE jsonb_array_length(worker_ids) > 1",
+        cluster.database,
+    )[0][0]
+    report["tasks"]["release_log"] = [
+        line.split("govhub.workers", 1)[-1].strip()
+        for line in (cluster.workdir / "worker1.log").read_text(errors="replace").splitlines()
+        if "queued again" in line or "not tried again" in line or "lost the database" in line
+    ]
+    report["tasks"]["drained_s_after_worker0_killed"] = round(
+        events["queue drained"] - events["worker0 killed"], 1
+    )
+    report["redis_warnings_on_node0"] = sum(
+        "cannot be reached" in line
+        for line in (cluster.workdir / "node0.log").read_text(errors="replace").splitlines()
+    )
+    report["workers_restarted"] = restarted
+    return report
 
 
 def _count(
@@ -247,6 +357,7 @@ def _count(
             "ran_once": sum(1 for t in queued if runs[t] == 1),
             "ran_twice_or_more": sum(1 for t in queued if runs[t] > 1),
             "never_ran": sum(1 for t in queued if runs[t] == 0),
+            "lost": sum(1 for t in queued if runs[t] == 0),
             "rows_by_status": tasks,
         },
         "postgres_restart_s": round(events["postgres back"] - events["postgres restart"], 2),

@@ -19,6 +19,9 @@ class CoreConfig(AppConfig):
         from govhub.core.sweep import sweep_register
 
         sweep_register("notifications", sweep_deliveries)
+        from govhub.core.workers import tasks_release_lost
+
+        sweep_register("task_leases", tasks_release_lost)
         from govhub.core.workflow import checks as workflow_checks  # noqa: F401  (start-up)
         from govhub.core.workflow.queries import sweep_workflow_alerts
 

@@ -225,6 +225,7 @@ from govhub.core.notifications.models import (  # noqa: E402, F401
     NotificationPreference,
 )
 from govhub.core.search.models import SearchEntry  # noqa: E402, F401
+from govhub.core.workers.models import WorkerHeartbeat  # noqa: E402, F401
 from govhub.core.workflow.models import (  # noqa: E402, F401  (registered through core)
     WorkflowDecision,
     WorkflowDefinitionVersion,

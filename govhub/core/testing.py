@@ -109,3 +109,20 @@ def assert_nothing_written(*models: type[Model]) -> Iterator[None]:
     after = _snapshot(chosen, rows=bool(models))
     written = sorted(label for label in before if before[label] != after[label])
     assert written == [], f"written to {', '.join(written)} (nothing should have been)"
+
+
+def task_queue_run(worker_id: str = "test") -> None:
+    """Run every task waiting in the database queue and return (django-tasks-db's own worker,
+    as `govhub db_worker --batch` runs it, without the heartbeat thread)."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    ).run()

@@ -14,9 +14,12 @@ from govhub.programmes.governance import programme_model
 from govhub.programmes.models import Programme, ProgrammeStatus
 
 
-def step_reached_announce(*, programme_id: int, step: int, actor_id: int | None) -> None:
+def step_reached_announce(
+    *, programme_id: int, step: int, actor_id: int | None, once_key: str = ""
+) -> None:
     """Tell the members of the organisations taking part in `step` (by email and on the site)
-    that the programme has reached it; run after the move commits."""
+    that the programme has reached it; run after the move commits. Called again with the same
+    `once_key` (its task run again), it tells nobody twice."""
     programme = Programme.objects.filter(pk=programme_id).first()
     if programme is None:
         return
@@ -29,6 +32,7 @@ def step_reached_announce(*, programme_id: int, step: int, actor_id: int | None)
         url=reverse("programmes:step", args=[programme.pk, step]),
         subject=programme,
         context={"title": programme.title, "step": step, "step_name": model.step(step).name},
+        once_key=once_key,
     )
 
 

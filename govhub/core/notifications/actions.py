@@ -34,10 +34,12 @@ def notify(
     url: str = "",
     subject: Any = None,
     context: dict[str, Any] | None = None,
+    once_key: str = "",
 ) -> None:
     """Tell these people about `subject` (by their chosen channels) once the current
     transaction commits; if it rolls back, nobody is told. `reference` (e.g. a programme's
-    number and title) and `url` travel with every message; templates: notifications/<kind>/."""
+    number and title) and `url` travel with every message; templates: notifications/<kind>/.
+    With `once_key` (e.g. the id of the task calling), a second call tells nobody twice."""
     ids = sorted(set(recipient_ids))
     if not ids:
         return
@@ -51,6 +53,7 @@ def notify(
             subject_type=subject._meta.label_lower if subject is not None else "",
             subject_id=str(subject.pk) if subject is not None else "",
             context=context or {},
+            once_key=once_key[:64],
         )
     )
 
@@ -64,9 +67,14 @@ def notify_now(
     subject_type: str = "",
     subject_id: str = "",
     context: dict[str, Any],
+    once_key: str = "",
 ) -> list[Notification]:
-    """Store the notifications and their queued deliveries now, and have a worker send them."""
+    """Store the notifications and their queued deliveries now, and have a worker send them
+    (to those not yet told under `once_key`, when given)."""
     users = get_user_model().objects.filter(pk__in=recipient_ids, is_active=True)
+    if once_key:
+        told = Notification.objects.filter(once_key=once_key).values("recipient_id")
+        users = users.exclude(pk__in=told)
     addresses: dict[int, str] = dict(users.values_list("pk", "email"))
     chosen: dict[int, dict[str, Any]] = {
         p["user_id"]: dict(p)
@@ -89,6 +97,7 @@ def notify_now(
             subject_id=subject_id,
             context=context,
             in_app=channels["in_app"],
+            once_key=once_key,
         )
         rows.append((notification, channels))
     with transaction.atomic():

@@ -39,6 +39,9 @@ class Notification(models.Model):
     subject_id = models.CharField(max_length=64, blank=True)
     context = models.JSONField(default=dict, blank=True)
     in_app = models.BooleanField(default=True)
+    # Set by a caller that may run twice (a task run again after its worker died): one
+    # notification per person and key (docs/adr/0025-task-leases-and-cache-outages.md).
+    once_key = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
@@ -54,6 +57,13 @@ class Notification(models.Model):
                 name="notification_unread",
             ),
             models.Index(fields=["recipient", "-id"], name="notification_recipient_list"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["once_key", "recipient"],
+                condition=~models.Q(once_key=""),
+                name="notification_once",
+            )
         ]
 
     def __str__(self) -> str:

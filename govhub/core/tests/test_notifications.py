@@ -28,7 +28,7 @@ from govhub.core.notifications.models import (
 )
 from govhub.core.notifications.sms import sms_configuration_errors
 from govhub.core.notifications.testing import smtp_down, smtp_server
-from govhub.core.testing import free_port
+from govhub.core.testing import free_port, task_queue_run
 
 __all__ = ["smtp_down", "smtp_server"]
 
@@ -204,18 +204,7 @@ def test_the_database_queue_holds_one_waiting_task_and_the_worker_drains_it(
     assert smtp_server.inbox.count == 0
     assert DBTaskResult.objects.filter(status="READY").count() == 1
     # when: a worker runs
-    from django_tasks_db.management.commands.db_worker import Worker
-
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test",
-        excluded_queue_names=[],
-    ).run()
+    task_queue_run()
     # then
     assert smtp_server.inbox.count == 3
     assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
@@ -429,19 +418,8 @@ def test_after_a_failure_the_worker_queues_itself_again_for_the_first_retry(
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
     with django_capture_on_commit_callbacks(execute=True):
         _tell([UserFactory()])
-    from django_tasks_db.management.commands.db_worker import Worker
-
     # when
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test",
-        excluded_queue_names=[],
-    ).run()
+    task_queue_run()
     # then: a retry task waits until the delivery's next attempt
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.attempts) == ("queued", 1)

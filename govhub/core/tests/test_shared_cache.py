@@ -1,8 +1,8 @@
 """The security counters' store is shared by processes: the database table, or Redis.
 
 Two separate Python processes play two gunicorn workers (or two nodes): what the first marks
-or counts, the second sees. The Redis tests use the server at 127.0.0.1:6379 (database 13,
-emptied before and after) and are skipped where there is none.
+or counts, the second sees. The Redis tests use the server at 127.0.0.1:6379 (database 13, or
+GOVHUB_TEST_REDIS_URL; emptied before and after) and are skipped where there is none.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from django.test import Client
 from govhub.core.security_cache import security_cache
 
 ROOT = Path(__file__).resolve().parents[3]
-REDIS_URL = "redis://127.0.0.1:6379/13"
+# GOVHUB_TEST_REDIS_URL: another database, where several test runs share one server.
+REDIS_URL = os.environ.get("GOVHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 WORKER = textwrap.dedent(
     """

@@ -172,3 +172,33 @@ def test_a_step_closed_in_time_sends_no_reminder(django_capture_on_commit_callba
     # then: step 2's alerts are later; nothing about step 1 is sent
     assert done["workflow_alerts"] == 0
     assert not Notification.objects.filter(kind__startswith="programmes.deadline").exists()
+
+
+def test_a_step_announcement_run_again_after_its_worker_died_tells_nobody_twice(
+    smtp_server, settings, django_capture_on_commit_callbacks
+):
+    # given: the database queue; the announcement of step 2 was run once by a worker
+    from django_tasks_db.models import DBTaskResult
+
+    from govhub.core.testing import task_queue_run
+    from govhub.programmes.tasks import announce_step_reached
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    programme = ProgrammeFactory(current_step=2, title="Digital ID")
+    _member("ministry_agency", "minister@example.org")
+    _member("local_body", "mayor@example.org")
+    queued = announce_step_reached.enqueue(programme_id=programme.pk, step=2, actor_id=None)
+
+    def worker_runs() -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            task_queue_run("w")
+
+    worker_runs()
+    # when: the worker died before recording the result, so the task is queued again and run
+    DBTaskResult.objects.filter(pk=queued.id).update(status="READY")
+    worker_runs()
+    # then: one notification and one email per person
+    told = sorted(Notification.objects.values_list("recipient__email", flat=True))
+    assert told == ["mayor@example.org", "minister@example.org"]
+    assert sorted(m["To"] for m in smtp_server.messages) == told
+    assert set(Notification.objects.values_list("once_key", flat=True)) == {f"task:{queued.id}"}
