@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0012_search_documents'),
+        ('core', '0013_idempotency_key'),
         ('django_tasks_database', '0021_conditional_partial_index_ordering'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
