@@ -99,8 +99,8 @@ WARNING = (
         ("/organisations/", [WARNING]),
         ("/programmes/governance-model/", [WARNING]),
         ("/indices/", [WARNING]),
+        ("/programmes/", [WARNING]),
         # not cached, and so never asking Redis
-        ("/programmes/", []),
         ("/api/v1/organisations", []),
         ("/api/v1/programmes", []),
     ],

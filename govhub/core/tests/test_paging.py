@@ -144,14 +144,14 @@ def test_a_chained_list_walks_its_parts_in_turn_both_ways_whatever_the_page_size
     parts = [ordered.filter(name__startswith="A"), ordered.filter(name__startswith="B")]
     for size in (1, 3, 7, 11, 20):
         # when: forwards to the end, then back to the start
-        pages, params = [], {}
-        while True:
+        pages: list[list[str]] = []
+        params: dict[str, str] | None = {}
+        while params is not None:
             page = chained_list_page(parts, params, size)
             pages.append([o.name for o in page.object_list])
-            if not page.next_cursor:
-                break
-            params = {"after": page.next_cursor}
-        back, params = [], {"before": page.previous_cursor} if page.previous_cursor else None
+            params = {"after": page.next_cursor} if page.next_cursor else None
+        back: list[list[str]] = []
+        params = {"before": page.previous_cursor} if page.previous_cursor else None
         while params:
             page = chained_list_page(parts, params, size)
             back.append([o.name for o in page.object_list])
