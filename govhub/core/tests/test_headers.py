@@ -52,6 +52,7 @@ def test_head_answers_every_get_operation_of_the_api_as_get_does_without_a_body(
         "instance_id": "999999",
         "invitation_id": "999999",
         "contribution_id": "999999",
+        "identifier": "no-such-service",
     }
     headers = {"Authorization": f"Bearer {token_for(member.user)}"}
     paths = [
