@@ -18,7 +18,9 @@ from govhub.core.testing import task_queue_run
 from govhub.core.workers import WorkerLost, tasks_release_lost, worker_beat, worker_start
 from govhub.core.workers.models import WorkerHeartbeat
 
-pytestmark = pytest.mark.django_db
+# The worker closes its connections between tasks, as in production: on PostgreSQL that ends a
+# test's transaction, so these tests run without one.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 

@@ -12,7 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, close_old_connections, connections
+from django.db import (
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    connections,
+)
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -66,7 +72,9 @@ class PatientWorker(Worker):
                 super().run()
                 return
             except (OperationalError, InterfaceError) as error:
-                if not self.running:
+                # Inside a transaction (a caller's, a test's) a closed connection never comes
+                # back: waiting would wait for ever.
+                if not self.running or connection.in_atomic_block:
                     raise
                 self._wait_for_database(error)
 

@@ -174,6 +174,7 @@ def test_a_step_closed_in_time_sends_no_reminder(django_capture_on_commit_callba
     assert not Notification.objects.filter(kind__startswith="programmes.deadline").exists()
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection (PostgreSQL)
 def test_a_step_announcement_run_again_after_its_worker_died_tells_nobody_twice(
     smtp_server, settings, django_capture_on_commit_callbacks
 ):
